@@ -1,0 +1,85 @@
+"""Who may see and change which county's data: the one place that decides it.
+
+Every view, export and API goes through these functions; none re-derives the rules inline.
+
+Roles are Django groups (names in Role) plus, for county reporters, CountyMembership rows:
+- reporter: its own counties' submissions only;
+- reviewer: every county's submissions, approves or returns them, never edits figures;
+- leader: reads everything, changes nothing;
+- admin: configures the app (superusers count as admins).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from .models import County, Submission
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+class Role(StrEnum):
+    REPORTER = "reporter"
+    REVIEWER = "reviewer"
+    LEADER = "leader"
+    ADMIN = "admin"
+
+
+CITY_ROLES = frozenset({Role.REVIEWER, Role.LEADER, Role.ADMIN})
+
+
+def roles_of(user: AnyUser) -> frozenset[Role]:
+    """The user's roles, cached on the user object for the request."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_scorecard_roles", None)
+    if cached is not None:
+        return cached
+    names = set(user.groups.values_list("name", flat=True))
+    roles = {role for role in Role if role.value in names}
+    if user.is_superuser:
+        roles.add(Role.ADMIN)
+    result = frozenset(roles)
+    user._scorecard_roles = result
+    return result
+
+
+def is_city_staff(user: AnyUser) -> bool:
+    """Reviewers, leaders and admins see every county."""
+    return bool(roles_of(user) & CITY_ROLES)
+
+
+def counties_visible_to(user: AnyUser) -> QuerySet[County]:
+    """Counties whose unpublished data the user may read."""
+    if is_city_staff(user):
+        return County.objects.filter(is_active=True)
+    if Role.REPORTER in roles_of(user):
+        return County.objects.filter(is_active=True, memberships__user=user)
+    return County.objects.none()
+
+
+def submissions_visible_to(user: AnyUser) -> QuerySet[Submission]:
+    return Submission.objects.filter(county__in=counties_visible_to(user))
+
+
+def can_view_county(user: AnyUser, county: County) -> bool:
+    return counties_visible_to(user).filter(pk=county.pk).exists()
+
+
+def can_edit_submission(user: AnyUser, submission: Submission) -> bool:
+    """Only a reporter of the submission's own county edits its figures, and only while the
+    submission is a draft or returned and its period is open."""
+    if Role.REPORTER not in roles_of(user):
+        return False
+    if not submission.period.is_open:
+        return False
+    if submission.status not in (Submission.Status.DRAFT, Submission.Status.RETURNED):
+        return False
+    return submission.county.memberships.filter(user=user).exists()
+
+
+def can_review(user: AnyUser) -> bool:
+    return bool(roles_of(user) & {Role.REVIEWER, Role.ADMIN})

@@ -1,0 +1,146 @@
+"""factory_boy factories for the domain models."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from counties.models import County, CountyMembership, Period, Submission, SubmissionValue
+from indicators.models import (
+    Category,
+    Indicator,
+    RuleSet,
+    RuleSetCategory,
+    RuleSetIndicator,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "测试"
+    password = factory.PostGenerationMethodCall("set_password", "pw-for-tests-only")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            for role in extracted:
+                group, _ = Group.objects.get_or_create(name=str(role))
+                self.groups.add(group)
+        if create:
+            self.save()
+
+
+class CountyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = County
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"3699{n + 1:02d}")
+    name = factory.Sequence(lambda n: f"测试{n + 1}区")
+    name_en = factory.Sequence(lambda n: f"Test District {n + 1}")
+    kind = County.Kind.DISTRICT
+    display_order = factory.Sequence(lambda n: n)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CountyMembership
+
+    user = factory.SubFactory(UserFactory)
+    county = factory.SubFactory(CountyFactory)
+
+
+class PeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Period
+        django_get_or_create = ("year", "month")
+
+    year = 2026
+    month = 10
+    deadline = factory.LazyAttribute(
+        lambda p: datetime.date(p.year + (p.month == 12), p.month % 12 + 1, 5)
+    )
+    is_open = True
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Submission
+
+    county = factory.SubFactory(CountyFactory)
+    period = factory.SubFactory(PeriodFactory)
+    status = Submission.Status.DRAFT
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"cat{n}")
+    name = factory.Sequence(lambda n: f"类别{n}")
+    name_en = factory.Sequence(lambda n: f"Category {n}")
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"ind{n}")
+    name = factory.Sequence(lambda n: f"指标{n}")
+    name_en = factory.Sequence(lambda n: f"Indicator {n}")
+    category = factory.SubFactory(CategoryFactory)
+    unit = "亿元"
+    kind = Indicator.Kind.FLOW
+    department = "市统计局"
+
+
+class SubmissionValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SubmissionValue
+
+    submission = factory.SubFactory(SubmissionFactory)
+    indicator = factory.SubFactory(IndicatorFactory)
+    value = Decimal("108.0000")
+    prior_value = Decimal("100.0000")
+
+
+class RuleSetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RuleSet
+
+    year = 2026
+    version = factory.Sequence(lambda n: n + 1)
+    name = "2026年度县区经济发展考核办法"
+
+
+class RuleSetCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RuleSetCategory
+
+    ruleset = factory.SubFactory(RuleSetFactory)
+    category = factory.SubFactory(CategoryFactory)
+    weight = Decimal("100")
+
+
+class RuleSetIndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RuleSetIndicator
+
+    ruleset = factory.SubFactory(RuleSetFactory)
+    indicator = factory.SubFactory(IndicatorFactory)
+    category = factory.SubFactory(
+        RuleSetCategoryFactory, ruleset=factory.SelfAttribute("..ruleset")
+    )
+    weight = Decimal("100")
+    basis = RuleSetIndicator.Basis.GROWTH
+    method = RuleSetIndicator.Method.RANK_POINTS
+    params = factory.LazyFunction(lambda: {"step": 0.05, "floor": 0.5})

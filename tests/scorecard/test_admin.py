@@ -1,0 +1,50 @@
+"""Every model is editable in the Django admin, with Chinese labels."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+MODELS = [
+    m
+    for app in ("counties", "indicators")
+    for m in apps.get_app_config(app).get_models()
+    if not m.__name__.startswith("Historical")
+]
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_every_model_is_registered(model):
+    assert admin.site.is_registered(model)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_admin_pages_load_in_chinese(client, admin_user, model):
+    client.force_login(admin_user)
+    opts = model._meta
+    changelist = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    assert changelist.status_code == 200
+    assert str(opts.verbose_name_plural) in changelist.content.decode()
+    add = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+    assert add.status_code == 200
+
+
+def test_published_ruleset_is_read_only_in_admin(client, admin_user):
+    from django.utils import timezone
+
+    from tests.factories import RuleSetIndicatorFactory
+
+    rule = RuleSetIndicatorFactory()
+    ruleset = rule.ruleset
+    ruleset.status = "published"
+    ruleset.published_at = timezone.now()
+    ruleset.save()
+    client.force_login(admin_user)
+    url = reverse("admin:indicators_ruleset_change", args=[ruleset.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    response = client.post(url, {"name": "改名", "year": ruleset.year, "version": ruleset.version})
+    assert response.status_code == 403
+    ruleset.refresh_from_db()
+    assert ruleset.name != "改名"
