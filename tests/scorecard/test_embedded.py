@@ -64,6 +64,8 @@ def counts(env) -> str:
     result = manage(
         env,
         "shell",
+        "-v",
+        "0",
         "-c",
         (
             "from counties.models import County, Submission, SubmissionValue;"
@@ -85,6 +87,9 @@ def test_embedded_default_serves_the_demo_city(embedded_env):
     assert second.returncode == 0, second.stderr
     assert counts(embedded_env) == after_first  # loading twice adds nothing
     assert after_first.split()[0] == "12"
+    ranked = manage(embedded_env, "recompute_rankings", "--all")  # in-process, no broker
+    assert ranked.returncode == 0, ranked.stderr
+    assert "computed 34" in ranked.stdout
 
     port = free_port()
     server = subprocess.Popen(
@@ -121,6 +126,8 @@ def test_embedded_default_serves_the_demo_city(embedded_env):
         home = opener.open(request, timeout=10).read().decode()
         assert "各县区报送情况" in home
         assert home.count("<tr>") >= 13  # the header row and twelve counties
+        league = opener.open(f"{base}/rankings/", timeout=10).read().decode()
+        assert "综合排名" in league and "青江区" in league and "未发布" in league
     finally:
         server.terminate()
         server.wait(timeout=10)
