@@ -1,0 +1,53 @@
+"""Competition ranking (1, 2, 2, 4) along the last axis, and tiers."""
+
+from __future__ import annotations
+
+import numpy as np
+
+TIERS = ("leading", "middle", "lagging", "vetoed")
+
+
+def rank_against(score: np.ndarray, valid: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    """Competition rank, higher score first, of every valid entry among the `ref` entries.
+
+    rank = 1 + the number of ref entries strictly better, along the last axis. For a ref entry
+    this is its competition rank among the ref entries; for a valid entry outside ref (a county
+    that is not ranked) it is the place it would take without moving anyone else. NaN where
+    not valid. `ref` must be a subset of `valid`. Ties are exact: equal values share a rank.
+    """
+    key = np.where(valid, -score, np.nan)  # NaN sorts last
+    order = np.argsort(key, axis=-1)  # ties need no stable order: blocks get one rank
+    sorted_key = np.take_along_axis(key, order, axis=-1)
+    is_ref = np.take_along_axis(ref, order, axis=-1).astype(np.int32)
+    before = np.cumsum(is_ref, axis=-1, dtype=np.int32) - is_ref  # ref entries strictly earlier
+    start = np.ones(sorted_key.shape, dtype=bool)
+    start[..., 1:] = sorted_key[..., 1:] != sorted_key[..., :-1]
+    # `before` does not decrease along the sorted axis, so the running maximum of its values at
+    # tie-block starts is, for each position, the value at the start of its tie block.
+    better = np.maximum.accumulate(np.where(start, before, 0), axis=-1)
+    rank = np.empty(key.shape, dtype=float)
+    np.put_along_axis(rank, order, better + 1.0, axis=-1)
+    rank[~valid] = np.nan
+    return rank
+
+
+def competition_rank(score: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    """Plain competition rank of the eligible entries along the last axis (NaN elsewhere)."""
+    return rank_against(score, eligible, eligible)
+
+
+def tier_codes(
+    rank: np.ndarray, eligible: np.ndarray, leading: float, lagging: float
+) -> np.ndarray:
+    """0 leading, 1 middle, 2 lagging, -1 none, per entry; counts along the last axis.
+
+    With n ranked counties, the leading tier is the first round(n * leading) places and the
+    lagging tier the last round(n * lagging) places (rounded half up, so 0.3333 of 9 is 3).
+    Ties at a boundary fall on the better side: a county is leading if its rank is within the
+    leading places, and lagging only if its rank lies beyond n - round(n * lagging).
+    """
+    n = eligible.sum(axis=-1, keepdims=True)
+    k_lead = np.floor(n * leading + 0.5 + 1e-9)
+    k_lag = np.floor(n * lagging + 0.5 + 1e-9)
+    code = np.where(rank <= k_lead, 0, np.where(rank > n - k_lag, 2, 1))
+    return np.where(eligible & ~np.isnan(rank), code, -1)
