@@ -83,3 +83,8 @@ def can_edit_submission(user: AnyUser, submission: Submission) -> bool:
 
 def can_review(user: AnyUser) -> bool:
     return bool(roles_of(user) & {Role.REVIEWER, Role.ADMIN})
+
+
+def can_see_unpublished_rankings(user: AnyUser) -> bool:
+    """City staff see the latest ranking run at once; county users only published ones."""
+    return is_city_staff(user)

@@ -49,20 +49,26 @@ class PublishedReadOnlyMixin:
             return False
         return super().has_delete_permission(request, obj)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "ruleset":  # new rows go into draft rule sets only
+            kwargs["queryset"] = RuleSet.objects.filter(status=RuleSet.Status.DRAFT)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class PublishedReadOnlyInlineMixin(PublishedReadOnlyMixin):
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        ruleset = self._ruleset(obj) if obj is not None else None
-        if ruleset is not None and ruleset.is_published:
+        if obj is not None and obj.is_published:
             return False
-        return super().has_add_permission(request, *([obj] if obj is not None else []))
+        return super().has_add_permission(request, obj)
 
 
-class RuleSetCategoryInline(PublishedReadOnlyMixin, admin.TabularInline):
+class RuleSetCategoryInline(PublishedReadOnlyInlineMixin, admin.TabularInline):
     model = RuleSetCategory
     extra = 0
     autocomplete_fields = ["category"]
 
 
-class RuleSetIndicatorInline(PublishedReadOnlyMixin, admin.TabularInline):
+class RuleSetIndicatorInline(PublishedReadOnlyInlineMixin, admin.TabularInline):
     model = RuleSetIndicator
     extra = 0
     fk_name = "ruleset"
@@ -139,3 +145,20 @@ class RuleSetAdmin(PublishedReadOnlyMixin, SimpleHistoryAdmin):
         ),
         (_("加减分"), {"fields": ["bonus_cap", "penalty_cap", "improvement"]}),
     ]
+
+
+@admin.register(RuleSetCategory)
+class RuleSetCategoryAdmin(PublishedReadOnlyMixin, SimpleHistoryAdmin):
+    list_display = ["ruleset", "category", "weight", "aggregation", "decimals"]
+    list_filter = ["ruleset__year", "ruleset"]
+    list_select_related = ["ruleset", "category"]
+    search_fields = ["category__name", "ruleset__name"]
+
+
+@admin.register(RuleSetIndicator)
+class RuleSetIndicatorAdmin(PublishedReadOnlyMixin, SimpleHistoryAdmin):
+    list_display = ["ruleset", "indicator", "category", "weight", "basis", "method", "frequency"]
+    list_filter = ["ruleset__year", "ruleset", "method", "basis"]
+    list_select_related = ["ruleset", "indicator", "category__category"]
+    search_fields = ["indicator__name", "indicator__code"]
+    autocomplete_fields = ["indicator", "denominator"]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RankingsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "rankings"
+    verbose_name = _("考核排名")

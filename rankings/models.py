@@ -1,0 +1,221 @@
+"""Stored ranking runs: what the engine computed for a period, under which rule-set version.
+
+A run and all its results are written in one transaction; `is_current` moves to a run only when
+it has succeeded, so readers always see one complete ranking per period (or none yet).
+Bonus and penalty items and one-vote vetoes are inputs that admins enter by hand.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from counties.models import County, Period
+from indicators.models import Category, Indicator, RuleSet
+
+
+class RankingRun(models.Model):
+    class Status(models.TextChoices):
+        SUCCEEDED = "succeeded", _("成功")
+        FAILED = "failed", _("失败")
+
+    class Trigger(models.TextChoices):
+        APPROVAL = "approval", _("审核通过")
+        RULESET = "ruleset", _("规则发布")
+        NIGHTLY = "nightly", _("夜间重算")
+        COMMAND = "command", _("命令行")
+        DEMO = "demo", _("演示数据")
+
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="ranking_runs", verbose_name=_("报送期")
+    )
+    ruleset = models.ForeignKey(
+        RuleSet,
+        on_delete=models.PROTECT,
+        related_name="ranking_runs",
+        verbose_name=_("考核规则版本"),
+    )
+    input_checksum = models.CharField(_("输入校验和"), max_length=64)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
+    is_current = models.BooleanField(_("当前结果"), default=False)
+    trigger = models.CharField(_("触发方式"), max_length=10, choices=Trigger.choices)
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("触发人"),
+    )
+    started_at = models.DateTimeField(_("开始时间"))
+    finished_at = models.DateTimeField(_("结束时间"))
+    duration_ms = models.PositiveIntegerField(_("耗时（毫秒）"))
+    counties_scored = models.PositiveSmallIntegerField(_("参评县区数"), default=0)
+    error = models.TextField(_("错误信息"), blank=True)
+    is_published = models.BooleanField(_("已发布"), default=False)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("发布人"),
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("排名计算")
+        verbose_name_plural = _("排名计算")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period"], condition=Q(is_current=True), name="rankingrun_one_current"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_current=False) | Q(status="succeeded"),
+                name="rankingrun_current_succeeded",
+            ),
+        ]
+        indexes = [models.Index(fields=["period", "input_checksum"])]
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.ruleset} · {self.get_status_display()}"
+
+
+class CountyResult(models.Model):
+    run = models.ForeignKey(RankingRun, on_delete=models.CASCADE, related_name="county_results")
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    total = models.DecimalField(_("总分"), max_digits=12, decimal_places=4, null=True)
+    rank = models.PositiveSmallIntegerField(_("名次"), null=True)
+    rank_change = models.SmallIntegerField(_("名次变化"), null=True)
+    tier = models.CharField(_("方阵"), max_length=10, blank=True)
+    peer_group = models.CharField(_("分组"), max_length=40, blank=True)
+    bonus = models.DecimalField(_("加减分"), max_digits=9, decimal_places=4, default=0)
+    flags = models.JSONField(_("标记"), default=list)
+
+    class Meta:
+        ordering = ["rank", "county__display_order"]
+        verbose_name = _("县区排名结果")
+        verbose_name_plural = _("县区排名结果")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "county"], name="countyresult_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} #{self.rank}"
+
+
+class CategoryResult(models.Model):
+    run = models.ForeignKey(RankingRun, on_delete=models.CASCADE, related_name="category_results")
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    subtotal = models.DecimalField(_("小计"), max_digits=12, decimal_places=4, null=True)
+    rank = models.PositiveSmallIntegerField(_("名次"), null=True)
+
+    class Meta:
+        verbose_name = _("类别得分")
+        verbose_name_plural = _("类别得分")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "county", "category"], name="categoryresult_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.category_id} {self.subtotal}"
+
+
+class IndicatorResult(models.Model):
+    run = models.ForeignKey(RankingRun, on_delete=models.CASCADE, related_name="indicator_results")
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(_("本年累计"), max_digits=18, decimal_places=4, null=True)
+    prior_value = models.DecimalField(_("上年同期"), max_digits=18, decimal_places=4, null=True)
+    basis = models.DecimalField(_("计分依据值"), max_digits=18, decimal_places=6, null=True)
+    rank = models.PositiveSmallIntegerField(_("名次"), null=True)
+    score = models.DecimalField(_("得分"), max_digits=12, decimal_places=4, null=True)
+    flags = models.JSONField(_("标记"), default=list)
+
+    class Meta:
+        verbose_name = _("指标得分")
+        verbose_name_plural = _("指标得分")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "county", "indicator"], name="indicatorresult_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.indicator_id} {self.score}"
+
+
+class BonusItem(models.Model):
+    """A manual bonus (加分项, positive points) or penalty (扣分项, negative points) for a
+    county and period."""
+
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="bonus_items", verbose_name=_("县区")
+    )
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="bonus_items", verbose_name=_("报送期")
+    )
+    points = models.DecimalField(
+        _("分值"), max_digits=7, decimal_places=2, help_text=_("加分为正数，扣分为负数。")
+    )
+    reason = models.CharField(_("事由"), max_length=200)
+    document = models.FileField(_("依据文件"), upload_to="bonus/%Y/", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("录入人"),
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period__year", "-period__month", "county__display_order"]
+        verbose_name = _("加减分项")
+        verbose_name_plural = _("加减分项")
+        constraints = [
+            models.CheckConstraint(condition=~Q(points=0), name="bonusitem_points_nonzero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.period} {self.points:+} {self.reason}"
+
+
+class Veto(models.Model):
+    """One-vote veto (一票否决) for a county in a year: scores kept, no place among the leaders."""
+
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="vetoes", verbose_name=_("县区")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    reason = models.CharField(_("事由"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("录入人"),
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "county__display_order"]
+        verbose_name = _("一票否决")
+        verbose_name_plural = _("一票否决")
+        constraints = [
+            models.UniqueConstraint(fields=["county", "year"], name="veto_county_year_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.year} {self.reason}"

@@ -1,0 +1,135 @@
+"""Reads that feed the scoring engine and that show stored rankings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+from django.db.models import F
+
+from counties.access import AnyUser, can_see_unpublished_rankings
+from counties.models import County, Period, Submission, SubmissionValue
+from indicators.models import Category
+
+from .models import BonusItem, CategoryResult, CountyResult, RankingRun, Veto
+
+VALUE_COLUMNS = ["county", "indicator", "period", "value", "prior_value"]
+
+
+def period_previous(period: Period) -> Period | None:
+    """The month before in the same assessment year (January has none)."""
+    if period.month == 1:
+        return None
+    return Period.objects.filter(year=period.year, month=period.month - 1).first()
+
+
+def run_current(period: Period) -> RankingRun | None:
+    return (
+        RankingRun.objects.filter(period=period, is_current=True).select_related("ruleset").first()
+    )
+
+
+def ranks_of_run(run: RankingRun | None) -> dict[str, int]:
+    if run is None:
+        return {}
+    rows = CountyResult.objects.filter(run=run, rank__isnull=False).values_list(
+        "county__code", "rank"
+    )
+    return dict(rows)
+
+
+def approved_values_frame(period: Period, indicator_codes: list[str]) -> pd.DataFrame:
+    """Approved year-to-date values of the period, long form, as floats for the engine.
+
+    Only approved submissions feed rankings. A county with none is simply absent (the engine
+    flags it missing on every indicator).
+    """
+    rows = SubmissionValue.objects.filter(
+        submission__period=period,
+        submission__status=Submission.Status.APPROVED,
+        indicator__code__in=indicator_codes,
+    ).values_list("submission__county__code", "indicator__code", "value", "prior_value")
+    frame = pd.DataFrame.from_records(
+        [(c, i, period.key, v, p) for c, i, v, p in rows], columns=VALUE_COLUMNS
+    )
+    for column in ("value", "prior_value"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    return frame
+
+
+def counties_frame() -> pd.DataFrame:
+    rows = County.objects.filter(is_active=True).values_list("code", "name", "kind", "is_ranked")
+    return pd.DataFrame.from_records(list(rows), columns=["county", "name", "kind", "ranked"])
+
+
+def bonuses_frame(period: Period) -> pd.DataFrame:
+    rows = BonusItem.objects.filter(period=period).values_list("county__code", "points", "reason")
+    frame = pd.DataFrame.from_records(
+        [(c, period.key, float(p), r) for c, p, r in rows],
+        columns=["county", "period", "points", "reason"],
+    )
+    return frame
+
+
+def vetoed_codes(year: int) -> list[str]:
+    return sorted(Veto.objects.filter(year=year).values_list("county__code", flat=True))
+
+
+@dataclass(frozen=True)
+class LeagueRow:
+    result: CountyResult
+    subtotals: list[Decimal | None]  # one per category column, in order
+
+
+@dataclass(frozen=True)
+class LeagueTable:
+    period: Period
+    run: RankingRun
+    categories: list[Category]
+    rows: list[LeagueRow]
+
+
+def run_visible(period: Period, user: AnyUser) -> RankingRun | None:
+    """The period's current run, if the user may see it (county users: only once published)."""
+    run = run_current(period)
+    if run is None:
+        return None
+    if run.is_published or can_see_unpublished_rankings(user):
+        return run
+    return None
+
+
+def periods_with_rankings(user: AnyUser) -> list[Period]:
+    runs = RankingRun.objects.filter(is_current=True)
+    if not can_see_unpublished_rankings(user):
+        runs = runs.filter(is_published=True)
+    return list(Period.objects.filter(ranking_runs__in=runs).order_by("-year", "-month"))
+
+
+def league_table(period: Period, user: AnyUser) -> LeagueTable | None:
+    """The league table of a period: every county's total, rank, change, tier and subtotals.
+
+    A fixed number of queries whatever the number of counties.
+    """
+    run = run_visible(period, user)
+    if run is None:
+        return None
+    results = list(
+        CountyResult.objects.filter(run=run)
+        .select_related("county")
+        .order_by(F("rank").asc(nulls_last=True), "county__display_order")
+    )
+    subtotals = CategoryResult.objects.filter(run=run).values_list(
+        "county_id", "category_id", "subtotal"
+    )
+    by_key = {(c, k): s for c, k, s in subtotals}
+    category_ids = sorted({k for _, k in by_key})
+    categories = list(
+        Category.objects.filter(id__in=category_ids).order_by("display_order", "code")
+    )
+    rows = [
+        LeagueRow(result=r, subtotals=[by_key.get((r.county_id, c.id)) for c in categories])
+        for r in results
+    ]
+    return LeagueTable(period=period, run=run, categories=categories, rows=rows)

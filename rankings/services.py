@@ -1,0 +1,318 @@
+"""Recomputing a period's ranking: selector -> DataFrame -> engine -> bulk write -> switch.
+
+The whole write happens in one transaction, under a row lock on the period so that at most one
+recompute of a period runs at a time. The period's `is_current` run changes only when the new run
+has been written in full; a failure (or a killed worker) leaves the previous ranking as it was.
+Identical inputs (same checksum as the current run) write nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from counties.models import County, Period
+from indicators.models import Category, Indicator, RuleSet
+from indicators.scoring import parse_rules, score
+from indicators.selectors import ruleset_as_dict, ruleset_published_for_year
+
+from . import selectors
+from .models import CategoryResult, CountyResult, IndicatorResult, RankingRun
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RecomputeOutcome:
+    status: str  # "computed", "unchanged", "no_rules", "failed"
+    run: RankingRun | None = None
+    detail: str = ""
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def inputs_checksum(
+    *,
+    rules: dict[str, Any],
+    values: pd.DataFrame,
+    counties: pd.DataFrame,
+    bonuses: pd.DataFrame,
+    vetoes: list[str],
+    previous_ranks: dict[str, int],
+    base_ranks: dict[str, int],
+) -> str:
+    """A SHA-256 of everything that decides a ranking, in a canonical order."""
+
+    def records(frame: pd.DataFrame) -> list[list[Any]]:
+        ordered = frame.sort_values(list(frame.columns)).astype(object)
+        return ordered.where(ordered.notna(), None).values.tolist()
+
+    payload = {
+        "rules": rules,
+        "values": records(values),
+        "counties": records(counties),
+        "bonuses": records(bonuses),
+        "vetoes": sorted(vetoes),
+        "previous_ranks": sorted(previous_ranks.items()),
+        "base_ranks": sorted(base_ranks.items()),
+    }
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=_json_default)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _dec(value: Any, places: int = 6) -> Decimal | None:
+    if value is None:
+        return None
+    number = float(value)
+    if math.isnan(number) or math.isinf(number):
+        return None
+    return Decimal(repr(round(number, places)))
+
+
+def _int(value: Any) -> int | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else int(number)
+
+
+def _flags(value: Any) -> list[str]:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return []
+    if isinstance(value, str):
+        return [f for f in value.replace(";", ",").split(",") if f]
+    return sorted(str(f) for f in value)
+
+
+def _base_period(period: Period) -> Period | None:
+    """Last year's final period: the base of the improvement bonus (进位奖励)."""
+    return Period.objects.filter(year=period.year - 1).order_by("-month").first()
+
+
+def ranking_recompute(
+    *,
+    period: Period,
+    trigger: str,
+    user: AbstractBaseUser | None = None,
+    force: bool = False,
+) -> RecomputeOutcome:
+    """Score the period with its year's published rule set and make the result current."""
+    ruleset = ruleset_published_for_year(period.year)
+    if ruleset is None:
+        return RecomputeOutcome("no_rules", detail=f"no published rule set for {period.year}")
+    started = timezone.now()
+    clock = time.perf_counter()
+    checksum = ""
+    try:
+        with transaction.atomic():
+            # One recompute per period at a time: the second waits here, then finds its
+            # inputs already scored (same checksum) and writes nothing.
+            Period.objects.select_for_update().filter(pk=period.pk).first()
+            rules_dict = ruleset_as_dict(ruleset)
+            rules = parse_rules(rules_dict)
+            codes = sorted(
+                {i.code for i in rules.indicators}
+                | {i.basis.denominator for i in rules.indicators if i.basis.denominator}
+            )
+            values = selectors.approved_values_frame(period, codes)
+            counties = selectors.counties_frame()
+            bonuses = selectors.bonuses_frame(period)
+            vetoes = selectors.vetoed_codes(period.year)
+            previous_period = selectors.period_previous(period)
+            previous_ranks = selectors.ranks_of_run(
+                selectors.run_current(previous_period) if previous_period else None
+            )
+            base_period = _base_period(period)
+            base_ranks = selectors.ranks_of_run(
+                selectors.run_current(base_period) if base_period else None
+            )
+            checksum = inputs_checksum(
+                rules=rules_dict,
+                values=values,
+                counties=counties,
+                bonuses=bonuses,
+                vetoes=vetoes,
+                previous_ranks=previous_ranks,
+                base_ranks=base_ranks,
+            )
+            current = selectors.run_current(period)
+            if (
+                not force
+                and current is not None
+                and current.input_checksum == checksum
+                and current.ruleset_id == ruleset.pk
+            ):
+                return RecomputeOutcome("unchanged", run=current)
+            result = score(
+                values,
+                rules,
+                counties,
+                bonuses=bonuses,
+                vetoes=vetoes,
+                base_ranks=base_ranks or None,
+                previous_ranks=previous_ranks or None,
+            )
+            run = _write_run(
+                period=period,
+                ruleset=ruleset,
+                checksum=checksum,
+                trigger=trigger,
+                user=user,
+                started=started,
+                clock=clock,
+                result=result,
+            )
+            RankingRun.objects.filter(period=period, is_current=True).update(is_current=False)
+            RankingRun.objects.filter(pk=run.pk).update(is_current=True)
+            run.is_current = True
+    except Exception as exc:
+        logger.exception("ranking recompute of %s failed", period.key)
+        _record_failure(
+            period=period,
+            ruleset=ruleset,
+            checksum=checksum,
+            trigger=trigger,
+            user=user,
+            started=started,
+            clock=clock,
+            error=exc,
+        )
+        raise
+    logger.info(
+        "ranking of %s recomputed with %s in %d ms (%s)",
+        period.key,
+        ruleset,
+        run.duration_ms,
+        trigger,
+    )
+    return RecomputeOutcome("computed", run=run)
+
+
+def _write_run(
+    *,
+    period: Period,
+    ruleset: RuleSet,
+    checksum: str,
+    trigger: str,
+    user: AbstractBaseUser | None,
+    started,
+    clock: float,
+    result,
+) -> RankingRun:
+    county_ids = dict(County.objects.values_list("code", "id"))
+    indicator_ids = dict(Indicator.objects.values_list("code", "id"))
+    category_ids = dict(Category.objects.values_list("code", "id"))
+    counties = result.counties[result.counties["period"] == period.key]
+    run = RankingRun.objects.create(
+        period=period,
+        ruleset=ruleset,
+        input_checksum=checksum,
+        status=RankingRun.Status.SUCCEEDED,
+        trigger=trigger,
+        triggered_by=user if user is not None and user.is_authenticated else None,
+        started_at=started,
+        finished_at=started,
+        duration_ms=0,
+        counties_scored=int(counties["total"].notna().sum()),
+    )
+    CountyResult.objects.bulk_create(
+        CountyResult(
+            run=run,
+            county_id=county_ids[row.county],
+            total=_dec(row.total),
+            rank=_int(row.rank),
+            rank_change=_int(row.rank_change),
+            tier=row.tier if isinstance(row.tier, str) else "",
+            peer_group=row.group if isinstance(row.group, str) else "",
+            bonus=_dec(row.bonus) or Decimal(0),
+            flags=_flags(row.flags),
+        )
+        for row in counties.itertuples(index=False)
+    )
+    categories = result.categories[result.categories["period"] == period.key]
+    CategoryResult.objects.bulk_create(
+        CategoryResult(
+            run=run,
+            county_id=county_ids[row.county],
+            category_id=category_ids[row.category],
+            subtotal=_dec(row.subtotal),
+            rank=_int(row.rank),
+        )
+        for row in categories.itertuples(index=False)
+    )
+    indicators = result.indicators[result.indicators["period"] == period.key]
+    IndicatorResult.objects.bulk_create(
+        (
+            IndicatorResult(
+                run=run,
+                county_id=county_ids[row.county],
+                indicator_id=indicator_ids[row.indicator],
+                value=_dec(row.value, 4),
+                prior_value=_dec(row.prior_value, 4),
+                basis=_dec(row.basis),
+                rank=_int(row.rank),
+                score=_dec(row.score),
+                flags=_flags(row.flags),
+            )
+            for row in indicators.itertuples(index=False)
+        ),
+        batch_size=2000,
+    )
+    finished = timezone.now()
+    run.finished_at = finished
+    run.duration_ms = int((time.perf_counter() - clock) * 1000)
+    run.save(update_fields=["finished_at", "duration_ms"])
+    return run
+
+
+def _record_failure(
+    *,
+    period: Period,
+    ruleset: RuleSet,
+    checksum: str,
+    trigger: str,
+    user: AbstractBaseUser | None,
+    started,
+    clock: float,
+    error: Exception,
+) -> None:
+    try:
+        RankingRun.objects.create(
+            period=period,
+            ruleset=ruleset,
+            input_checksum=checksum,
+            status=RankingRun.Status.FAILED,
+            trigger=trigger,
+            triggered_by=user if user is not None and user.is_authenticated else None,
+            started_at=started,
+            finished_at=timezone.now(),
+            duration_ms=int((time.perf_counter() - clock) * 1000),
+            error=f"{type(error).__name__}: {error}"[:4000],
+        )
+    except Exception:  # the database itself may be what failed
+        logger.exception("could not record the failed run of %s", period.key)
+
+
+def rankings_recompute_year(*, year: int, trigger: str, progress=None) -> list[RecomputeOutcome]:
+    """Recompute every period of a year in month order (rank changes build on the month before)."""
+    outcomes = []
+    for period in Period.objects.filter(year=year).order_by("month"):
+        outcomes.append(ranking_recompute(period=period, trigger=trigger))
+        if progress is not None:
+            progress(period, outcomes[-1])
+    return outcomes

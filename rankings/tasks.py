@@ -1,0 +1,75 @@
+"""Celery tasks: take ids, call the service, own their retries."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError, transaction
+from django.utils import timezone
+
+from counties.models import Period
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=6,
+)
+def recompute(self, period_id: int, trigger: str = "approval", user_id: int | None = None) -> dict:
+    """Recompute a period's ranking, then the later months of its year whose rank changes
+    depend on it. Idempotent: unchanged inputs write nothing."""
+    from django.contrib.auth import get_user_model
+
+    period = Period.objects.get(pk=period_id)
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    outcome = services.ranking_recompute(period=period, trigger=trigger, user=user)
+    statuses = {period.key: outcome.status}
+    if outcome.status == "computed":
+        for later in Period.objects.filter(year=period.year, month__gt=period.month).order_by(
+            "month"
+        ):
+            follow = services.ranking_recompute(period=later, trigger=trigger, user=user)
+            statuses[later.key] = follow.status
+            if follow.status != "computed":
+                break
+    return statuses
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def recompute_open_year(year: int | None = None) -> dict:
+    """Nightly: recompute every period of the open assessment year, in month order."""
+    year = year or timezone.localdate().year
+    outcomes = services.rankings_recompute_year(year=year, trigger="nightly")
+    return {o.run.period.key if o.run else str(i): o.status for i, o in enumerate(outcomes)}
+
+
+def enqueue_recompute(period: Period, *, trigger: str, user_id: int | None = None) -> None:
+    """Queue a recompute once the current transaction commits, without making the user wait.
+
+    With the broker down the enqueue fails fast (short connection timeouts in settings) and is
+    logged; the nightly run recomputes the year anyway.
+    """
+
+    def send() -> None:
+        try:
+            recompute.apply_async(
+                args=[period.pk], kwargs={"trigger": trigger, "user_id": user_id}, retry=False
+            )
+        except Exception as exc:  # noqa: BLE001 - a broker error must not fail the request
+            logger.warning(
+                "could not queue the ranking recompute of %s (%s); the nightly run will catch up",
+                period.key,
+                exc,
+            )
+
+    transaction.on_commit(send)

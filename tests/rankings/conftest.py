@@ -1,0 +1,90 @@
+"""A small scored city: three ranked counties and a zone, two indicators, a published rule set."""
+
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import (
+    CategoryFactory,
+    CountyFactory,
+    IndicatorFactory,
+    PeriodFactory,
+    RuleSetCategoryFactory,
+    RuleSetFactory,
+    RuleSetIndicatorFactory,
+    SubmissionFactory,
+    SubmissionValueFactory,
+)
+
+# county code -> (gdp value, gdp prior, retail value, retail prior)
+FIGURES = {
+    "369901": ("110", "100", "52", "50"),  # gdp +10.0%, retail +4.0%
+    "369902": ("105", "100", "55", "50"),  # gdp +5.0%,  retail +10.0%
+    "369903": ("102", "100", "51", "50"),  # gdp +2.0%,  retail +2.0%
+    "369971": ("130", "100", "60", "50"),  # the zone: +30%, +20%, never ranked
+}
+
+
+@pytest.fixture
+def city(db):
+    counties = {
+        "369901": CountyFactory(code="369901", name="东城区", display_order=1),
+        "369902": CountyFactory(code="369902", name="西城区", display_order=2),
+        "369903": CountyFactory(code="369903", name="南山县", kind="county", display_order=3),
+        "369971": CountyFactory(
+            code="369971", name="高新区", kind="zone", is_ranked=False, display_order=9
+        ),
+    }
+    growth = CategoryFactory(code="growth", name="主要经济指标")
+    gdp = IndicatorFactory(code="gdp", name="地区生产总值", category=growth)
+    retail = IndicatorFactory(code="retail", name="社会消费品零售总额", category=growth)
+    ruleset = RuleSetFactory(
+        year=2026,
+        version=1,
+        status="published",
+        published_at=timezone.now(),
+        bonus_cap=Decimal("5"),
+        penalty_cap=Decimal("5"),
+    )
+    rc = RuleSetCategoryFactory(ruleset=ruleset, category=growth, weight=Decimal("100"))
+    for indicator, weight in ((gdp, "60"), (retail, "40")):
+        RuleSetIndicatorFactory(
+            ruleset=ruleset,
+            indicator=indicator,
+            category=rc,
+            weight=Decimal(weight),
+            basis="growth",
+            decimals=1,
+            method="rank_points",
+            params={"step": 0.1, "floor": 0.5},
+        )
+    september = PeriodFactory(year=2026, month=9)
+    october = PeriodFactory(year=2026, month=10)
+    now = timezone.now()
+    for period in (september, october):
+        for code, (g, gp, r, rp) in FIGURES.items():
+            submission = SubmissionFactory(
+                county=counties[code],
+                period=period,
+                status="approved",
+                submitted_at=now,
+                reviewed_at=now,
+            )
+            SubmissionValueFactory(
+                submission=submission, indicator=gdp, value=Decimal(g), prior_value=Decimal(gp)
+            )
+            SubmissionValueFactory(
+                submission=submission,
+                indicator=retail,
+                value=Decimal(r),
+                prior_value=Decimal(rp),
+            )
+    return {
+        "counties": counties,
+        "gdp": gdp,
+        "retail": retail,
+        "ruleset": ruleset,
+        "september": september,
+        "october": october,
+    }
