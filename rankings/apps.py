@@ -6,3 +6,6 @@ class RankingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "rankings"
     verbose_name = _("考核排名")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401 - connects the recompute receivers

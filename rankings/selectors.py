@@ -89,6 +89,11 @@ class LeagueTable:
     categories: list[Category]
     rows: list[LeagueRow]
 
+    @property
+    def grouped(self) -> bool:
+        """Ranked within peer groups (urban districts apart from counties, …)."""
+        return any(row.result.peer_group for row in self.rows)
+
 
 def run_visible(period: Period, user: AnyUser) -> RankingRun | None:
     """The period's current run, if the user may see it (county users: only once published)."""
@@ -118,7 +123,7 @@ def league_table(period: Period, user: AnyUser) -> LeagueTable | None:
     results = list(
         CountyResult.objects.filter(run=run)
         .select_related("county")
-        .order_by(F("rank").asc(nulls_last=True), "county__display_order")
+        .order_by("peer_group", F("rank").asc(nulls_last=True), "county__display_order")
     )
     subtotals = CategoryResult.objects.filter(run=run).values_list(
         "county_id", "category_id", "subtotal"
