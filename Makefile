@@ -42,7 +42,7 @@ messages: $(VENV)/.installed-run
 run: $(VENV)/.installed-run messages
 	$(RUN_ENV) $(PY) manage.py migrate --no-input -v 0
 	$(RUN_ENV) $(PY) manage.py load_demo_city
-	$(RUN_ENV) $(PY) manage.py recompute_rankings --all
+	$(RUN_ENV) $(PY) manage.py recompute_rankings --all --publish-closed
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-test messages

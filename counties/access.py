@@ -88,3 +88,8 @@ def can_review(user: AnyUser) -> bool:
 def can_see_unpublished_rankings(user: AnyUser) -> bool:
     """City staff see the latest ranking run at once; county users only published ones."""
     return is_city_staff(user)
+
+
+def can_publish_rankings(user: AnyUser) -> bool:
+    """Reviewers and admins publish a period's ranking to the counties."""
+    return can_review(user)

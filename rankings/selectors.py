@@ -79,7 +79,7 @@ def vetoed_codes(year: int) -> list[str]:
 @dataclass(frozen=True)
 class LeagueRow:
     result: CountyResult
-    subtotals: list[Decimal | None]  # one per category column, in order
+    subtotals: list[Decimal | None]  # one per category column, in order; None: no total
 
 
 @dataclass(frozen=True)
@@ -96,20 +96,24 @@ class LeagueTable:
 
 
 def run_visible(period: Period, user: AnyUser) -> RankingRun | None:
-    """The period's current run, if the user may see it (county users: only once published)."""
-    run = run_current(period)
-    if run is None:
-        return None
-    if run.is_published or can_see_unpublished_rankings(user):
-        return run
-    return None
+    """The run of the period the user sees: city staff the current one at once; county users
+    the latest published one (a newer, unpublished recompute stays invisible to them)."""
+    if can_see_unpublished_rankings(user):
+        return run_current(period)
+    return (
+        RankingRun.objects.filter(period=period, is_published=True, status="succeeded")
+        .select_related("ruleset")
+        .order_by("-published_at", "-pk")
+        .first()
+    )
 
 
 def periods_with_rankings(user: AnyUser) -> list[Period]:
-    runs = RankingRun.objects.filter(is_current=True)
-    if not can_see_unpublished_rankings(user):
-        runs = runs.filter(is_published=True)
-    return list(Period.objects.filter(ranking_runs__in=runs).order_by("-year", "-month"))
+    if can_see_unpublished_rankings(user):
+        runs = RankingRun.objects.filter(is_current=True)
+    else:
+        runs = RankingRun.objects.filter(is_published=True, status="succeeded")
+    return list(Period.objects.filter(ranking_runs__in=runs).distinct().order_by("-year", "-month"))
 
 
 def league_table(period: Period, user: AnyUser) -> LeagueTable | None:
@@ -134,7 +138,12 @@ def league_table(period: Period, user: AnyUser) -> LeagueTable | None:
         Category.objects.filter(id__in=category_ids).order_by("display_order", "code")
     )
     rows = [
-        LeagueRow(result=r, subtotals=[by_key.get((r.county_id, c.id)) for c in categories])
+        LeagueRow(
+            result=r,
+            subtotals=[
+                by_key.get((r.county_id, c.id)) if r.total is not None else None for c in categories
+            ],
+        )
         for r in results
     ]
     return LeagueTable(period=period, run=run, categories=categories, rows=rows)

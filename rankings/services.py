@@ -19,9 +19,12 @@ from typing import Any
 
 import pandas as pd
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from counties.access import AnyUser, can_publish_rankings
 from counties.models import County, Period
 from indicators.models import Category, Indicator, RuleSet
 from indicators.scoring import parse_rules, score
@@ -168,6 +171,7 @@ def ranking_recompute(
                 previous_ranks=previous_ranks or None,
             )
             run = _write_run(
+                grouped=rules.peer_groups is not None,
                 period=period,
                 ruleset=ruleset,
                 checksum=checksum,
@@ -213,6 +217,7 @@ def _write_run(
     started,
     clock: float,
     result,
+    grouped: bool,
 ) -> RankingRun:
     county_ids = dict(County.objects.values_list("code", "id"))
     indicator_ids = dict(Indicator.objects.values_list("code", "id"))
@@ -238,7 +243,7 @@ def _write_run(
             rank=_int(row.rank),
             rank_change=_int(row.rank_change),
             tier=row.tier if isinstance(row.tier, str) else "",
-            peer_group=row.group if isinstance(row.group, str) else "",
+            peer_group=str(row.group) if grouped and isinstance(row.group, str) else "",
             bonus=_dec(row.bonus) or Decimal(0),
             flags=_flags(row.flags),
         )
@@ -316,3 +321,18 @@ def rankings_recompute_year(*, year: int, trigger: str, progress=None) -> list[R
         if progress is not None:
             progress(period, outcomes[-1])
     return outcomes
+
+
+def ranking_publish(*, run: RankingRun, user: AnyUser | None) -> RankingRun:
+    """Publish a period's current ranking to the counties (通报). `user` None: a system step
+    (the demo loader); otherwise a reviewer or admin."""
+    if user is not None and not can_publish_rankings(user):
+        raise PermissionDenied(_("只有市统计局审核人员或管理员可以发布排名。"))
+    if not (run.is_current and run.status == RankingRun.Status.SUCCEEDED):
+        raise ValidationError(_("只能发布该期当前有效的排名结果。"))
+    if not run.is_published:
+        run.is_published = True
+        run.published_at = timezone.now()
+        run.published_by = user
+        run.save(update_fields=["is_published", "published_at", "published_by"])
+    return run

@@ -20,11 +20,16 @@ def test_login_page_is_chinese_by_default(client, db):
     assert '<html lang="zh-CN">' in response.content.decode()
 
 
-def test_login_page_in_english(client, db):
-    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en")
-    body = response.content.decode()
+def test_login_page_in_english_once_chosen(client, db):
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("login")).content.decode()
     assert "Sign in" in body
     assert "登录" not in body
+
+
+def test_browser_language_does_not_override_chinese(client, db):
+    body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "登录" in body
 
 
 def test_wrong_password_gets_a_clear_message(client, reporter_a):

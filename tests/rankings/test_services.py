@@ -142,3 +142,45 @@ def test_recompute_is_recorded_with_its_rule_version_and_trigger(city, reviewer)
     assert run.triggered_by == reviewer and run.trigger == "approval"
     assert run.finished_at >= run.started_at and run.finished_at <= timezone.now()
     assert run.counties_scored == 4
+
+
+def test_reviewer_publishes_the_current_run(city, reviewer):
+    run = services.ranking_recompute(period=city["october"], trigger="command").run
+    published = services.ranking_publish(run=run, user=reviewer)
+    assert published.is_published and published.published_by == reviewer
+
+
+@pytest.mark.parametrize("who", ["reporter_a", "leader"])
+def test_only_reviewers_and_admins_publish(request, city, who):
+    from django.core.exceptions import PermissionDenied
+
+    run = services.ranking_recompute(period=city["october"], trigger="command").run
+    with pytest.raises(PermissionDenied):
+        services.ranking_publish(run=run, user=request.getfixturevalue(who))
+    run.refresh_from_db()
+    assert not run.is_published
+
+
+def test_a_superseded_run_cannot_be_published(city, reviewer):
+    from django.core.exceptions import ValidationError
+
+    old = services.ranking_recompute(period=city["october"], trigger="command").run
+    services.ranking_recompute(period=city["october"], trigger="command", force=True)
+    old.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.ranking_publish(run=old, user=reviewer)
+
+
+def test_county_users_keep_seeing_the_published_run_after_a_recompute(
+    city, reviewer, reporter_a, leader
+):
+    published = services.ranking_recompute(period=city["october"], trigger="command").run
+    services.ranking_publish(run=published, user=reviewer)
+    value = city["gdp"].values.get(
+        submission__county__code="369903", submission__period=city["october"]
+    )
+    value.value = Decimal("120")
+    value.save()
+    newer = services.ranking_recompute(period=city["october"], trigger="approval").run
+    assert selectors.run_visible(city["october"], reporter_a) == published
+    assert selectors.run_visible(city["october"], leader) == newer

@@ -51,5 +51,6 @@ def test_league_table_queries_do_not_grow(client, scored, leader, django_assert_
 
 def test_league_in_english(client, scored, leader):
     client.force_login(leader)
-    body = client.get(reverse("league"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("league")).content.decode()
     assert "League table" in body

@@ -20,6 +20,11 @@ class Command(BaseCommand):
         parser.add_argument("--period", help="one period as YYYY-MM, e.g. 2026-10")
         parser.add_argument("--all", action="store_true", help="every period of every year")
         parser.add_argument("--force", action="store_true", help="recompute even if unchanged")
+        parser.add_argument(
+            "--publish-closed",
+            action="store_true",
+            help="publish the current ranking of every closed period (demo set-up)",
+        )
 
     def handle(self, *args, year=None, period=None, force=False, **options):
         if options["all"]:
@@ -43,6 +48,8 @@ class Command(BaseCommand):
             bar.set_description(p.key)
             outcome = services.ranking_recompute(period=p, trigger="command", force=force)
             counts[outcome.status] = counts.get(outcome.status, 0) + 1
+            if options["publish_closed"] and not p.is_open and outcome.run is not None:
+                services.ranking_publish(run=outcome.run, user=None)
         if show:
             summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
             self.stdout.write(f"{len(periods)} period(s): {summary}")
