@@ -97,3 +97,62 @@ def test_a_real_worker_recomputes_from_the_redis_queue(city):
     assert async_result.id
     run = RankingRun.objects.get(period=city["october"], is_current=True)
     assert run.status == "succeeded"
+
+
+@pytest.mark.django_db
+def test_task_retries_on_a_database_error(city, monkeypatch):
+    """A dropped database connection makes the task retry rather than fail."""
+    from django.db import OperationalError
+
+    from rankings import services
+
+    real = services.ranking_recompute
+    calls = []
+
+    def flaky(**kwargs):
+        calls.append(kwargs["period"].key)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "ranking_recompute", flaky)
+    from celery.exceptions import Retry
+
+    with pytest.raises(Retry):  # scheduled again with backoff, not failed
+        tasks.recompute.apply(args=[city["october"].pk], kwargs={"trigger": "command"})
+    assert tasks.recompute.retry_backoff and tasks.recompute.max_retries >= 3
+    second = tasks.recompute.apply(args=[city["october"].pk], kwargs={"trigger": "command"})
+    assert second.successful(), second.traceback
+    assert second.result == {"2026-10": "computed"}
+    assert calls == ["2026-10", "2026-10"]
+    assert tasks.recompute.acks_late
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_racing_for_a_period_compute_it_once(city):
+    """The row lock serialises them; the second finds the same checksum and writes nothing."""
+    import threading
+
+    from django.db import connection
+
+    from rankings import services
+
+    outcomes = []
+    barrier = threading.Barrier(2)
+
+    def work():
+        barrier.wait()
+        try:
+            outcomes.append(
+                services.ranking_recompute(period=city["october"], trigger="nightly").status
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcomes) == ["computed", "unchanged"]
+    assert RankingRun.objects.filter(period=city["october"]).count() == 1
