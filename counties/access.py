@@ -93,3 +93,30 @@ def can_see_unpublished_rankings(user: AnyUser) -> bool:
 def can_publish_rankings(user: AnyUser) -> bool:
     """Reviewers and admins publish a period's ranking to the counties."""
     return can_review(user)
+
+
+def county_visible_or_404(user: AnyUser, code: str) -> County:
+    """The county with this division code if the user may see its data; otherwise 404, so that
+    a guessed code reveals nothing."""
+    from django.http import Http404
+
+    county = counties_visible_to(user).filter(code=code).first()
+    if county is None:
+        raise Http404("no such county")
+    return county
+
+
+def submission_visible_or_404(user: AnyUser, pk: int) -> Submission:
+    from django.http import Http404
+
+    submission = (
+        submissions_visible_to(user).select_related("county", "period").filter(pk=pk).first()
+    )
+    if submission is None:
+        raise Http404("no such submission")
+    return submission
+
+
+def can_edit_county(user: AnyUser, county: County) -> bool:
+    """A reporter of this county (the state of a submission is checked separately)."""
+    return Role.REPORTER in roles_of(user) and county.memberships.filter(user=user).exists()

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.conf import settings
+from django.db.models import Count, Max, Min, Q
+
+from indicators.models import Indicator
 
 from .access import AnyUser, counties_visible_to
-from .models import County, Period, Submission
+from .models import County, Period, Submission, SubmissionValue
+from .validation import IndicatorContext
+
+
+@dataclass(frozen=True)
+class StatusCell:
+    period: Period
+    submission: Submission | None  # None: nothing reported yet
 
 
 @dataclass(frozen=True)
 class StatusRow:
     county: County
-    cells: list[Submission | None]  # one per period, in the order asked; None: nothing yet
+    cells: list[StatusCell]  # one per period, in the order asked
 
 
 def period_latest() -> Period | None:
@@ -36,7 +47,8 @@ def submission_status_board(*, user: AnyUser, periods: list[Period]) -> list[Sta
     )
     by_key = {(s.county_id, s.period_id): s for s in submissions}
     return [
-        StatusRow(county=c, cells=[by_key.get((c.id, p.id)) for p in periods]) for c in counties
+        StatusRow(county=c, cells=[StatusCell(p, by_key.get((c.id, p.id))) for p in periods])
+        for c in counties
     ]
 
 
@@ -48,3 +60,204 @@ def period_status_counts(*, user: AnyUser, period: Period) -> dict[str, int]:
     )
     counts["missing"] = counties.count() - sum(counts.values())
     return counts
+
+
+def submission_for(county: County, period: Period) -> Submission | None:
+    return Submission.objects.filter(county=county, period=period).first()
+
+
+def indicators_for_entry(period: Period) -> list[Indicator]:
+    """The indicators a county reports for a period: the year's published rule set's, plus the
+    denominators its ratios need; without a rule set, every active indicator."""
+    from indicators.selectors import ruleset_published_for_year
+
+    ruleset = ruleset_published_for_year(period.year)
+    queryset = Indicator.objects.filter(is_active=True)
+    if ruleset is not None:
+        ids = set(ruleset.indicators.values_list("indicator_id", flat=True))
+        ids |= set(
+            ruleset.indicators.exclude(denominator=None).values_list("denominator_id", flat=True)
+        )
+        queryset = Indicator.objects.filter(id__in=ids)
+    return list(
+        queryset.select_related("category").order_by(
+            "category__display_order", "display_order", "code"
+        )
+    )
+
+
+def scored_indicator_ids(period: Period) -> set[int]:
+    from indicators.selectors import ruleset_published_for_year
+
+    ruleset = ruleset_published_for_year(period.year)
+    if ruleset is None:
+        return set()
+    return set(ruleset.indicators.values_list("indicator_id", flat=True))
+
+
+def entry_contexts(
+    *, county: County, period: Period, indicators: list[Indicator]
+) -> dict[str, IndicatorContext]:
+    """What the entry checks need per indicator: last month's figures and the county's range
+    for this month in past years. Three queries whatever the number of indicators."""
+    margin = Decimal(settings.OUTLIER_BAND_MARGIN)
+    scored = scored_indicator_ids(period)
+    last_month = {}
+    if period.month > 1:
+        last_month = {
+            v.indicator_id: v
+            for v in SubmissionValue.objects.filter(
+                submission__county=county,
+                submission__period__year=period.year,
+                submission__period__month=period.month - 1,
+                indicator__in=indicators,
+            )
+        }
+    history = (
+        SubmissionValue.objects.filter(
+            submission__county=county,
+            submission__period__month=period.month,
+            submission__period__year__lt=period.year,
+            submission__status=Submission.Status.APPROVED,
+            indicator__in=indicators,
+            value__isnull=False,
+        )
+        .values("indicator_id")
+        .annotate(low=Min("value"), high=Max("value"))
+    )
+    bands = {}
+    for row in history:
+        low, high = row["low"], row["high"]
+        spread = max(abs(low), abs(high)) * margin
+        bands[row["indicator_id"]] = (low - spread, high + spread)
+    contexts = {}
+    for ind in indicators:
+        last = last_month.get(ind.id)
+        contexts[ind.code] = IndicatorContext(
+            code=ind.code,
+            name=ind.name,
+            unit=ind.get_unit_display(),
+            kind=ind.kind,
+            can_be_negative=ind.can_be_negative,
+            is_share=ind.is_share,
+            scored=ind.id in scored,
+            last_month_value=last.value if last else None,
+            last_month_prior=last.prior_value if last else None,
+            band=bands.get(ind.id),
+        )
+    return contexts
+
+
+def last_year_values(*, county: County, period: Period) -> dict[int, Decimal]:
+    """Last year's approved value for the same month: the default 'same period last year'."""
+    rows = SubmissionValue.objects.filter(
+        submission__county=county,
+        submission__period__year=period.year - 1,
+        submission__period__month=period.month,
+        submission__status=Submission.Status.APPROVED,
+        value__isnull=False,
+    ).values_list("indicator_id", "value")
+    return dict(rows)
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    when: object
+    who: str
+    channel: str
+    what: str  # indicator name, or the submission's status
+    field: str
+    old: object
+    new: object
+
+
+def submission_trail(submission: Submission) -> list[HistoryLine]:
+    """Every change to the submission's values and status, newest first: who, when, old value,
+    new value, and the channel (form, upload, admin, api). Three queries."""
+    from django.utils.translation import gettext as _
+
+    labels = {"value": _("本年累计"), "prior_value": _("上年同期"), "note": _("说明")}
+    names = dict(Indicator.objects.values_list("id", "name"))
+    lines: list[HistoryLine] = []
+    records = (
+        SubmissionValue.history.filter(submission_id=submission.pk)
+        .select_related("history_user")
+        .order_by("indicator_id", "history_date", "history_id")
+    )
+    previous: dict[int, object] = {}
+    for record in records:
+        before = previous.get(record.indicator_id)
+        for name, label in labels.items():
+            old = getattr(before, name) if before is not None else None
+            new = getattr(record, name)
+            if record.history_type == "-" or (old or None) == (new or None):
+                continue
+            lines.append(
+                HistoryLine(
+                    record.history_date,
+                    _user_label(record.history_user),
+                    record.history_change_reason or "",
+                    names.get(record.indicator_id, "?"),
+                    label,
+                    old,
+                    new,
+                )
+            )
+        previous[record.indicator_id] = record
+    status_records = (
+        Submission.history.filter(id=submission.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    last_status = None
+    status_names = dict(Submission.Status.choices)
+    for record in status_records:
+        if record.status != last_status:
+            lines.append(
+                HistoryLine(
+                    record.history_date,
+                    _user_label(record.history_user),
+                    record.history_change_reason or "",
+                    _("报送状态"),
+                    _("状态"),
+                    status_names.get(last_status) if last_status else None,
+                    status_names.get(record.status),
+                )
+            )
+            last_status = record.status
+    lines.sort(key=lambda line: line.when, reverse=True)
+    return lines
+
+
+def _user_label(user) -> str:
+    if user is None:
+        return "–"
+    return f"{user.last_name}{user.first_name}" or user.username
+
+
+@dataclass(frozen=True)
+class CompletenessBoard:
+    year: int
+    periods: list[Period]
+    rows: list[StatusRow]
+    owing: list[tuple[County, Submission | None]]  # the latest period: who still owes what
+    latest: Period | None
+
+
+def completeness_board(*, user: AnyUser, year: int) -> CompletenessBoard:
+    """Counties x months of a year with each submission's status, and who still owes the
+    latest period. A fixed number of queries."""
+    periods = list(Period.objects.filter(year=year).order_by("month"))
+    rows = submission_status_board(user=user, periods=periods)
+    latest = periods[-1] if periods else None
+    owing = []
+    if latest is not None:
+        for row in rows:
+            cell = row.cells[-1].submission
+            if cell is None or cell.status in (Submission.Status.DRAFT, Submission.Status.RETURNED):
+                owing.append((row.county, cell))
+    return CompletenessBoard(year=year, periods=periods, rows=rows, owing=owing, latest=latest)
+
+
+def years_with_periods() -> list[int]:
+    return sorted(set(Period.objects.values_list("year", flat=True)), reverse=True)

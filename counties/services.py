@@ -1,33 +1,242 @@
-"""Writes for submissions. Each function checks rights and state before it saves anything."""
+"""Writes for submissions. Each function checks rights and state before it saves anything, and
+saves all or nothing.
+
+Workflow: draft -> submitted -> approved, or submitted -> returned (with the reviewer's reason)
+-> draft again when the county edits it. Approved values are locked; a reviewer may reopen an
+approved submission with a reason (it goes back to the county as returned). Every value change
+is kept by django-simple-history with the channel it came through (form, upload, admin, api)
+as its change reason.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .access import AnyUser, can_review
-from .models import Submission
-from .signals import submission_approved
+from indicators.models import Indicator
+
+from . import selectors
+from .access import AnyUser, Role, can_review, roles_of
+from .models import County, Period, Submission, SubmissionValue
+from .signals import submission_approved, submission_reopened
+from .validation import Entry, Issue, check_entry, unexplained_warnings
+
+CHANNELS = ("form", "upload", "admin", "api")
+
+
+class EntryInvalid(Exception):
+    """The entries have problems; nothing was saved. `issues` lists every one."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = issues
+        super().__init__("; ".join(i.message for i in issues))
+
+
+@dataclass(frozen=True)
+class Change:
+    indicator: Indicator
+    field: str
+    theirs: Decimal | str | None  # what is in the database now
+    yours: Decimal | str | None  # what this save tried to write
+
+
+class EditConflict(Exception):
+    """Someone saved the submission after this user loaded it; nothing was saved."""
+
+    def __init__(self, *, submission: Submission, changes: list[Change], by: str) -> None:
+        self.submission = submission
+        self.changes = changes
+        self.by = by
+        super().__init__(f"submission {submission.pk} changed (now version {submission.version})")
+
+
+@dataclass
+class SaveResult:
+    submission: Submission
+    warnings: list[Issue] = field(default_factory=list)
+
+
+def _check_can_edit(user: AnyUser, county: County, period: Period, submission: Submission | None):
+    if Role.REPORTER not in roles_of(user) or not county.memberships.filter(user=user).exists():
+        raise PermissionDenied(_("只有本县区的填报员可以填报本县区的数据。"))
+    if not period.is_open:
+        raise ValidationError(_("%(period)s 已关闭，不能再修改。") % {"period": period})
+    if submission is not None and submission.status not in (
+        Submission.Status.DRAFT,
+        Submission.Status.RETURNED,
+    ):
+        raise ValidationError(
+            _("%(period)s 的数据当前状态为“%(status)s”，不能修改。")
+            % {"period": period, "status": submission.get_status_display()}
+        )
+
+
+def check_entries(
+    *, county: County, period: Period, entries: dict[str, Entry]
+) -> tuple[list[Issue], list[Indicator]]:
+    """All problems with a set of entries (by indicator code), as the form and upload show them."""
+    indicators = selectors.indicators_for_entry(period)
+    contexts = selectors.entry_contexts(county=county, period=period, indicators=indicators)
+    limit = Decimal(settings.GROWTH_JUMP_WARNING_POINTS)
+    issues = []
+    for ind in indicators:
+        entry = entries.get(ind.code, Entry(None, None, ""))
+        issues.extend(check_entry(contexts[ind.code], entry, growth_jump_points=limit))
+    return issues, indicators
 
 
 @transaction.atomic
-def submission_approve(*, submission: Submission, user: AnyUser) -> Submission:
-    """A reviewer approves a submitted report: its values lock and the ranking recomputes."""
+def submission_save(
+    *,
+    county: County,
+    period: Period,
+    user: AnyUser,
+    entries: dict[str, Entry],
+    expected_version: int | None,
+    channel: str,
+) -> SaveResult:
+    """Save a county's figures for a period as a draft. Errors save nothing; warnings are
+    returned (they block submitting until explained). `expected_version` is the version the
+    user loaded: if someone saved in between, EditConflict says what they changed."""
+    assert channel in CHANNELS, channel
+    submission = Submission.objects.select_for_update().filter(county=county, period=period).first()
+    _check_can_edit(user, county, period, submission)
+    issues, indicators = check_entries(county=county, period=period, entries=entries)
+    errors = [i for i in issues if i.blocking]
+    if errors:
+        raise EntryInvalid(errors)
+    by_code = {ind.code: ind for ind in indicators}
+    unknown = sorted(set(entries) - set(by_code))
+    if unknown:
+        raise EntryInvalid(
+            [
+                Issue(
+                    code,
+                    "value",
+                    "unknown",
+                    _("指标代码 %(code)s 不在本期填报范围内。") % {"code": code},
+                    True,
+                )
+                for code in unknown
+            ]
+        )
+    if submission is None:
+        submission = Submission.objects.create(county=county, period=period)
+        expected_version = submission.version if expected_version is None else expected_version
+    current = {v.indicator_id: v for v in submission.values.select_related("indicator")}
+    if expected_version is not None and submission.version != expected_version:
+        raise EditConflict(
+            submission=submission,
+            changes=_differences(current, entries, by_code),
+            by=_last_editor(submission),
+        )
+    for code, entry in entries.items():
+        indicator = by_code[code]
+        row = current.get(indicator.id)
+        if row is None:
+            row = SubmissionValue(submission=submission, indicator=indicator)
+        elif (row.value, row.prior_value, row.note) == (entry.value, entry.prior_value, entry.note):
+            continue
+        row.value, row.prior_value, row.note = entry.value, entry.prior_value, entry.note
+        row._change_reason = channel
+        row.save()
+    Submission.objects.filter(pk=submission.pk).update(
+        version=F("version") + 1, status=Submission.Status.DRAFT
+    )
+    submission.refresh_from_db()
+    return SaveResult(submission=submission, warnings=[i for i in issues if i.is_warning])
+
+
+def _differences(
+    current: dict[int, SubmissionValue], entries: dict[str, Entry], by_code: dict[str, Indicator]
+) -> list[Change]:
+    changes = []
+    for code, entry in entries.items():
+        indicator = by_code[code]
+        row = current.get(indicator.id)
+        for name in ("value", "prior_value", "note"):
+            theirs = getattr(row, name) if row is not None else None
+            yours = getattr(entry, name)
+            if (theirs or None) != (yours or None):
+                changes.append(Change(indicator, name, theirs, yours))
+    return changes
+
+
+def _last_editor(submission: Submission) -> str:
+    record = (
+        SubmissionValue.history.filter(submission_id=submission.pk)
+        .select_related("history_user")
+        .order_by("-history_date")
+        .first()
+    )
+    user = record.history_user if record else None
+    if user is None:
+        return _("其他用户")
+    return f"{user.last_name}{user.first_name}" or user.username
+
+
+@transaction.atomic
+def submission_submit(*, submission: Submission, user: AnyUser) -> Submission:
+    """Send the county's figures to the city. Warnings need an explanation first."""
+    locked = (
+        Submission.objects.select_for_update()
+        .select_related("county", "period")
+        .get(pk=submission.pk)
+    )
+    _check_can_edit(user, locked.county, locked.period, locked)
+    stored = {
+        v.indicator.code: Entry(v.value, v.prior_value, v.note)
+        for v in locked.values.select_related("indicator")
+    }
+    issues, _indicators = check_entries(county=locked.county, period=locked.period, entries=stored)
+    blocking = [i for i in issues if i.blocking]
+    notes = {code: e.note for code, e in stored.items()}
+    blocking += unexplained_warnings(issues, notes)
+    if blocking:
+        raise EntryInvalid(blocking)
+    now = timezone.now()
+    locked.status = Submission.Status.SUBMITTED
+    locked.submitted_at = now
+    locked.submitted_by = user
+    locked.is_late = timezone.localdate(now) > locked.period.deadline
+    locked.version += 1
+    locked.save(
+        update_fields=["status", "submitted_at", "submitted_by", "is_late", "version", "updated_at"]
+    )
+    return locked
+
+
+def _reviewable(submission: Submission, user: AnyUser, status: str) -> Submission:
     if not can_review(user):
         raise PermissionDenied(_("只有市统计局审核人员可以审核报送。"))
-    locked = Submission.objects.select_for_update().get(pk=submission.pk)
-    if locked.status != Submission.Status.SUBMITTED:
+    locked = (
+        Submission.objects.select_for_update()
+        .select_related("county", "period")
+        .get(pk=submission.pk)
+    )
+    if locked.status != status:
         raise ValidationError(
-            _("%(county)s %(period)s 当前状态为“%(status)s”，只有已报送的数据可以审核通过。")
+            _("%(county)s %(period)s 当前状态为“%(status)s”，不能进行此操作。")
             % {
                 "county": locked.county,
                 "period": locked.period,
                 "status": locked.get_status_display(),
             }
         )
+    return locked
+
+
+@transaction.atomic
+def submission_approve(*, submission: Submission, user: AnyUser) -> Submission:
+    """A reviewer approves a submitted report: its values lock and the ranking recomputes."""
+    locked = _reviewable(submission, user, Submission.Status.SUBMITTED)
     Submission.objects.filter(pk=locked.pk).update(
         status=Submission.Status.APPROVED,
         reviewed_at=timezone.now(),
@@ -37,4 +246,41 @@ def submission_approve(*, submission: Submission, user: AnyUser) -> Submission:
     )
     locked.refresh_from_db()
     submission_approved.send(sender=Submission, submission=locked, user=user)
+    return locked
+
+
+@transaction.atomic
+def submission_return(*, submission: Submission, user: AnyUser, reason: str) -> Submission:
+    """A reviewer sends a submitted report back to the county with a reason. Reviewers never
+    change figures themselves."""
+    if not reason.strip():
+        raise ValidationError(_("退回时必须填写原因。"))
+    locked = _reviewable(submission, user, Submission.Status.SUBMITTED)
+    Submission.objects.filter(pk=locked.pk).update(
+        status=Submission.Status.RETURNED,
+        reviewed_at=timezone.now(),
+        reviewed_by=user,
+        return_reason=reason.strip(),
+        version=F("version") + 1,
+    )
+    locked.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def submission_reopen(*, submission: Submission, user: AnyUser, reason: str) -> Submission:
+    """A reviewer reopens an approved report (it goes back to the county as returned); the
+    ranking recomputes without it."""
+    if not reason.strip():
+        raise ValidationError(_("重新打开时必须填写原因。"))
+    locked = _reviewable(submission, user, Submission.Status.APPROVED)
+    Submission.objects.filter(pk=locked.pk).update(
+        status=Submission.Status.RETURNED,
+        reviewed_at=timezone.now(),
+        reviewed_by=user,
+        return_reason=reason.strip(),
+        version=F("version") + 1,
+    )
+    locked.refresh_from_db()
+    submission_reopened.send(sender=Submission, submission=locked, user=user)
     return locked

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.dispatch import receiver
 
 from counties.models import Period
-from counties.signals import submission_approved
+from counties.signals import submission_approved, submission_reopened
 from indicators.signals import ruleset_published
 
 from .tasks import enqueue_recompute
 
 
 @receiver(submission_approved, dispatch_uid="rankings.recompute_on_approval")
+@receiver(submission_reopened, dispatch_uid="rankings.recompute_on_reopen")
 def recompute_on_approval(sender, submission, user=None, **kwargs) -> None:
     enqueue_recompute(submission.period, trigger="approval", user_id=getattr(user, "pk", None))
 

@@ -189,5 +189,11 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Data-entry checks (counties/validation.py): a growth rate this many points away from last
+# month's asks for an explanation; so does a value outside the county's range for that month in
+# past years, widened by this share on both sides.
+GROWTH_JUMP_WARNING_POINTS = env.str("GROWTH_JUMP_WARNING_POINTS", default="10")
+OUTLIER_BAND_MARGIN = env.str("OUTLIER_BAND_MARGIN", default="0.3")
+
 # Demo city: reproducible seed of the generator (`manage.py make_demo_city --seed`).
 DEMO_SEED = env.int("DEMO_SEED", default=2025)

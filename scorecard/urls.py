@@ -13,6 +13,7 @@ admin.site.index_title = _("系统配置")
 urlpatterns = [
     path("", county_views.home, name="home"),
     path("rankings/", ranking_views.league, name="league"),
+    path("", include("counties.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -54,6 +54,6 @@ def test_a_draft_cannot_be_approved(county_a, period, reviewer, sent):
     draft = SubmissionFactory(county=county_a, period=period)
     with pytest.raises(ValidationError) as err:
         submission_approve(submission=draft, user=reviewer)
-    assert "只有已报送的数据可以审核通过" in str(err.value)
+    assert "不能进行此操作" in str(err.value)
     draft.refresh_from_db()
     assert draft.status == "draft"

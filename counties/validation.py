@@ -1,0 +1,173 @@
+"""Checks on the figures a county enters, before anything is saved.
+
+Pure functions over Decimals and small dataclasses (no queries): the form, the Excel upload and
+the API all call `parse_number` and `check_entry` with an `IndicatorContext` that the selectors
+build, so every channel applies the same rules.
+
+Errors block saving. Warnings block submitting until the official writes an explanation (the
+value's note).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+MAX_DIGITS = 14  # integer digits the database keeps (max_digits 18, 4 decimals)
+
+
+class NumberError(ValueError):
+    """Text that is not a number as officials write numbers."""
+
+
+_SEPARATORS = re.compile(r"(?<=\d)[,，](?=\d{3}(?:\D|$))")
+
+
+def parse_number(text: object) -> Decimal | None:
+    """Read a number as officials type it: full-width digits (１２３４), thousands separators
+    (1,234.5), surrounding spaces. Empty means no value (None)."""
+    if text is None:
+        return None
+    if isinstance(text, Decimal):
+        return text
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        return Decimal(repr(text)) if isinstance(text, float) else Decimal(text)
+    raw = unicodedata.normalize("NFKC", str(text)).strip().replace("\u3000", "")
+    if raw == "":
+        return None
+    cleaned = _SEPARATORS.sub("", raw).replace(" ", "")
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", cleaned):
+        raise NumberError(_("“%(text)s”不是有效的数字。") % {"text": str(text).strip()})
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation as exc:  # pragma: no cover - the pattern above rules this out
+        raise NumberError(_("“%(text)s”不是有效的数字。") % {"text": str(text).strip()}) from exc
+    if abs(number) >= Decimal(10) ** MAX_DIGITS:
+        raise NumberError(_("数值 %(text)s 过大。") % {"text": cleaned})
+    return number
+
+
+@dataclass(frozen=True)
+class IndicatorContext:
+    """What the checks need to know about one indicator for one county and period."""
+
+    code: str
+    name: str
+    unit: str
+    kind: str  # "flow" | "stock" | "rate"
+    can_be_negative: bool
+    is_share: bool
+    scored: bool  # the year's rule set scores it
+    last_month_value: Decimal | None = None  # same county, same year, the month before
+    last_month_prior: Decimal | None = None
+    band: tuple[Decimal, Decimal] | None = None  # min and max of this month in past years
+
+
+@dataclass(frozen=True)
+class Entry:
+    value: Decimal | None
+    prior_value: Decimal | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Issue:
+    code: str  # indicator code
+    field: str  # "value" | "prior_value" | "note"
+    kind: str  # a stable name of the rule, e.g. "negative", "cumulative_fell"
+    message: str
+    blocking: bool  # True: cannot save; False: a warning that needs an explanation to submit
+
+    @property
+    def is_warning(self) -> bool:
+        return not self.blocking
+
+
+def growth(value: Decimal | None, prior: Decimal | None) -> Decimal | None:
+    """Year-on-year growth in percent, or None when the base is missing or not positive."""
+    if value is None or prior is None or prior <= 0:
+        return None
+    return (value / prior - 1) * 100
+
+
+def _fmt(number: Decimal) -> str:
+    return f"{number.normalize():f}"
+
+
+def check_entry(ctx: IndicatorContext, entry: Entry, *, growth_jump_points: Decimal) -> list[Issue]:
+    """Every problem with one indicator's entry: errors first, then warnings."""
+    issues: list[Issue] = []
+
+    def error(field: str, kind: str, message: str) -> None:
+        issues.append(Issue(ctx.code, field, kind, message, blocking=True))
+
+    def warn(kind: str, message: str) -> None:
+        issues.append(Issue(ctx.code, "value", kind, message, blocking=False))
+
+    for field, number in (("value", entry.value), ("prior_value", entry.prior_value)):
+        if number is None:
+            continue
+        if number < 0 and not ctx.can_be_negative:
+            error(field, "negative", _("%(name)s不能为负数。") % {"name": ctx.name})
+        if ctx.is_share and not (0 <= number <= 100):
+            error(
+                field,
+                "share_range",
+                _("%(name)s是占比，应在 0 到 100 之间，填报值为 %(value)s。")
+                % {"name": ctx.name, "value": _fmt(number)},
+            )
+    if (
+        ctx.kind == "flow"
+        and entry.value is not None
+        and ctx.last_month_value is not None
+        and entry.value < ctx.last_month_value
+    ):
+        error(
+            "value",
+            "cumulative_fell",
+            _("%(name)s是 1-N 月累计值，本月 %(value)s 小于上月累计 %(last)s。")
+            % {"name": ctx.name, "value": _fmt(entry.value), "last": _fmt(ctx.last_month_value)},
+        )
+    if any(i.blocking for i in issues):
+        return issues
+
+    if entry.value is None:
+        if ctx.scored:
+            warn("missing", _("%(name)s是考核指标，尚未填报。") % {"name": ctx.name})
+        return issues
+    now = growth(entry.value, entry.prior_value)
+    before = growth(ctx.last_month_value, ctx.last_month_prior)
+    if now is not None and before is not None and abs(now - before) > growth_jump_points:
+        warn(
+            "growth_jump",
+            _("%(name)s增速 %(now)s%% 与上月 %(before)s%% 相差超过 %(limit)s 个百分点。")
+            % {
+                "name": ctx.name,
+                "now": _fmt(now.quantize(Decimal("0.1"))),
+                "before": _fmt(before.quantize(Decimal("0.1"))),
+                "limit": _fmt(growth_jump_points),
+            },
+        )
+    if ctx.band is not None:
+        low, high = ctx.band
+        if not (low <= entry.value <= high):
+            warn(
+                "outside_band",
+                _("%(name)s %(value)s 超出本县区历年同月的范围（%(low)s 至 %(high)s）。")
+                % {
+                    "name": ctx.name,
+                    "value": _fmt(entry.value),
+                    "low": _fmt(low),
+                    "high": _fmt(high),
+                },
+            )
+    return issues
+
+
+def unexplained_warnings(issues: list[Issue], notes: dict[str, str]) -> list[Issue]:
+    """Warnings whose indicator has no explanation yet: these block submitting."""
+    return [i for i in issues if i.is_warning and not notes.get(i.code, "").strip()]

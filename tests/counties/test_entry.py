@@ -1,0 +1,376 @@
+"""Monthly entry and review: the form, the workflow, rights on every entry URL, history and
+the concurrent-edit conflict."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from counties import services
+from counties.models import Submission, SubmissionValue
+from counties.validation import Entry
+from tests.factories import (
+    CategoryFactory,
+    IndicatorFactory,
+    PeriodFactory,
+    RuleSetCategoryFactory,
+    RuleSetFactory,
+    RuleSetIndicatorFactory,
+    SubmissionFactory,
+    SubmissionValueFactory,
+)
+
+D = Decimal
+
+
+@pytest.fixture
+def setup(county_a, county_b, reporter_a):
+    growth = CategoryFactory(code="growth", name="主要经济指标")
+    gdp = IndicatorFactory(code="gdp", name="地区生产总值", category=growth, kind="flow")
+    share = IndicatorFactory(
+        code="air",
+        name="空气质量优良天数比例",
+        category=growth,
+        kind="rate",
+        unit="%",
+        is_share=True,
+    )
+    ruleset = RuleSetFactory(year=2026, status="published", published_at=timezone.now())
+    rc = RuleSetCategoryFactory(ruleset=ruleset, category=growth, weight=D("100"))
+    RuleSetIndicatorFactory(ruleset=ruleset, indicator=gdp, category=rc, weight=D("60"))
+    RuleSetIndicatorFactory(
+        ruleset=ruleset,
+        indicator=share,
+        category=rc,
+        weight=D("40"),
+        basis="value",
+        method="goalposts",
+        params={"lower": 60, "upper": 100},
+    )
+    september = PeriodFactory(year=2026, month=9, is_open=False)
+    october = PeriodFactory(
+        year=2026, month=10, deadline=timezone.localdate() + timezone.timedelta(days=10)
+    )
+    now = timezone.now()
+    approved = SubmissionFactory(
+        county=county_a, period=september, status="approved", submitted_at=now, reviewed_at=now
+    )
+    SubmissionValueFactory(submission=approved, indicator=gdp, value=D("300"), prior_value=D("280"))
+    SubmissionValueFactory(submission=approved, indicator=share, value=D("85"), prior_value=D("84"))
+    return {"gdp": gdp, "air": share, "september": september, "october": october}
+
+
+def form_url(county, period):
+    return reverse(
+        "submission_form", kwargs={"code": county.code, "year": period.year, "month": period.month}
+    )
+
+
+def post_data(version=0, **fields):
+    data = {"version": str(version), "action": "save"}
+    data.update(fields)
+    return data
+
+
+# ----------------------------------------------------------------------------- the form
+
+
+def test_reporter_saves_a_draft_typed_as_officials_type(client, setup, reporter_a, county_a):
+    client.force_login(reporter_a)
+    response = client.post(
+        form_url(county_a, setup["october"]),
+        post_data(
+            value_gdp="３３０.５",
+            prior_gdp="3,00.0".replace(",", ""),
+            value_air=" 86 ",
+            prior_air="85",
+        ),
+    )
+    assert response.status_code == 302
+    submission = Submission.objects.get(county=county_a, period=setup["october"])
+    assert submission.status == "draft"
+    values = dict(submission.values.values_list("indicator__code", "value"))
+    assert values == {"gdp": D("330.5"), "air": D("86")}
+    record = SubmissionValue.history.filter(submission_id=submission.pk).first()
+    assert record.history_change_reason == "form" and record.history_user == reporter_a
+
+
+def test_bad_number_saves_nothing_and_says_where(client, setup, reporter_a, county_a):
+    client.force_login(reporter_a)
+    response = client.post(
+        form_url(county_a, setup["october"]),
+        post_data(value_gdp="三百", value_air="86"),
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "地区生产总值（本年累计）" in body and "不是有效的数字" in body
+    assert 'value="三百"' in body  # what was typed is shown back
+    assert not Submission.objects.filter(county=county_a, period=setup["october"]).exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"value_gdp": "-5"}, "不能为负数"),
+        ({"value_gdp": "310", "value_air": "101"}, "0 到 100"),
+        ({"value_gdp": "299"}, "小于上月累计"),
+    ],
+)
+def test_blocking_errors_save_nothing(client, setup, reporter_a, county_a, fields, message):
+    client.force_login(reporter_a)
+    response = client.post(form_url(county_a, setup["october"]), post_data(**fields))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not SubmissionValue.objects.filter(submission__period=setup["october"]).exists()
+
+
+def test_submit_needs_explanations_for_warnings_then_goes_through(
+    client, setup, reporter_a, county_a
+):
+    client.force_login(reporter_a)
+    url = form_url(county_a, setup["october"])
+    # GDP growth jumps from +7.1% to +40%: a warning that needs a note before submitting.
+    response = client.post(
+        url,
+        post_data(
+            value_gdp="420", prior_gdp="300", value_air="86", prior_air="85", action="submit"
+        ),
+    )
+    assert response.status_code == 400
+    assert "相差超过" in response.content.decode()
+    submission = Submission.objects.get(county=county_a, period=setup["october"])
+    assert submission.status == "draft"  # saved as a draft, not submitted
+    response = client.post(
+        url,
+        post_data(
+            version=submission.version,
+            value_gdp="420",
+            prior_gdp="300",
+            note_gdp="新投产大型项目拉动",
+            value_air="86",
+            prior_air="85",
+            action="submit",
+        ),
+    )
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert submission.status == "submitted" and submission.submitted_by == reporter_a
+    assert not submission.is_late
+
+
+def test_late_submission_is_marked(setup, reporter_a, county_a):
+    period = setup["october"]
+    period.deadline = timezone.localdate() - timezone.timedelta(days=1)
+    period.save()
+    result = services.submission_save(
+        county=county_a,
+        period=period,
+        user=reporter_a,
+        channel="form",
+        expected_version=None,
+        entries={"gdp": Entry(D("310"), D("290")), "air": Entry(D("86"), D("85"))},
+    )
+    submitted = services.submission_submit(submission=result.submission, user=reporter_a)
+    assert submitted.is_late
+
+
+def test_concurrent_edit_is_refused_and_shows_what_changed(client, setup, reporter_a, county_a):
+    client.force_login(reporter_a)
+    url = form_url(county_a, setup["october"])
+    client.post(url, post_data(value_gdp="310", prior_gdp="290", value_air="86"))
+    loaded = Submission.objects.get(county=county_a, period=setup["october"]).version
+    # Someone else saves first ...
+    client.post(url, post_data(version=loaded, value_gdp="315", prior_gdp="290", value_air="86"))
+    # ... then this user saves what they loaded earlier.
+    response = client.post(
+        url, post_data(version=loaded, value_gdp="312", prior_gdp="290", value_air="86")
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "您的修改没有保存" in body and "315" in body
+    value = SubmissionValue.objects.get(submission__period=setup["october"], indicator__code="gdp")
+    assert value.value == D("315")
+
+
+def test_closed_period_cannot_be_edited(client, setup, reporter_a, county_a):
+    client.force_login(reporter_a)
+    response = client.post(form_url(county_a, setup["september"]), post_data(value_gdp="1"))
+    assert response.status_code == 400
+    assert "已关闭" in response.content.decode()
+    assert SubmissionValue.objects.get(
+        submission__period=setup["september"], indicator__code="gdp"
+    ).value == D("300")
+
+
+def test_last_year_value_prefills_same_period_last_year(client, setup, reporter_a, county_a):
+    last_year = PeriodFactory(year=2025, month=10, is_open=False)
+    now = timezone.now()
+    old = SubmissionFactory(
+        county=county_a, period=last_year, status="approved", submitted_at=now, reviewed_at=now
+    )
+    SubmissionValueFactory(submission=old, indicator=setup["gdp"], value=D("288.8"))
+    client.force_login(reporter_a)
+    body = client.get(form_url(county_a, setup["october"])).content.decode()
+    assert 'name="prior_gdp" value="288.8"' in body
+
+
+# -------------------------------------------------------------------- rights on every URL
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_other_county_reporter_gets_404_on_the_form(client, setup, reporter_b, county_a, method):
+    client.force_login(reporter_b)
+    response = getattr(client, method)(form_url(county_a, setup["october"]), post_data())
+    assert response.status_code == 404
+    assert not Submission.objects.filter(county=county_a, period=setup["october"]).exists()
+
+
+@pytest.mark.parametrize(
+    "name", ["submission_history", "submission_approve", "submission_return", "submission_reopen"]
+)
+def test_other_county_ids_are_404(client, setup, reporter_b, county_a, name):
+    submission = SubmissionFactory(county=county_a, period=setup["october"])
+    client.force_login(reporter_b)
+    url = reverse(name, args=[submission.pk])
+    response = (
+        client.post(url, {"reason": "x"}) if name != "submission_history" else client.get(url)
+    )
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("who", ["reviewer", "leader"])
+def test_city_staff_read_but_never_write_figures(request, client, setup, county_a, who):
+    client.force_login(request.getfixturevalue(who))
+    url = form_url(county_a, setup["october"])
+    assert client.get(url).status_code == 200
+    response = client.post(url, post_data(value_gdp="310"))
+    assert response.status_code == 403
+    assert not Submission.objects.filter(county=county_a, period=setup["october"]).exists()
+
+
+def test_anonymous_is_sent_to_login(client, setup, county_a):
+    response = client.get(form_url(county_a, setup["october"]))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+# --------------------------------------------------------------------------- the workflow
+
+
+@pytest.fixture
+def submitted(setup, reporter_a, county_a):
+    result = services.submission_save(
+        county=county_a,
+        period=setup["october"],
+        user=reporter_a,
+        channel="form",
+        expected_version=None,
+        entries={"gdp": Entry(D("310"), D("290")), "air": Entry(D("86"), D("85"))},
+    )
+    return services.submission_submit(submission=result.submission, user=reporter_a)
+
+
+def test_reviewer_returns_with_a_reason_and_county_edits_again(
+    client, submitted, reviewer, reporter_a, county_a, setup
+):
+    client.force_login(reviewer)
+    client.post(reverse("submission_return", args=[submitted.pk]), {"reason": "GDP与上月不衔接"})
+    submitted.refresh_from_db()
+    assert submitted.status == "returned" and submitted.return_reason == "GDP与上月不衔接"
+    client.force_login(reporter_a)
+    body = client.get(form_url(county_a, setup["october"])).content.decode()
+    assert "GDP与上月不衔接" in body
+    client.post(
+        form_url(county_a, setup["october"]),
+        post_data(
+            version=submitted.version,
+            value_gdp="311",
+            prior_gdp="290",
+            value_air="86",
+            prior_air="85",
+        ),
+    )
+    submitted.refresh_from_db()
+    assert submitted.status == "draft"
+
+
+def test_return_needs_a_reason(client, submitted, reviewer):
+    client.force_login(reviewer)
+    client.post(reverse("submission_return", args=[submitted.pk]), {"reason": "  "})
+    submitted.refresh_from_db()
+    assert submitted.status == "submitted"
+
+
+def test_approve_locks_and_reopen_needs_a_reason(
+    client, submitted, reviewer, reporter_a, county_a, setup, django_capture_on_commit_callbacks
+):
+    client.force_login(reviewer)
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post(reverse("submission_approve", args=[submitted.pk]))
+    assert len(callbacks) == 1  # the ranking recompute, queued on commit
+    submitted.refresh_from_db()
+    assert submitted.status == "approved"
+    client.force_login(reporter_a)
+    response = client.post(
+        form_url(county_a, setup["october"]), post_data(version=submitted.version, value_gdp="999")
+    )
+    assert response.status_code == 400
+    client.force_login(reviewer)
+    client.post(reverse("submission_reopen", args=[submitted.pk]), {"reason": ""})
+    submitted.refresh_from_db()
+    assert submitted.status == "approved"
+    client.post(
+        reverse("submission_reopen", args=[submitted.pk]), {"reason": "统计执法检查发现差错"}
+    )
+    submitted.refresh_from_db()
+    assert submitted.status == "returned"
+
+
+@pytest.mark.parametrize("who", ["reporter_a", "leader"])
+def test_only_reviewers_approve_through_the_url(request, client, submitted, who):
+    client.force_login(request.getfixturevalue(who))
+    response = client.post(reverse("submission_approve", args=[submitted.pk]))
+    assert response.status_code in (403, 404)
+    submitted.refresh_from_db()
+    assert submitted.status == "submitted"
+
+
+def test_a_draft_cannot_be_submitted_twice_or_approved_before_submitting(
+    setup, reporter_a, reviewer, county_a
+):
+    from django.core.exceptions import ValidationError
+
+    result = services.submission_save(
+        county=county_a,
+        period=setup["october"],
+        user=reporter_a,
+        channel="form",
+        expected_version=None,
+        entries={"gdp": Entry(D("310"), D("290")), "air": Entry(D("86"), D("85"))},
+    )
+    with pytest.raises(ValidationError):
+        services.submission_approve(submission=result.submission, user=reviewer)
+    services.submission_submit(submission=result.submission, user=reporter_a)
+    with pytest.raises(ValidationError):
+        services.submission_submit(submission=result.submission, user=reporter_a)
+
+
+# ------------------------------------------------------------------- history, completeness
+
+
+def test_history_page_shows_who_when_old_new_and_channel(client, submitted, reviewer, setup):
+    client.force_login(reviewer)
+    body = client.get(reverse("submission_history", args=[submitted.pk])).content.decode()
+    assert "地区生产总值" in body and "310" in body and "网页填报" in body
+    assert "已报送" in body
+
+
+def test_completeness_board_for_city_staff_only(client, submitted, reviewer, reporter_a, county_b):
+    client.force_login(reviewer)
+    response = client.get(reverse("completeness"), {"year": 2026})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "北山县" in body  # county_b owes October
+    assert [c.name for c, _s in response.context["board"].owing] == ["北山县"]
+    client.force_login(reporter_a)
+    assert client.get(reverse("completeness")).status_code == 403
