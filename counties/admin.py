@@ -59,6 +59,14 @@ class SubmissionAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["county"]
     inlines = [SubmissionValueInline]
 
+    def save_formset(self, request, form, formset, change):
+        for instance in formset.save(commit=False):
+            instance._change_reason = "admin"  # the channel, in the history trail
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
 
 @admin.register(SubmissionValue)
 class SubmissionValueAdmin(SimpleHistoryAdmin):
@@ -68,3 +76,7 @@ class SubmissionValueAdmin(SimpleHistoryAdmin):
     list_select_related = ["submission__county", "submission__period", "indicator"]
     autocomplete_fields = ["indicator"]
     raw_id_fields = ["submission"]
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = "admin"  # the channel, in the history trail
+        super().save_model(request, obj, form, change)

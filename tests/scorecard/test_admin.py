@@ -48,3 +48,22 @@ def test_published_ruleset_is_read_only_in_admin(client, admin_user):
     assert response.status_code == 403
     ruleset.refresh_from_db()
     assert ruleset.name != "改名"
+
+
+def test_value_changed_in_admin_is_recorded_with_its_channel(client, admin_user):
+    from decimal import Decimal
+
+    from counties.models import SubmissionValue
+    from tests.factories import SubmissionValueFactory
+
+    value = SubmissionValueFactory(value=Decimal("10"))
+    client.force_login(admin_user)
+    url = reverse("admin:counties_submissionvalue_change", args=[value.pk])
+    response = client.post(url, {
+        "submission": value.submission_id, "indicator": value.indicator_id,
+        "value": "12.5", "prior_value": "100", "note": "更正",
+    })
+    assert response.status_code == 302
+    latest = SubmissionValue.history.filter(id=value.pk).order_by("-history_date").first()
+    assert latest.value == Decimal("12.5") and latest.history_change_reason == "admin"
+    assert latest.history_user == admin_user
