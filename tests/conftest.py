@@ -60,3 +60,15 @@ def admin_user(db):
 @pytest.fixture
 def period(db):
     return PeriodFactory(year=2026, month=10)
+
+
+@pytest.fixture(autouse=True)
+def chinese_by_default():
+    """Each test starts in the default language: a request handled in English by an earlier
+    test must not leave English active in this thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

@@ -42,7 +42,7 @@ class CountyFactory(factory.django.DjangoModelFactory):
         model = County
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"3699{n + 1:02d}")
+    code = factory.Sequence(lambda n: f"35{n % 10000:04d}")
     name = factory.Sequence(lambda n: f"测试{n + 1}区")
     name_en = factory.Sequence(lambda n: f"Test District {n + 1}")
     kind = County.Kind.DISTRICT

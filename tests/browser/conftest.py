@@ -9,8 +9,10 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
-# Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make
-# between browser steps are ordinary synchronous calls.
+
+# Playwright's sync API runs an event loop in the test's thread (from the session-scoped
+# browser on), and the live server and the ORM calls between browser steps are ordinary
+# synchronous calls. Subprocesses that tests start drop this variable again.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 

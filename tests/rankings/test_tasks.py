@@ -50,7 +50,7 @@ def test_enqueue_against_an_unreachable_broker_returns_quickly():
         "print('returned')"
     )
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
         "DATABASE_URL": "sqlite://:memory:",
         "DJANGO_SETTINGS_MODULE": "scorecard.settings",

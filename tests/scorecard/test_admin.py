@@ -59,10 +59,16 @@ def test_value_changed_in_admin_is_recorded_with_its_channel(client, admin_user)
     value = SubmissionValueFactory(value=Decimal("10"))
     client.force_login(admin_user)
     url = reverse("admin:counties_submissionvalue_change", args=[value.pk])
-    response = client.post(url, {
-        "submission": value.submission_id, "indicator": value.indicator_id,
-        "value": "12.5", "prior_value": "100", "note": "更正",
-    })
+    response = client.post(
+        url,
+        {
+            "submission": value.submission_id,
+            "indicator": value.indicator_id,
+            "value": "12.5",
+            "prior_value": "100",
+            "note": "更正",
+        },
+    )
     assert response.status_code == 302
     latest = SubmissionValue.history.filter(id=value.pk).order_by("-history_date").first()
     assert latest.value == Decimal("12.5") and latest.history_change_reason == "admin"

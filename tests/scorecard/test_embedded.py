@@ -34,6 +34,7 @@ def embedded_env(tmp_path):
             "CELERY_BROKER_URL",
             "SECRET_KEY",
             "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
             "STATIC_MANIFEST",
             "SECURE_SSL_REDIRECT",
         }

@@ -19,6 +19,7 @@ CLEAN_ENV = {
         "SECRET_KEY",
         "DEBUG",
         "DJANGO_SETTINGS_MODULE",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
         "STATIC_MANIFEST",
         "SECURE_SSL_REDIRECT",
     }

@@ -1,0 +1,780 @@
+"""The Excel round trip of the monthly figures: a prefilled template to download, and a filled
+template (or a CSV) read back into entries, with every problem located by sheet, row and column
+as Excel shows them (rows from 1, column letters).
+
+Uploads are untrusted. Before openpyxl sees the bytes we check their size, that the content is
+what the file name claims, and the zip's member count, declared sizes and compression ratio
+(zip bombs; Python's zipfile never inflates a member past its declared size, so a lying size
+ends in a CRC error, not in a huge buffer). openpyxl parses the XML through defusedxml, which
+refuses entity declarations (billion laughs, external entities). Anything that still fails to
+parse becomes a problem with a message, never a server error.
+
+Pure parts (`build_workbook`, `read_upload`) take and return plain data; `template_workbook` and
+`read_county_upload` add the database reads around them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import io
+import logging
+import math
+import re
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import closing
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import openpyxl
+from defusedxml import DefusedXmlException
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+
+from . import selectors, services
+from .models import County, Period
+from .validation import Entry, Issue, NumberError, parse_number
+
+logger = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # a filled template of a whole city is a few dozen KiB
+MAX_UNCOMPRESSED_BYTES = 20 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100  # XML packs well, but not a hundredfold over a megabyte
+RATIO_CHECK_FROM_BYTES = 1024 * 1024
+MAX_ZIP_MEMBERS = 500
+MAX_SHEETS = 60
+MAX_ROWS = 1000
+MAX_COLUMNS = 30
+HEADER_SEARCH_ROWS = 20
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Column headers of the template, in order; the upload finds its columns by these names (in
+# every configured language) and by a few common alternatives.
+COLUMNS = (
+    ("code", gettext_noop("指标代码")),
+    ("name", gettext_noop("指标名称")),
+    ("unit", gettext_noop("计量单位")),
+    ("value", gettext_noop("本年累计")),
+    ("prior_value", gettext_noop("上年同期")),
+    ("note", gettext_noop("说明")),
+)
+_ALIASES = {
+    "code": ("代码", "code", "indicator code", "indicator_code"),
+    "name": ("名称", "name", "indicator", "indicator name"),
+    "unit": ("单位", "unit"),
+    "value": ("本期累计", "累计", "value", "ytd value", "year to date"),
+    "prior_value": ("上年", "prior", "prior value", "prior_value", "same period last year"),
+    "note": ("备注", "note", "notes", "explanation"),
+}
+LABEL_COUNTY = gettext_noop("县区名称")
+LABEL_DIVISION = gettext_noop("行政区划代码")
+LABEL_PERIOD = gettext_noop("报送期")
+LABEL_PERIOD_KEY = gettext_noop("期别代码")
+_META_ALIASES = {
+    "division": (LABEL_DIVISION, "区划代码", "县区代码", "division code", "county code"),
+    "period_key": (LABEL_PERIOD_KEY, "period code"),
+    "period": (LABEL_PERIOD,),
+}
+HEADER_ROW = 6  # the template's column headers; data from the row below
+FIRST_DATA_ROW = HEADER_ROW + 1
+_WIDTHS = {"A": 16, "B": 34, "C": 14, "D": 16, "E": 16, "F": 40}
+
+# ----------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an upload, where Excel shows it. Empty sheet/row/column: the file."""
+
+    message: str
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+
+    def __str__(self) -> str:
+        where = [p for p in (self.sheet, self.row and str(self.row), self.column) if p]
+        return f"[{' '.join(where)}] {self.message}" if where else self.message
+
+
+@dataclass
+class RowData:
+    sheet: str
+    row: int
+    columns: dict[str, str]  # field -> column letter, for the columns the sheet has
+    value: Decimal | None = None
+    prior_value: Decimal | None = None
+    note: str = ""
+
+
+@dataclass
+class SheetData:
+    name: str
+    county_code: str | None
+    county_at: tuple[int, str] | None  # row and column of the division code
+    rows: dict[str, RowData] = field(default_factory=dict)  # by indicator code
+
+
+@dataclass
+class Upload:
+    """What a file holds: entries by county code and indicator code, and every problem."""
+
+    entries: dict[str, dict[str, Entry]]
+    problems: list[Problem]
+    sheets: list[SheetData]
+    refused: bool = False  # the file as a whole could not be read
+
+    def locate(self, issues: Iterable[Issue], county_code: str) -> list[Problem]:
+        """Validation issues as problems at the cells they are about."""
+        rows = {
+            code: row
+            for sheet in self.sheets
+            if sheet.county_code == county_code
+            for code, row in sheet.rows.items()
+        }
+        located = []
+        for issue in issues:
+            row = rows.get(issue.code)
+            if row is None:
+                located.append(Problem(issue.message))
+                continue
+            column = row.columns.get(issue.field) or row.columns.get("code", "")
+            located.append(Problem(issue.message, row.sheet, row.row, column))
+        return located
+
+
+class _Rejected(Exception):
+    """The file as a whole cannot be read; the message says why."""
+
+
+# ----------------------------------------------------------------------------- the template
+
+
+@dataclass(frozen=True)
+class TemplateRow:
+    code: str
+    name: str
+    unit: str
+    value: Decimal | None
+    prior_value: Decimal | None
+    note: str
+    decimals: int = 2
+
+
+@dataclass(frozen=True)
+class TemplateSheet:
+    county_code: str
+    county_name: str
+    period_label: str
+    period_key: str
+    rows: list[TemplateRow]
+
+
+def current_entries(*, county: County, period: Period, indicators) -> dict[str, Entry]:
+    """What the form would show: the stored values, or last year's approved value as the
+    default for the same period last year."""
+    submission = selectors.submission_for(county, period)
+    stored = {v.indicator_id: v for v in submission.values.all()} if submission else {}
+    defaults = selectors.last_year_values(county=county, period=period)
+    result = {}
+    for ind in indicators:
+        row = stored.get(ind.id)
+        if row is not None:
+            result[ind.code] = Entry(row.value, row.prior_value, row.note)
+        else:
+            result[ind.code] = Entry(None, defaults.get(ind.id), "")
+    return result
+
+
+def template_workbook(*, counties: Iterable[County], period: Period) -> bytes:
+    """The prefilled template: one sheet per county, in the given order."""
+    indicators = selectors.indicators_for_entry(period)
+    sheets = []
+    for county in counties:
+        current = current_entries(county=county, period=period, indicators=indicators)
+        rows = [
+            TemplateRow(
+                code=ind.code,
+                name=ind.name,
+                unit=ind.get_unit_display(),
+                value=current[ind.code].value,
+                prior_value=current[ind.code].prior_value,
+                note=current[ind.code].note,
+                decimals=ind.decimals,
+            )
+            for ind in indicators
+        ]
+        sheets.append(TemplateSheet(county.code, county.name, period.label, period.key, rows=rows))
+    return build_workbook(sheets)
+
+
+def template_filename(*, period: Period, county: County | None = None) -> str:
+    if county is None:
+        return _("各县区_%(period)s_填报模板") % {"period": period.label} + ".xlsx"
+    return _("%(county)s_%(period)s_填报模板") % {"county": county.name, "period": period.label} + (
+        ".xlsx"
+    )
+
+
+_LOCKED_FILL = PatternFill("solid", start_color="D9D9D9", end_color="D9D9D9")
+_HEADER_FILL = PatternFill("solid", start_color="BFBFBF", end_color="BFBFBF")
+_THIN = Side(style="thin", color="808080")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+def _put(ws, ref: str, value, *, locked: bool = True, bold: bool = False):
+    cell = ws[ref]
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"  # text stays text: a note "=1+1" must not become a formula
+    cell.protection = Protection(locked=locked)
+    if locked:
+        cell.fill = _LOCKED_FILL
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def _number_out(value: Decimal | None) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(f"{value.normalize():f}")
+
+
+def _sheet_title(name: str, code: str, taken: set[str]) -> str:
+    title = re.sub(r"[\[\]:*?/\\]", "", name).strip()[:31] or code
+    if title in taken:
+        title = f"{title[: 31 - len(code) - 1]} {code}"
+    taken.add(title)
+    return title
+
+
+def build_workbook(sheets: list[TemplateSheet]) -> bytes:
+    """The .xlsx bytes: per sheet a title, the county's name and division code, the period and
+    its code, a note, then one row per indicator. Code, name and unit are grey and locked
+    (sheet protection without a password); the three columns to fill are not."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    taken: set[str] = set()
+    for sheet in sheets:
+        ws = wb.create_sheet(_sheet_title(sheet.county_name, sheet.county_code, taken))
+        title = _("%(county)s %(period)s 主要经济指标填报表") % {
+            "county": sheet.county_name,
+            "period": sheet.period_label,
+        }
+        _put(ws, "A1", title, locked=True).font = Font(bold=True, size=14)
+        ws["A1"].fill = PatternFill()
+        ws.merge_cells("A1:F1")
+        for ref, text, bold in (
+            ("A2", _(LABEL_COUNTY), True),
+            ("B2", sheet.county_name, False),
+            ("C2", _(LABEL_DIVISION), True),
+            ("D2", sheet.county_code, False),
+            ("A3", _(LABEL_PERIOD), True),
+            ("B3", sheet.period_label, False),
+            ("C3", _(LABEL_PERIOD_KEY), True),
+            ("D3", sheet.period_key, False),
+        ):
+            _put(ws, ref, text, bold=bold)
+        note = _put(
+            ws,
+            "A4",
+            _(
+                "填写说明：灰色单元格请勿修改。“本年累计”填 1-N 月累计数；“上年同期”已按上年审核数"
+                "预填，可修改；数值异常时请在“说明”中写明原因。上传后保存为草稿，请在网页上核对后报送。"
+            ),
+        )
+        note.alignment = Alignment(wrap_text=True, vertical="top")
+        note.fill = PatternFill()
+        ws.merge_cells("A4:F4")
+        ws.row_dimensions[4].height = 48
+        for index, (_name, label) in enumerate(COLUMNS, start=1):
+            cell = _put(ws, f"{get_column_letter(index)}{HEADER_ROW}", _(label), bold=True)
+            cell.fill = _HEADER_FILL
+            cell.border = _BOX
+            cell.alignment = Alignment(horizontal="center")
+        for number, row in enumerate(sheet.rows, start=FIRST_DATA_ROW):
+            fmt = "#,##0" + ("." + "0" * row.decimals if row.decimals else "")
+            cells = (
+                _put(ws, f"A{number}", row.code),
+                _put(ws, f"B{number}", row.name),
+                _put(ws, f"C{number}", row.unit),
+                _put(ws, f"D{number}", _number_out(row.value), locked=False),
+                _put(ws, f"E{number}", _number_out(row.prior_value), locked=False),
+                _put(ws, f"F{number}", row.note or None, locked=False),
+            )
+            for cell in cells:
+                cell.border = _BOX
+            cells[3].number_format = cells[4].number_format = fmt
+            cells[5].data_type = "s"
+            cells[5].alignment = Alignment(wrap_text=True)
+        for letter, width in _WIDTHS.items():
+            ws.column_dimensions[letter].width = width
+        ws.freeze_panes = f"D{FIRST_DATA_ROW}"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth = 1
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.protection.sheet = True
+        ws.protection.formatColumns = False
+        ws.protection.formatRows = False
+        ws.protection.formatCells = False
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def _label(value: object) -> str:
+    """A header cell as compared: width-normalised, lower case, no spaces, no trailing
+    bracketed remark such as （万元）."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value)).strip().lower()
+    text = re.sub(r"\s+", "", text)
+    return re.sub(r"\(.*\)$", "", text).strip("*:")
+
+
+def _aliases(*names: str) -> set[str]:
+    found = {_label(n) for n in names}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            found |= {_label(_(n)) for n in names}
+    return found
+
+
+def _header_aliases() -> dict[str, set[str]]:
+    return {name: _aliases(label, *_ALIASES[name]) for name, label in COLUMNS}
+
+
+def _meta_aliases() -> dict[str, set[str]]:
+    return {name: _aliases(*labels) for name, labels in _META_ALIASES.items()}
+
+
+def _filled(value: object) -> bool:
+    return value is not None and str(value).strip() != ""
+
+
+def _code_text(value: object) -> str:
+    """An indicator or division code as typed: 369901 typed as a number counts too."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if value is None or isinstance(value, bool):
+        return ""
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _period_key(value: object) -> str | None:
+    if isinstance(value, datetime.date):
+        return f"{value.year:04d}-{value.month:02d}"
+    text = unicodedata.normalize("NFKC", str(value or ""))
+    match = re.fullmatch(r"\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*月?\s*", text) or re.search(
+        r"(\d{4})\s*年\s*(?:\d{1,2}\s*[-~—至到]\s*)?(\d{1,2})\s*月", text
+    )
+    if match is None or not 1 <= int(match.group(2)) <= 12:
+        return None
+    return f"{int(match.group(1)):04d}-{int(match.group(2)):02d}"
+
+
+def _number(value: object) -> Decimal | None:
+    if isinstance(value, bool | datetime.date | datetime.time | datetime.timedelta):
+        raise NumberError(
+            _("“%(text)s”不是数字（可能被 Excel 识别成了日期或逻辑值）。") % {"text": value}
+        )
+    if isinstance(value, float) and not math.isfinite(value):
+        raise NumberError(_("“%(text)s”不是有效的数字。") % {"text": value})
+    return parse_number(value)
+
+
+class _Grid:
+    """Reads one sheet (or a CSV) row by row: the division code and period above the header,
+    the header row, then one row per indicator."""
+
+    def __init__(self, name: str, *, indicators: Mapping[str, str], period_key: str | None):
+        self.name = name
+        self.indicators = indicators
+        self.period_key = period_key
+        self.problems: list[Problem] = []
+        self.sheet = SheetData(name=name, county_code=None, county_at=None)
+        self.columns: dict[str, int] | None = None
+        self.seen_content = False
+        self.found: dict[str, tuple[object, int, int]] = {}  # header-area label -> value, where
+        self.headers = _header_aliases()
+        self.meta = _meta_aliases()
+
+    def problem(self, message: str, row: int | None = None, column: int | None = None) -> None:
+        letter = get_column_letter(column + 1) if column is not None else ""
+        self.problems.append(Problem(message, self.name, row, letter))
+
+    def read(self, rows: Iterable[tuple[int, tuple]]) -> SheetData | None:
+        for number, cells in rows:
+            if number > MAX_ROWS:
+                if any(_filled(c) for c in cells):
+                    self.problem(
+                        _("表格超过 %(n)d 行，请只保留指标数据。") % {"n": MAX_ROWS}, number
+                    )
+                break
+            if self.columns is None:
+                if number > HEADER_SEARCH_ROWS:
+                    break
+                self.seen_content |= any(_filled(c) for c in cells)
+                self._header_or_meta(number, cells)
+            else:
+                self._data_row(number, cells)
+        if self.columns is None:
+            if self.seen_content:
+                self.problem(
+                    _("找不到表头行：前 %(n)d 行中应有“指标代码”和“本年累计”两列。")
+                    % {"n": HEADER_SEARCH_ROWS}
+                )
+                return self.sheet
+            return None  # an empty sheet
+        return self.sheet
+
+    def _header_or_meta(self, number: int, cells: tuple) -> None:
+        labels = [_label(c) for c in cells]
+        found: dict[str, int] = {}
+        for index, text in enumerate(labels):
+            for name, aliases in self.headers.items():
+                if text in aliases and name not in found:
+                    found[name] = index
+        if "code" in found:
+            self.columns = found
+            if "value" not in found:
+                self.problem(_("表头缺少“本年累计”列。"), number)
+            self._check_meta()
+            return
+        for index, text in enumerate(labels):
+            name = next((n for n, aliases in self.meta.items() if text in aliases), None)
+            if name is None or name in self.found:
+                continue
+            after = next((i for i in range(index + 1, len(cells)) if _filled(cells[i])), None)
+            if after is not None:
+                self.found[name] = (cells[after], number, after)
+
+    def _check_meta(self) -> None:
+        """The county and period the header rows state (the period only where it is given)."""
+        if "division" in self.found:
+            value, number, index = self.found["division"]
+            self.sheet.county_code = _code_text(value)
+            self.sheet.county_at = (number, get_column_letter(index + 1))
+        if self.period_key is None:
+            return
+        for name in ("period_key", "period"):
+            value, number, index = self.found.get(name, (None, 0, 0))
+            key = _period_key(value) if value is not None else None
+            if key is None:
+                continue
+            if key != self.period_key:
+                self.problem(
+                    _("这是 %(found)s 的报表，不是本期（%(expected)s）的。")
+                    % {"found": _key_label(key), "expected": _key_label(self.period_key)},
+                    number,
+                    index,
+                )
+            return
+
+    def _data_row(self, number: int, cells: tuple) -> None:
+        assert self.columns is not None
+
+        def cell(name: str) -> object:
+            index = self.columns.get(name)
+            return cells[index] if index is not None and index < len(cells) else None
+
+        used = [n for n in ("code", "value", "prior_value", "note") if n in self.columns]
+        if not any(_filled(cell(n)) for n in used):
+            return
+        code_column = self.columns["code"]
+        code = _code_text(cell("code")).lower()
+        if not code:
+            self.problem(_("这一行填了数据，但没有指标代码。"), number, code_column)
+            return
+        if code not in self.indicators:
+            self.problem(
+                _("指标代码“%(code)s”不在本期填报范围内。") % {"code": code}, number, code_column
+            )
+            return
+        if code in self.sheet.rows:
+            self.problem(
+                _("指标 %(code)s 重复：第 %(first)d 行已经填过。")
+                % {"code": code, "first": self.sheet.rows[code].row},
+                number,
+                code_column,
+            )
+            return
+        letters = {n: get_column_letter(i + 1) for n, i in self.columns.items()}
+        row = RowData(self.name, number, letters)
+        for name, label in (("value", _("本年累计")), ("prior_value", _("上年同期"))):
+            if name not in self.columns:
+                continue
+            try:
+                setattr(row, name, _number(cell(name)))
+            except NumberError as exc:
+                self.problem(
+                    f"{self.indicators[code]}（{label}）：{exc}", number, self.columns[name]
+                )
+        if "note" in self.columns:
+            row.note = "" if cell("note") is None else str(cell("note")).strip()
+        self.sheet.rows[code] = row
+
+
+def _key_label(key: str) -> str:
+    year, month = (int(p) for p in key.split("-"))
+    return Period(year=year, month=month).label
+
+
+def _sniff(data: bytes) -> str:
+    if data.startswith(b"PK\x03\x04"):
+        return "zip"
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"  # .xls, or an .xlsx saved with a password
+    if data.startswith(
+        (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"BM", b"Rar!", b"\x1f\x8b")
+    ):
+        return "binary"
+    return "other"
+
+
+def _check_zip(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise _Rejected(_("文件已损坏，无法作为 Excel 工作簿打开。")) from exc
+    names = {m.filename for m in members}
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        raise _Rejected(_("文件是压缩包，但不是 Excel 工作簿（.xlsx）。"))
+    total = sum(m.file_size for m in members)
+    packed = sum(m.compress_size for m in members)
+    too_packed = any(
+        m.file_size > RATIO_CHECK_FROM_BYTES
+        and m.file_size > MAX_COMPRESSION_RATIO * max(m.compress_size, 1)
+        for m in members
+    )
+    if (
+        len(members) > MAX_ZIP_MEMBERS
+        or total > MAX_UNCOMPRESSED_BYTES
+        or too_packed
+        or (total > RATIO_CHECK_FROM_BYTES and total > MAX_COMPRESSION_RATIO * max(packed, 1))
+    ):
+        raise _Rejected(_("工作簿解压后过大（疑似压缩炸弹），已拒绝。请上传从本系统下载的模板。"))
+
+
+def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, Iterable[tuple[int, tuple]]]]:
+    """Each worksheet's title and numbered rows, at most MAX_ROWS + 1 rows of MAX_COLUMNS cells
+    (a forged dimension of a million rows costs nothing). Close the generator when done."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        if len(wb.sheetnames) > MAX_SHEETS:
+            raise _Rejected(_("工作簿的工作表过多（超过 %(n)d 个）。") % {"n": MAX_SHEETS})
+        for ws in wb.worksheets:
+            rows = ws.iter_rows(
+                min_row=1, max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True
+            )
+            yield ws.title, enumerate(rows, start=1)
+    finally:
+        wb.close()
+
+
+def _decode_text(data: bytes) -> str:
+    """CSV text: UTF-8 with or without BOM, UTF-16 with BOM, or GB18030 (a superset of GBK,
+    which Excel on Chinese Windows writes)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ["utf-16"]
+    elif data.startswith(codecs.BOM_UTF8):
+        encodings = ["utf-8-sig"]
+    else:
+        encodings = ["utf-8", "gb18030"]
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if any(unicodedata.category(c) == "Cc" and c not in "\t\r\n" for c in text):
+            raise _Rejected(_("文件的扩展名是 .csv，但内容不是文本。"))
+        return text
+    raise _Rejected(_("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GBK 编码的 CSV。"))
+
+
+def _csv_rows(text: str) -> Iterator[tuple[int, tuple]]:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = "\t" if "\t" in first and "," not in first else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for cells in reader:
+            yield reader.line_num, tuple(cells[:MAX_COLUMNS])
+    except csv.Error as exc:
+        raise _Rejected(
+            _("CSV 格式有误（第 %(line)d 行）：%(error)s") % {"line": reader.line_num, "error": exc}
+        ) from exc
+
+
+def read_upload(
+    data: bytes,
+    filename: str,
+    *,
+    indicators: Mapping[str, str],
+    csv_county: str,
+    period_key: str | None = None,
+    current: Mapping[str, Mapping[str, Entry]] | None = None,
+) -> Upload:
+    """Read an uploaded .xlsx or .csv into entries by county code, with every problem.
+
+    `indicators` maps the codes this period takes to their names. A workbook names its county in
+    each sheet (the division code in the header rows); a CSV is for `csv_county` unless it
+    names one. Where a file lacks the prior-value or note column, `current` (by county, then
+    indicator code) supplies them, so that a CSV of values alone leaves the rest as stored."""
+    problems: list[Problem] = []
+    sheets: list[SheetData] = []
+
+    def read(sources: Iterable[tuple[str, Iterable[tuple[int, tuple]]]], is_csv: bool) -> None:
+        for name, rows in sources:
+            grid = _Grid(name, indicators=indicators, period_key=period_key)
+            sheet = grid.read(rows)
+            problems.extend(grid.problems)
+            if sheet is None:
+                continue
+            if is_csv and sheet.county_code is None:
+                sheet.county_code = csv_county
+            if sheet.county_code is None and grid.columns is not None:
+                problems.append(
+                    Problem(
+                        _("工作表中找不到行政区划代码（应在“行政区划代码”右边的单元格）。"),
+                        name,
+                    )
+                )
+            sheets.append(sheet)
+
+    try:
+        _check_file(data, filename)
+        if filename.lower().endswith(".xlsx"):
+            _check_zip(data)
+            with closing(_xlsx_sheets(data)) as sources:
+                read(sources, is_csv=False)
+        else:
+            read([(filename, _csv_rows(_decode_text(data)))], is_csv=True)
+    except _Rejected as exc:
+        return Upload({}, [*problems, Problem(str(exc))], [], refused=True)
+    except Exception as exc:  # untrusted input: anything openpyxl raises means a bad file
+        if _caused_by(exc, DefusedXmlException):  # openpyxl wraps it in a ValueError
+            logger.warning("upload %r refused: XML with entity declarations", filename)
+            message = _("工作簿含有不安全的 XML 内容（实体声明），已拒绝。")
+        else:
+            logger.info("upload %r is not a readable workbook", filename, exc_info=True)
+            message = _("文件已损坏或格式不正确，无法作为 Excel 工作簿读取。")
+        return Upload({}, [Problem(message)], [], refused=True)
+    entries: dict[str, dict[str, Entry]] = {}
+    for sheet in sheets:
+        if sheet.county_code is None:
+            continue
+        if sheet.county_code in entries:
+            row, column = sheet.county_at or (None, "")
+            message = _("行政区划代码 %(code)s 在多个工作表中出现。") % {"code": sheet.county_code}
+            problems.append(Problem(message, sheet.name, row, column))
+            continue
+        keep = (current or {}).get(sheet.county_code, {})
+        entries[sheet.county_code] = {
+            code: _entry(row, keep.get(code)) for code, row in sheet.rows.items()
+        }
+    return Upload(entries, problems, sheets)
+
+
+def _caused_by(exc: BaseException | None, kind: type[BaseException]) -> bool:
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, kind):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _check_file(data: bytes, filename: str) -> None:
+    """Size, and a content that is what the extension claims."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise _Rejected(
+            _("文件超过 %(mib)d MB 的上限。") % {"mib": MAX_UPLOAD_BYTES // (1024 * 1024)}
+        )
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension not in ("xlsx", "csv"):
+        raise _Rejected(_("只能上传 Excel 工作簿（.xlsx）或 CSV 文件（.csv）。"))
+    kind = _sniff(data)
+    if kind == "ole":
+        raise _Rejected(
+            _("这是旧版 .xls 文件或设了密码的工作簿。请在 Excel 中另存为 .xlsx（不设密码）后上传。")
+        )
+    if extension == "xlsx" and kind != "zip":
+        raise _Rejected(_("文件的扩展名是 .xlsx，但内容不是 Excel 工作簿。"))
+    if extension == "csv" and kind != "other":
+        raise _Rejected(_("文件的扩展名是 .csv，但内容不是文本。"))
+    if not data.strip():
+        raise _Rejected(_("文件是空的。"))
+
+
+def _entry(row: RowData, kept: Entry | None) -> Entry:
+    kept = kept or Entry(None, None, "")
+    return Entry(
+        row.value if "value" in row.columns else kept.value,
+        row.prior_value if "prior_value" in row.columns else kept.prior_value,
+        row.note if "note" in row.columns else kept.note,
+    )
+
+
+def read_county_upload(*, county: County, period: Period, data: bytes, filename: str) -> Upload:
+    """A county reporter's upload, read and checked as the form checks it: other counties'
+    sheets, unknown codes, non-numbers and every validation error become problems."""
+    indicators = selectors.indicators_for_entry(period)
+    current = current_entries(county=county, period=period, indicators=indicators)
+    upload = read_upload(
+        data,
+        filename,
+        indicators={ind.code: ind.name for ind in indicators},
+        csv_county=county.code,
+        period_key=period.key,
+        current={county.code: current},
+    )
+    if upload.refused:
+        return upload  # the file itself was refused: nothing more to say
+    for sheet in upload.sheets:
+        if sheet.county_code not in (None, county.code):
+            row, column = sheet.county_at or (None, "")
+            upload.problems.append(
+                Problem(
+                    _(
+                        "工作表“%(sheet)s”是其他县区（行政区划代码 %(code)s）的数据；"
+                        "这里只能上传%(county)s（%(own)s）的数据。"
+                    )
+                    % {
+                        "sheet": sheet.name,
+                        "code": sheet.county_code,
+                        "county": county.name,
+                        "own": county.code,
+                    },
+                    sheet.name,
+                    row,
+                    column,
+                )
+            )
+    entries = upload.entries.get(county.code, {})
+    if not entries:
+        if not upload.problems:
+            upload.problems.append(
+                Problem(_("文件中没有%(county)s的指标数据。") % {"county": county.name})
+            )
+        return upload
+    issues, _indicators = services.check_entries(county=county, period=period, entries=entries)
+    errors = [i for i in issues if i.blocking]
+    located = upload.locate(errors, county.code)
+    upload.problems += sorted(located, key=lambda p: (p.row or 0, len(p.column), p.column))
+    return upload
