@@ -1,17 +1,4 @@
-"""The Excel round trip of the monthly figures: a prefilled template to download, and a filled
-template (or a CSV) read back into entries, with every problem located by sheet, row and column
-as Excel shows them (rows from 1, column letters).
-
-Uploads are untrusted. Before openpyxl sees the bytes we check their size, that the content is
-what the file name claims, and the zip's member count, declared sizes and compression ratio
-(zip bombs; Python's zipfile never inflates a member past its declared size, so a lying size
-ends in a CRC error, not in a huge buffer). openpyxl parses the XML through defusedxml, which
-refuses entity declarations (billion laughs, external entities). Anything that still fails to
-parse becomes a problem with a message, never a server error.
-
-Pure parts (`build_workbook`, `read_upload`) take and return plain data; `template_workbook` and
-`read_county_upload` add the database reads around them.
-"""
+"""Reading a filled template or a CSV back into entries."""
 
 from __future__ import annotations
 
@@ -27,7 +14,6 @@ import warnings
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import closing
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 import openpyxl
@@ -35,301 +21,33 @@ from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 
-from . import selectors, services
-from .models import County, Period
-from .validation import Entry, Issue, NumberError, parse_number
+from .. import selectors, services
+from ..models import County, Period
+from ..validation import Entry, NumberError, parse_number
+from .layout import (
+    _ALIASES,
+    _META_ALIASES,
+    COLUMNS,
+    HEADER_SEARCH_ROWS,
+    MAX_COLUMNS,
+    MAX_COMPRESSION_RATIO,
+    MAX_ROWS,
+    MAX_SHEETS,
+    MAX_UNCOMPRESSED_BYTES,
+    MAX_UPLOAD_BYTES,
+    MAX_ZIP_MEMBERS,
+    RATIO_CHECK_FROM_BYTES,
+    Problem,
+    RowData,
+    SheetData,
+    Upload,
+    _Rejected,
+)
+from .template import current_entries
 
 logger = logging.getLogger(__name__)
-
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # a filled template of a whole city is a few dozen KiB
-MAX_UNCOMPRESSED_BYTES = 20 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 100  # XML packs well, but not a hundredfold over a megabyte
-RATIO_CHECK_FROM_BYTES = 1024 * 1024
-MAX_ZIP_MEMBERS = 500
-MAX_SHEETS = 60
-MAX_ROWS = 1000
-MAX_COLUMNS = 30
-HEADER_SEARCH_ROWS = 20
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-# Column headers of the template, in order; the upload finds its columns by these names (in
-# every configured language) and by a few common alternatives.
-COLUMNS = (
-    ("code", gettext_noop("指标代码")),
-    ("name", gettext_noop("指标名称")),
-    ("unit", gettext_noop("计量单位")),
-    ("value", gettext_noop("本年累计")),
-    ("prior_value", gettext_noop("上年同期")),
-    ("note", gettext_noop("说明")),
-)
-_ALIASES = {
-    "code": ("代码", "code", "indicator code", "indicator_code"),
-    "name": ("名称", "name", "indicator", "indicator name"),
-    "unit": ("单位", "unit"),
-    "value": ("本期累计", "累计", "value", "ytd value", "year to date"),
-    "prior_value": ("上年", "prior", "prior value", "prior_value", "same period last year"),
-    "note": ("备注", "note", "notes", "explanation"),
-}
-LABEL_COUNTY = gettext_noop("县区名称")
-LABEL_DIVISION = gettext_noop("行政区划代码")
-LABEL_PERIOD = gettext_noop("报送期")
-LABEL_PERIOD_KEY = gettext_noop("期别代码")
-_META_ALIASES = {
-    "division": (LABEL_DIVISION, "区划代码", "县区代码", "division code", "county code"),
-    "period_key": (LABEL_PERIOD_KEY, "period code"),
-    "period": (LABEL_PERIOD,),
-}
-HEADER_ROW = 6  # the template's column headers; data from the row below
-FIRST_DATA_ROW = HEADER_ROW + 1
-_WIDTHS = {"A": 16, "B": 34, "C": 14, "D": 16, "E": 16, "F": 40}
-
-# ----------------------------------------------------------------------------- results
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with an upload, where Excel shows it. Empty sheet/row/column: the file."""
-
-    message: str
-    sheet: str = ""
-    row: int | None = None
-    column: str = ""
-
-    def __str__(self) -> str:
-        where = [p for p in (self.sheet, self.row and str(self.row), self.column) if p]
-        return f"[{' '.join(where)}] {self.message}" if where else self.message
-
-
-@dataclass
-class RowData:
-    sheet: str
-    row: int
-    columns: dict[str, str]  # field -> column letter, for the columns the sheet has
-    value: Decimal | None = None
-    prior_value: Decimal | None = None
-    note: str = ""
-
-
-@dataclass
-class SheetData:
-    name: str
-    county_code: str | None
-    county_at: tuple[int, str] | None  # row and column of the division code
-    rows: dict[str, RowData] = field(default_factory=dict)  # by indicator code
-
-
-@dataclass
-class Upload:
-    """What a file holds: entries by county code and indicator code, and every problem."""
-
-    entries: dict[str, dict[str, Entry]]
-    problems: list[Problem]
-    sheets: list[SheetData]
-    refused: bool = False  # the file as a whole could not be read
-
-    def locate(self, issues: Iterable[Issue], county_code: str) -> list[Problem]:
-        """Validation issues as problems at the cells they are about."""
-        rows = {
-            code: row
-            for sheet in self.sheets
-            if sheet.county_code == county_code
-            for code, row in sheet.rows.items()
-        }
-        located = []
-        for issue in issues:
-            row = rows.get(issue.code)
-            if row is None:
-                located.append(Problem(issue.message))
-                continue
-            column = row.columns.get(issue.field) or row.columns.get("code", "")
-            located.append(Problem(issue.message, row.sheet, row.row, column))
-        return located
-
-
-class _Rejected(Exception):
-    """The file as a whole cannot be read; the message says why."""
-
-
-# ----------------------------------------------------------------------------- the template
-
-
-@dataclass(frozen=True)
-class TemplateRow:
-    code: str
-    name: str
-    unit: str
-    value: Decimal | None
-    prior_value: Decimal | None
-    note: str
-    decimals: int = 2
-
-
-@dataclass(frozen=True)
-class TemplateSheet:
-    county_code: str
-    county_name: str
-    period_label: str
-    period_key: str
-    rows: list[TemplateRow]
-
-
-def current_entries(*, county: County, period: Period, indicators) -> dict[str, Entry]:
-    """What the form would show: the stored values, or last year's approved value as the
-    default for the same period last year."""
-    submission = selectors.submission_for(county, period)
-    stored = {v.indicator_id: v for v in submission.values.all()} if submission else {}
-    defaults = selectors.last_year_values(county=county, period=period)
-    result = {}
-    for ind in indicators:
-        row = stored.get(ind.id)
-        if row is not None:
-            result[ind.code] = Entry(row.value, row.prior_value, row.note)
-        else:
-            result[ind.code] = Entry(None, defaults.get(ind.id), "")
-    return result
-
-
-def template_workbook(*, counties: Iterable[County], period: Period) -> bytes:
-    """The prefilled template: one sheet per county, in the given order."""
-    indicators = selectors.indicators_for_entry(period)
-    sheets = []
-    for county in counties:
-        current = current_entries(county=county, period=period, indicators=indicators)
-        rows = [
-            TemplateRow(
-                code=ind.code,
-                name=ind.name,
-                unit=ind.get_unit_display(),
-                value=current[ind.code].value,
-                prior_value=current[ind.code].prior_value,
-                note=current[ind.code].note,
-                decimals=ind.decimals,
-            )
-            for ind in indicators
-        ]
-        sheets.append(TemplateSheet(county.code, county.name, period.label, period.key, rows=rows))
-    return build_workbook(sheets)
-
-
-def template_filename(*, period: Period, county: County | None = None) -> str:
-    if county is None:
-        return _("各县区_%(period)s_填报模板") % {"period": period.label} + ".xlsx"
-    return _("%(county)s_%(period)s_填报模板") % {"county": county.name, "period": period.label} + (
-        ".xlsx"
-    )
-
-
-_LOCKED_FILL = PatternFill("solid", start_color="D9D9D9", end_color="D9D9D9")
-_HEADER_FILL = PatternFill("solid", start_color="BFBFBF", end_color="BFBFBF")
-_THIN = Side(style="thin", color="808080")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-
-
-def _put(ws, ref: str, value, *, locked: bool = True, bold: bool = False):
-    cell = ws[ref]
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"  # text stays text: a note "=1+1" must not become a formula
-    cell.protection = Protection(locked=locked)
-    if locked:
-        cell.fill = _LOCKED_FILL
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
-def _number_out(value: Decimal | None) -> Decimal | None:
-    if value is None:
-        return None
-    return Decimal(f"{value.normalize():f}")
-
-
-def _sheet_title(name: str, code: str, taken: set[str]) -> str:
-    title = re.sub(r"[\[\]:*?/\\]", "", name).strip()[:31] or code
-    if title in taken:
-        title = f"{title[: 31 - len(code) - 1]} {code}"
-    taken.add(title)
-    return title
-
-
-def build_workbook(sheets: list[TemplateSheet]) -> bytes:
-    """The .xlsx bytes: per sheet a title, the county's name and division code, the period and
-    its code, a note, then one row per indicator. Code, name and unit are grey and locked
-    (sheet protection without a password); the three columns to fill are not."""
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    taken: set[str] = set()
-    for sheet in sheets:
-        ws = wb.create_sheet(_sheet_title(sheet.county_name, sheet.county_code, taken))
-        title = _("%(county)s %(period)s 主要经济指标填报表") % {
-            "county": sheet.county_name,
-            "period": sheet.period_label,
-        }
-        _put(ws, "A1", title, locked=True).font = Font(bold=True, size=14)
-        ws["A1"].fill = PatternFill()
-        ws.merge_cells("A1:F1")
-        for ref, text, bold in (
-            ("A2", _(LABEL_COUNTY), True),
-            ("B2", sheet.county_name, False),
-            ("C2", _(LABEL_DIVISION), True),
-            ("D2", sheet.county_code, False),
-            ("A3", _(LABEL_PERIOD), True),
-            ("B3", sheet.period_label, False),
-            ("C3", _(LABEL_PERIOD_KEY), True),
-            ("D3", sheet.period_key, False),
-        ):
-            _put(ws, ref, text, bold=bold)
-        note = _put(
-            ws,
-            "A4",
-            _(
-                "填写说明：灰色单元格请勿修改。“本年累计”填 1-N 月累计数；“上年同期”已按上年审核数"
-                "预填，可修改；数值异常时请在“说明”中写明原因。上传后保存为草稿，请在网页上核对后报送。"
-            ),
-        )
-        note.alignment = Alignment(wrap_text=True, vertical="top")
-        note.fill = PatternFill()
-        ws.merge_cells("A4:F4")
-        ws.row_dimensions[4].height = 48
-        for index, (_name, label) in enumerate(COLUMNS, start=1):
-            cell = _put(ws, f"{get_column_letter(index)}{HEADER_ROW}", _(label), bold=True)
-            cell.fill = _HEADER_FILL
-            cell.border = _BOX
-            cell.alignment = Alignment(horizontal="center")
-        for number, row in enumerate(sheet.rows, start=FIRST_DATA_ROW):
-            fmt = "#,##0" + ("." + "0" * row.decimals if row.decimals else "")
-            cells = (
-                _put(ws, f"A{number}", row.code),
-                _put(ws, f"B{number}", row.name),
-                _put(ws, f"C{number}", row.unit),
-                _put(ws, f"D{number}", _number_out(row.value), locked=False),
-                _put(ws, f"E{number}", _number_out(row.prior_value), locked=False),
-                _put(ws, f"F{number}", row.note or None, locked=False),
-            )
-            for cell in cells:
-                cell.border = _BOX
-            cells[3].number_format = cells[4].number_format = fmt
-            cells[5].data_type = "s"
-            cells[5].alignment = Alignment(wrap_text=True)
-        for letter, width in _WIDTHS.items():
-            ws.column_dimensions[letter].width = width
-        ws.freeze_panes = f"D{FIRST_DATA_ROW}"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth = 1
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.protection.sheet = True
-        ws.protection.formatColumns = False
-        ws.protection.formatRows = False
-        ws.protection.formatCells = False
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
 
 # ----------------------------------------------------------------------------- reading
 
