@@ -90,7 +90,7 @@ class Period(models.Model):
     month = models.PositiveSmallIntegerField(
         _("月份"), validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
-    deadline = models.DateField(_("报送截止日"))
+    deadline = models.DateField(_("报送截止日"), blank=True, help_text=_("留空则为次月 5 日。"))
     is_open = models.BooleanField(_("开放填报"), default=True)
 
     class Meta:
@@ -106,6 +106,11 @@ class Period(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def save(self, *args, **kwargs):
+        if self.deadline is None and self.year and self.month:
+            self.deadline = default_deadline(self.year, self.month)
+        super().save(*args, **kwargs)
 
     @property
     def label(self) -> str:

@@ -94,3 +94,8 @@ def test_counties_order_by_display_order():
     CountyFactory(code="369903", name="乙区", display_order=2)
     CountyFactory(code="369904", name="甲区", display_order=1)
     assert [c.name for c in County.objects.all()] == ["甲区", "乙区"]
+
+
+def test_a_period_without_a_deadline_gets_the_fifth_of_next_month():
+    period = Period.objects.create(year=2026, month=11)
+    assert period.deadline == datetime.date(2026, 12, 5)
