@@ -374,3 +374,19 @@ def test_completeness_board_for_city_staff_only(client, submitted, reviewer, rep
     assert [c.name for c, _s in response.context["board"].owing] == ["北山县"]
     client.force_login(reporter_a)
     assert client.get(reverse("completeness")).status_code == 403
+
+
+def test_reviewer_sees_the_doubtful_figures_of_a_submitted_month(client, setup, reviewer, county_a):
+    now = timezone.now()
+    submission = SubmissionFactory(
+        county=county_a, period=setup["october"], status="submitted", submitted_at=now
+    )
+    # GDP growth leaps from +7.1% (September) to +50%.
+    SubmissionValueFactory(
+        submission=submission, indicator=setup["gdp"], value=D("450"), prior_value=D("300")
+    )
+    client.force_login(reviewer)
+    body = client.get(form_url(county_a, setup["october"])).content.decode()
+    assert "以下数据存在疑点，请核实" in body
+    assert "地区生产总值增速 50.0% 与上月 7.1% 相差超过 10 个百分点" in body
+    assert "审核通过" in body
