@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
@@ -147,8 +147,8 @@ def check_entry(ctx: IndicatorContext, entry: Entry, *, growth_jump_points: Deci
             _("%(name)s增速 %(now)s%% 与上月 %(before)s%% 相差超过 %(limit)s 个百分点。")
             % {
                 "name": ctx.name,
-                "now": _fmt(now.quantize(Decimal("0.1"))),
-                "before": _fmt(before.quantize(Decimal("0.1"))),
+                "now": f"{now.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):f}",
+                "before": f"{before.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):f}",
                 "limit": _fmt(growth_jump_points),
             },
         )
