@@ -372,6 +372,7 @@ def test_completeness_board_for_city_staff_only(client, submitted, reviewer, rep
     assert response.status_code == 200
     assert "北山县" in body  # county_b owes October
     assert [c.name for c, _s in response.context["board"].owing] == ["北山县"]
+    assert reverse("period_template", kwargs={"year": 2026, "month": 10}) in body
     client.force_login(reporter_a)
     assert client.get(reverse("completeness")).status_code == 403
 
