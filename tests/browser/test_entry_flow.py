@@ -58,3 +58,40 @@ def test_reporter_fills_and_submits_and_reviewer_approves(
     shot("review-approved")
     submission.refresh_from_db()
     assert submission.status == "approved" and submission.reviewed_by == reviewer
+
+
+def test_league_table_sorts_by_any_column(page, live_server, leader, shot):
+    """Click a category column: the best subtotal comes first; click again: the worst."""
+    from rankings import services
+    from tests.factories import CountyFactory, SubmissionFactory, SubmissionValueFactory
+
+    growth = CategoryFactory(code="growth", name="主要经济指标")
+    gdp = IndicatorFactory(code="gdp", name="地区生产总值", category=growth)
+    ruleset = RuleSetFactory(year=2026, status="published", published_at=timezone.now())
+    rc = RuleSetCategoryFactory(ruleset=ruleset, category=growth, weight=Decimal("100"))
+    RuleSetIndicatorFactory(ruleset=ruleset, indicator=gdp, category=rc, weight=Decimal("100"))
+    period = PeriodFactory(year=2026, month=10)
+    now = timezone.now()
+    for i, (name, value) in enumerate([("甲区", "105"), ("乙区", "112"), ("丙区", "101")]):
+        county = CountyFactory(code=f"36990{i}", name=name, display_order=i)
+        submission = SubmissionFactory(
+            county=county, period=period, status="approved", submitted_at=now, reviewed_at=now
+        )
+        SubmissionValueFactory(
+            submission=submission, indicator=gdp, value=Decimal(value), prior_value=Decimal("100")
+        )
+    services.ranking_recompute(period=period, trigger="command")
+    login(page, live_server.url, "leader")
+    page.goto(f"{live_server.url}/rankings/")
+
+    def names():
+        return page.locator("table.league tbody th[scope=row]").all_text_contents()
+
+    assert names() == ["乙区", "甲区", "丙区"]
+    page.click("table.league thead th:has-text('县区')")
+    assert names() == ["甲区", "乙区", "丙区"]  # by display order
+    page.click("table.league thead th:has-text('总分')")
+    assert names() == ["乙区", "甲区", "丙区"]  # best total first
+    page.click("table.league thead th:has-text('总分')")
+    assert names() == ["丙区", "甲区", "乙区"]
+    shot("league-sorted")
