@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from counties import views as county_views
 from rankings import views as ranking_views
+from rankings import views_profile
 
 admin.site.site_header = _("经济发展考核管理")
 admin.site.site_title = _("经济发展考核")
@@ -13,6 +14,7 @@ admin.site.index_title = _("系统配置")
 urlpatterns = [
     path("", county_views.home, name="home"),
     path("rankings/", ranking_views.league, name="league"),
+    path("rankings/county/<str:code>/", views_profile.county_profile, name="county_profile"),
     path("", include("counties.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

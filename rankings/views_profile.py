@@ -1,0 +1,33 @@
+"""县区画像: one county's rank trend, leading indicators and short boards for a year."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from counties.models import County
+
+from . import charts, profile
+
+
+@login_required
+def county_profile(request: HttpRequest, code: str) -> HttpResponse:
+    """Stored results only, never recomputed on a request. Rankings are visible for every county
+    once published, so any signed-in user may open any active county's profile."""
+    county = get_object_or_404(County, code=code, is_active=True)
+    years = profile.years_with_rankings(request.user)
+    wanted = request.GET.get("year", "")
+    year = int(wanted) if wanted.isdigit() and int(wanted) in years else None
+    if year is None and years:
+        year = years[0]
+    data = profile.county_profile(county, year, request.user) if year else None
+    context = {"county": county, "years": years, "year": year, "profile": data}
+    if data is not None:
+        labels = data.month_labels
+        context["rank_figure"] = charts.rank_trend(labels, data.ranks, data.n_ranked)
+        if data.growth_indicator is not None:
+            context["growth_figure"] = charts.growth_trend(
+                labels, data.county_growth, data.city_average, data.growth_indicator.name
+            )
+    return render(request, "rankings/county_profile.html", context)

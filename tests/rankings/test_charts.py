@@ -1,0 +1,45 @@
+"""Chart builders are pure functions: plain lists in, a JSON-ready plotly figure dict out."""
+
+import json
+
+from rankings import charts
+
+
+def test_rank_trend_has_first_place_at_the_top():
+    fig = charts.rank_trend(["9月", "10月"], [2, 1], n_ranked=3)
+    (trace,) = fig["data"]
+    assert trace["type"] == "scatter"
+    assert list(trace["x"]) == ["9月", "10月"]
+    assert list(trace["y"]) == [2, 1]
+    yaxis = fig["layout"]["yaxis"]
+    low, high = yaxis["range"]
+    assert low > high  # reversed: 1 at the top
+    assert (low, high) == (3.5, 0.5)
+    assert (yaxis["tickmode"], yaxis["tick0"], yaxis["dtick"]) == ("linear", 1, 1)
+    assert yaxis["title"]["text"] == "名次"
+    assert fig["layout"]["xaxis"]["title"]["text"] == "月份"
+    assert list(trace["customdata"]) == ["第2名", "第1名"]
+    assert "%{customdata}" in trace["hovertemplate"]
+
+
+def test_rank_trend_keeps_gaps_and_fits_every_rank():
+    fig = charts.rank_trend(["8月", "9月", "10月"], [None, 5, 4], n_ranked=3)
+    (trace,) = fig["data"]
+    assert list(trace["y"]) == [None, 5, 4]
+    assert list(trace["customdata"]) == ["", "第5名", "第4名"]
+    assert fig["layout"]["yaxis"]["range"] == [5.5, 0.5]
+    json.dumps(fig)  # what json_script will do
+
+
+def test_growth_trend_county_against_the_average():
+    fig = charts.growth_trend(["9月", "10月"], [10.0, None], [5.67, 5.5], "地区生产总值")
+    county, average = fig["data"]
+    assert county["name"] == "本县区"
+    assert average["name"] == "参评县区平均"
+    assert list(county["y"]) == [10.0, None]
+    assert list(average["y"]) == [5.67, 5.5]
+    assert "%{y:.1f}%" in county["hovertemplate"]
+    assert "%{y:.1f}%" in average["hovertemplate"]
+    assert fig["layout"]["yaxis"]["ticksuffix"] == "%"
+    assert fig["layout"]["yaxis"]["title"]["text"] == "地区生产总值同比增速（%）"
+    json.dumps(fig)
