@@ -103,3 +103,54 @@ def growth_trend(
         ),
     )
     return fig.to_dict()
+
+
+def rank_heatmap(
+    *,
+    counties: list[str],
+    county_codes: list[str],
+    indicators: list[str],
+    ranks: list[list[int | None]],
+    n_ranked: int,
+) -> dict:
+    """Counties (rows, first at the top) x indicators (columns), coloured by rank: green for
+    the leading places, red for the last. Cells carry the county code for a click-through."""
+    hover = [
+        [
+            _("%(county)s · %(indicator)s：第%(rank)d名") % {"county": c, "indicator": i, "rank": r}
+            if r is not None
+            else _("%(county)s · %(indicator)s：未排名") % {"county": c, "indicator": i}
+            for i, r in zip(indicators, row, strict=True)
+        ]
+        for c, row in zip(counties, ranks, strict=True)
+    ]
+    fig = go.Figure(
+        go.Heatmap(
+            z=ranks,
+            x=indicators,
+            y=counties,
+            text=[[str(r) if r is not None else "" for r in row] for row in ranks],
+            texttemplate="%{text}",
+            customdata=[[code] * len(indicators) for code in county_codes],
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+            colorscale=[[0.0, "#1f7a3a"], [0.5, "#f2e8b3"], [1.0, "#b42318"]],
+            zmin=1,
+            zmax=max(n_ranked, 2),
+            colorbar={
+                "title": {"text": _("名次")},
+                "tickmode": "linear",
+                "tick0": 1,
+                "dtick": max(1, n_ranked // 6),
+            },
+            xgap=1,
+            ygap=1,
+        ),
+        layout=_layout(
+            height=max(320, 28 * len(counties) + 180),
+            margin={"l": 150, "r": 20, "t": 20, "b": 150},
+            xaxis={"type": "category", "tickangle": -45, "side": "bottom"},
+            yaxis={"type": "category", "autorange": "reversed"},
+        ),
+    )
+    return fig.to_dict()

@@ -10,9 +10,9 @@ from django.db.models import F
 
 from counties.access import AnyUser, can_see_unpublished_rankings
 from counties.models import County, Period, Submission, SubmissionValue
-from indicators.models import Category
+from indicators.models import Category, Indicator
 
-from .models import BonusItem, CategoryResult, CountyResult, RankingRun, Veto
+from .models import BonusItem, CategoryResult, CountyResult, IndicatorResult, RankingRun, Veto
 
 VALUE_COLUMNS = ["county", "indicator", "period", "value", "prior_value"]
 
@@ -147,3 +147,35 @@ def league_table(period: Period, user: AnyUser) -> LeagueTable | None:
         for r in results
     ]
     return LeagueTable(period=period, run=run, categories=categories, rows=rows)
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    period: Period
+    run: RankingRun
+    counties: list[County]
+    indicators: list[Indicator]
+    ranks: list[list[int | None]]  # one row per county, one column per indicator
+    n_ranked: int
+
+
+def rank_heatmap(period: Period, user: AnyUser) -> Heatmap | None:
+    """Every county's rank on every indicator of a period's visible run. Three queries."""
+    run = run_visible(period, user)
+    if run is None:
+        return None
+    rows = list(
+        IndicatorResult.objects.filter(run=run).values_list("county_id", "indicator_id", "rank")
+    )
+    county_ids = {c for c, _i, _r in rows}
+    indicator_ids = {i for _c, i, _r in rows}
+    counties = list(County.objects.filter(id__in=county_ids).order_by("display_order", "code"))
+    indicators = list(
+        Indicator.objects.filter(id__in=indicator_ids)
+        .select_related("category")
+        .order_by("category__display_order", "display_order", "code")
+    )
+    by_key = {(c, i): r for c, i, r in rows}
+    ranks = [[by_key.get((c.id, i.id)) for i in indicators] for c in counties]
+    n_ranked = max((r for _c, _i, r in rows if r is not None), default=0)
+    return Heatmap(period, run, counties, indicators, ranks, n_ranked)

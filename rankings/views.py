@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from counties.models import Period
 
-from . import selectors
+from . import charts, selectors
 
 
 def _chosen_period(request: HttpRequest, periods: list[Period]) -> Period | None:
@@ -29,4 +29,26 @@ def league(request: HttpRequest) -> HttpResponse:
     table = selectors.league_table(period, request.user) if period else None
     return render(
         request, "rankings/league.html", {"periods": periods, "period": period, "table": table}
+    )
+
+
+@login_required
+def heatmap(request: HttpRequest) -> HttpResponse:
+    """Counties x indicators coloured by rank: every county's strong and weak indicators at once."""
+    periods = selectors.periods_with_rankings(request.user)
+    period = _chosen_period(request, periods)
+    data = selectors.rank_heatmap(period, request.user) if period else None
+    figure = None
+    if data is not None:
+        figure = charts.rank_heatmap(
+            counties=[c.name for c in data.counties],
+            county_codes=[c.code for c in data.counties],
+            indicators=[i.name for i in data.indicators],
+            ranks=data.ranks,
+            n_ranked=data.n_ranked,
+        )
+    return render(
+        request,
+        "rankings/heatmap.html",
+        {"periods": periods, "period": period, "heatmap": data, "figure": figure},
     )

@@ -14,6 +14,7 @@ admin.site.index_title = _("系统配置")
 urlpatterns = [
     path("", county_views.home, name="home"),
     path("rankings/", ranking_views.league, name="league"),
+    path("rankings/heatmap/", ranking_views.heatmap, name="heatmap"),
     path("rankings/county/<str:code>/", views_profile.county_profile, name="county_profile"),
     path("", include("counties.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -43,3 +43,23 @@ def test_growth_trend_county_against_the_average():
     assert fig["layout"]["yaxis"]["ticksuffix"] == "%"
     assert fig["layout"]["yaxis"]["title"]["text"] == "地区生产总值同比增速（%）"
     json.dumps(fig)
+
+
+def test_rank_heatmap_rows_columns_colours_and_click_data():
+    from rankings.charts import rank_heatmap
+
+    fig = rank_heatmap(
+        counties=["东城区", "西城区"],
+        county_codes=["369901", "369902"],
+        indicators=["地区生产总值", "社会消费品零售总额"],
+        ranks=[[1, 2], [2, None]],
+        n_ranked=2,
+    )
+    trace = fig["data"][0]
+    assert trace["type"] == "heatmap"
+    assert [list(r) for r in trace["z"]] == [[1, 2], [2, None]]
+    assert list(trace["y"]) == ["东城区", "西城区"]
+    assert fig["layout"]["yaxis"]["autorange"] == "reversed"  # first county at the top
+    assert trace["colorscale"][0][1] == "#1f7a3a"  # first place green
+    assert [list(r) for r in trace["customdata"]] == [["369901"] * 2, ["369902"] * 2]
+    assert "第1名" in trace["hovertext"][0][0] and "未排名" in trace["hovertext"][1][1]

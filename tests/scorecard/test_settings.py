@@ -31,7 +31,7 @@ def settings_in_subprocess(code: str, **env: str) -> subprocess.CompletedProcess
     return subprocess.run(
         [sys.executable, "-c", script],
         cwd=BASE_DIR,
-        env={**CLEAN_ENV, **env},
+        env={**CLEAN_ENV, "DEBUG": "0", **env},  # explicit: a developer's .env must not count
         capture_output=True,
         text=True,
         timeout=60,
@@ -83,6 +83,7 @@ def test_production_settings_pass_check_deploy():
         cwd=BASE_DIR,
         env={
             **CLEAN_ENV,
+            "DEBUG": "0",
             "SECRET_KEY": "a-long-random-production-secret-" + "k7Qz" * 10,
             "ALLOWED_HOSTS": "scorecard.example.org",
             "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/scorecard",

@@ -1,0 +1,51 @@
+"""The rank heatmap: stored ranks of every county on every indicator, visibility as the league
+table, a fixed number of queries."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from rankings import services
+from rankings.models import RankingRun
+
+
+@pytest.fixture
+def scored(city):
+    services.ranking_recompute(period=city["september"], trigger="command")
+    services.ranking_recompute(period=city["october"], trigger="command")
+    return city
+
+
+def figure_of(response) -> dict:
+    body = response.content.decode()
+    start = body.index('<script id="heatmap-figure" type="application/json">') + len(
+        '<script id="heatmap-figure" type="application/json">'
+    )
+    return json.loads(body[start : body.index("</script>", start)])
+
+
+def test_leader_sees_every_county_and_indicator_rank(client, scored, leader):
+    client.force_login(leader)
+    response = client.get(reverse("heatmap"), {"period": "2026-10"})
+    assert response.status_code == 200
+    trace = figure_of(response)["data"][0]
+    assert trace["y"] == ["东城区", "西城区", "南山县", "高新区"]
+    assert trace["x"] == ["地区生产总值", "社会消费品零售总额"]
+    # GDP growth 10/5/2%, retail 4/10/2%; the zone is not ranked.
+    assert trace["z"] == [[1, 2], [2, 1], [3, 3], [None, None]]
+    assert "vendor/plotly/plotly-3.7.0.min.js" in response.content.decode()
+
+
+def test_reporter_sees_published_periods_only(client, scored, reporter_a):
+    client.force_login(reporter_a)
+    assert "还没有可查看的排名结果" in client.get(reverse("heatmap")).content.decode()
+    RankingRun.objects.filter(period=scored["september"]).update(is_published=True)
+    response = client.get(reverse("heatmap"), {"period": "2026-10"})
+    assert response.context["period"] == scored["september"]
+
+
+def test_heatmap_queries_do_not_grow(client, scored, leader, django_assert_max_num_queries):
+    client.force_login(leader)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("heatmap")).status_code == 200
