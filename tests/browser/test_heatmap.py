@@ -20,3 +20,14 @@ def test_heatmap_draws_and_opens_a_county_profile(page, live_server, city, leade
     page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.12)
     page.wait_for_url("**/rankings/county/369901/**")
     assert "东城区" in page.text_content("h1")
+
+
+def test_leader_switches_the_league_table_to_english(page, live_server, city, leader, shot):  # noqa: F811
+    services.ranking_recompute(period=city["october"], trigger="command")
+    login(page, live_server.url, "leader")
+    page.click("text=综合排名")
+    assert page.text_content("h1").startswith("综合排名")
+    page.select_option("#language-select", "en")
+    page.wait_for_selector("h1:has-text('League table')")
+    assert "Total (points)" in page.text_content("table.league thead")
+    shot("league-english")
