@@ -195,7 +195,7 @@ def submission_trail(submission: Submission) -> list[HistoryLine]:
             lines.append(
                 HistoryLine(
                     record.history_date,
-                    _user_label(record.history_user),
+                    user_label(record.history_user),
                     record.history_change_reason or "",
                     names.get(record.indicator_id, "?"),
                     label,
@@ -216,7 +216,7 @@ def submission_trail(submission: Submission) -> list[HistoryLine]:
             lines.append(
                 HistoryLine(
                     record.history_date,
-                    _user_label(record.history_user),
+                    user_label(record.history_user),
                     record.history_change_reason or "",
                     _("报送状态"),
                     _("状态"),
@@ -229,10 +229,24 @@ def submission_trail(submission: Submission) -> list[HistoryLine]:
     return lines
 
 
-def _user_label(user) -> str:
+def user_label(user, missing: str = "–") -> str:
+    """A user as the pages name them: surname first (李建国), else the user name."""
     if user is None:
-        return "–"
+        return missing
     return f"{user.last_name}{user.first_name}" or user.username
+
+
+def submission_last_editor(submission: Submission) -> str:
+    """Who last changed a value of the submission (for the edit-conflict message)."""
+    from django.utils.translation import gettext as _
+
+    record = (
+        SubmissionValue.history.filter(submission_id=submission.pk)
+        .select_related("history_user")
+        .order_by("-history_date")
+        .first()
+    )
+    return user_label(record.history_user if record else None, missing=_("其他用户"))
 
 
 @dataclass(frozen=True)

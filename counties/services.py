@@ -135,7 +135,7 @@ def submission_save(
         raise EditConflict(
             submission=submission,
             changes=_differences(current, entries, by_code),
-            by=_last_editor(submission),
+            by=selectors.submission_last_editor(submission),
         )
     for code, entry in entries.items():
         indicator = by_code[code]
@@ -167,19 +167,6 @@ def _differences(
             if (theirs or None) != (yours or None):
                 changes.append(Change(indicator, name, theirs, yours))
     return changes
-
-
-def _last_editor(submission: Submission) -> str:
-    record = (
-        SubmissionValue.history.filter(submission_id=submission.pk)
-        .select_related("history_user")
-        .order_by("-history_date")
-        .first()
-    )
-    user = record.history_user if record else None
-    if user is None:
-        return _("其他用户")
-    return f"{user.last_name}{user.first_name}" or user.username
 
 
 @transaction.atomic

@@ -102,6 +102,11 @@ def _flags(value: Any) -> list[str]:
     return sorted(str(f) for f in value)
 
 
+def _actor(user: AbstractBaseUser | None) -> AbstractBaseUser | None:
+    """The signed-in user who triggered a run; None for the system (nightly, commands)."""
+    return user if user is not None and user.is_authenticated else None
+
+
 def _base_period(period: Period) -> Period | None:
     """Last year's final period: the base of the improvement bonus (进位奖励)."""
     return Period.objects.filter(year=period.year - 1).order_by("-month").first()
@@ -229,7 +234,7 @@ def _write_run(
         input_checksum=checksum,
         status=RankingRun.Status.SUCCEEDED,
         trigger=trigger,
-        triggered_by=user if user is not None and user.is_authenticated else None,
+        triggered_by=_actor(user),
         started_at=started,
         finished_at=started,
         duration_ms=0,
@@ -303,7 +308,7 @@ def _record_failure(
             input_checksum=checksum,
             status=RankingRun.Status.FAILED,
             trigger=trigger,
-            triggered_by=user if user is not None and user.is_authenticated else None,
+            triggered_by=_actor(user),
             started_at=started,
             finished_at=timezone.now(),
             duration_ms=int((time.perf_counter() - clock) * 1000),
