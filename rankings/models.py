@@ -136,6 +136,15 @@ class IndicatorResult(models.Model):
     rank = models.PositiveSmallIntegerField(_("名次"), null=True)
     score = models.DecimalField(_("得分"), max_digits=12, decimal_places=4, null=True)
     flags = models.JSONField(_("标记"), default=list)
+    # Gap to the next place (争先进位), from the engine with this one value changed: the basis
+    # and year-to-date value that would tie the next better county on this indicator, the
+    # indicator rank and overall rank that would bring, and the total points gained.
+    # Empty where the county leads the indicator or has no valid basis.
+    gap_basis = models.DecimalField(_("进位所需依据值"), max_digits=18, decimal_places=6, null=True)
+    gap_value = models.DecimalField(_("进位所需累计值"), max_digits=18, decimal_places=4, null=True)
+    gap_rank = models.PositiveSmallIntegerField(_("进位后指标名次"), null=True)
+    gap_total_rank = models.PositiveSmallIntegerField(_("进位后综合名次"), null=True)
+    gap_points = models.DecimalField(_("进位增加总分"), max_digits=12, decimal_places=4, null=True)
 
     class Meta:
         verbose_name = _("指标得分")
