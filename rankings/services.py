@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from counties.access import AnyUser, can_publish_rankings
 from counties.models import County, Period
 from indicators.models import Category, Indicator, RuleSet
-from indicators.scoring import parse_rules, score
+from indicators.scoring import gaps, parse_rules, score
 from indicators.selectors import ruleset_as_dict, ruleset_published_for_year
 
 from . import selectors
@@ -175,7 +175,16 @@ def ranking_recompute(
                 base_ranks=base_ranks or None,
                 previous_ranks=previous_ranks or None,
             )
+            gap = gaps(
+                values,
+                rules,
+                counties,
+                bonuses=bonuses,
+                vetoes=vetoes,
+                base_ranks=base_ranks or None,
+            )
             run = _write_run(
+                gaps=gap,
                 grouped=rules.peer_groups is not None,
                 period=period,
                 ruleset=ruleset,
@@ -222,6 +231,7 @@ def _write_run(
     started,
     clock: float,
     result,
+    gaps: pd.DataFrame | None = None,
     grouped: bool,
 ) -> RankingRun:
     county_ids = dict(County.objects.values_list("code", "id"))
@@ -266,6 +276,7 @@ def _write_run(
         for row in categories.itertuples(index=False)
     )
     indicators = result.indicators[result.indicators["period"] == period.key]
+    gap_of = {} if gaps is None else {(g.county, g.indicator): g for g in gaps.itertuples()}
     IndicatorResult.objects.bulk_create(
         (
             IndicatorResult(
@@ -278,6 +289,7 @@ def _write_run(
                 rank=_int(row.rank),
                 score=_dec(row.score),
                 flags=_flags(row.flags),
+                **_gap_fields(gap_of.get((row.county, row.indicator))),
             )
             for row in indicators.itertuples(index=False)
         ),
@@ -288,6 +300,18 @@ def _write_run(
     run.duration_ms = int((time.perf_counter() - clock) * 1000)
     run.save(update_fields=["finished_at", "duration_ms"])
     return run
+
+
+def _gap_fields(gap: Any) -> dict[str, Any]:
+    if gap is None:
+        return {}
+    return {
+        "gap_basis": _dec(gap.target_basis),
+        "gap_value": _dec(gap.target_value, 4),
+        "gap_rank": _int(gap.new_rank),
+        "gap_total_rank": _int(gap.new_total_rank),
+        "gap_points": _dec(gap.points, 4),
+    }
 
 
 def _record_failure(

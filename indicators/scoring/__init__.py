@@ -7,6 +7,7 @@ result.indicators, result.categories, result.counties
 
 from .annual import annual
 from .engine import ScoreResult, score
+from .gaps import gaps
 from .grid import ScoringInputError
 from .io import (
     InputFileError,
@@ -28,6 +29,7 @@ __all__ = [
     "ScoreResult",
     "ScoringInputError",
     "annual",
+    "gaps",
     "parse_rules",
     "read_bonuses",
     "read_counties",

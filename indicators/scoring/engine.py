@@ -61,6 +61,77 @@ def score(
     if not isinstance(rules, Rules):
         rules = parse_rules(rules)
     g = build_grid(values, rules, counties)
+    a = score_grid(
+        g,
+        rules,
+        bonus=bonus_arrays(bonuses, g, rules),
+        vetoes=vetoes,
+        base_ranks=base_ranks,
+        previous_ranks=previous_ranks,
+    )
+    return ScoreResult(
+        indicators=indicators_frame(
+            g, rules, a.value, a.prior, a.basis, a.rank, a.points, a.s, a.flags_i, INDICATOR_FLAGS
+        ),
+        categories=categories_frame(g, rules, a.sub, a.cat_rank, ~a.part, CATEGORY_FLAGS),
+        counties=counties_frame(
+            g,
+            base=a.base,
+            bonus=a.bonus,
+            improvement=a.improvement,
+            total=a.total,
+            rank=a.county_rank,
+            rank_change=a.rank_change,
+            tier=a.tier,
+            flags=a.flags_c,
+            flag_names=COUNTY_FLAGS,
+        ),
+        rules=rules,
+        periods=tuple(g.periods),
+    )
+
+
+@dataclass(frozen=True)
+class GridScores:
+    """Everything score() computes, as arrays over the grid: (P, I, C) per indicator,
+    (P, K, C) per category, (P, C) per county."""
+
+    value: np.ndarray
+    prior: np.ndarray
+    basis: np.ndarray
+    valid: np.ndarray  # scheduled, with a value and a valid base
+    rank: np.ndarray
+    points: np.ndarray
+    s: np.ndarray
+    flags_i: np.ndarray
+    sub: np.ndarray
+    cat_rank: np.ndarray
+    part: np.ndarray
+    base: np.ndarray
+    bonus: np.ndarray
+    improvement: np.ndarray
+    total: np.ndarray
+    county_rank: np.ndarray
+    rank_change: np.ndarray
+    tier: np.ndarray
+    flags_c: np.ndarray
+
+
+def score_grid(
+    g: Grid,
+    rules: Rules,
+    *,
+    bonus: np.ndarray,
+    vetoes: Iterable[str] = (),
+    base_ranks: Mapping[str, int] | None = None,
+    previous_ranks: Mapping[str, int] | None = None,
+) -> GridScores:
+    """The engine proper, on a built grid; `bonus` is bonus_arrays() for the grid's periods.
+
+    The periods are scored independently except for rank_change, which compares each period
+    with the one before (the first with previous_ranks). gaps() relies on this to score many
+    variants of one period at once.
+    """
     ind = rules.indicators
     n_ind = len(ind)
     value = g.value[:, :n_ind]
@@ -94,7 +165,6 @@ def score(
     eligible = g.ranked[None, :] & np.isfinite(base)  # (P, C)
 
     decimals = rules.total.decimals
-    bonus = bonus_arrays(bonuses, g, rules)
     total_raw, total = base_raw + bonus, round_half_up(base + bonus, decimals)
     rank_by = total if rules.rank_on == "rounded" else total_raw
     county_rank = _rank_in_groups(g, rank_by, eligible)
@@ -123,25 +193,26 @@ def score(
     flags_c = (
         (~g.ranked)[None, :] * 1 + incomplete * 2 + vetoed[None, :] * 4 + np.zeros_like(incomplete)
     )
-    return ScoreResult(
-        indicators=indicators_frame(
-            g, rules, value, prior, basis, rank, points, s, flags_i, INDICATOR_FLAGS
-        ),
-        categories=categories_frame(g, rules, sub, cat_rank, ~part, CATEGORY_FLAGS),
-        counties=counties_frame(
-            g,
-            base=base,
-            bonus=bonus,
-            improvement=improvement,
-            total=total,
-            rank=county_rank,
-            rank_change=rank_change,
-            tier=tier,
-            flags=flags_c,
-            flag_names=COUNTY_FLAGS,
-        ),
-        rules=rules,
-        periods=tuple(g.periods),
+    return GridScores(
+        value=value,
+        prior=prior,
+        basis=basis,
+        valid=valid,
+        rank=rank,
+        points=points,
+        s=s,
+        flags_i=flags_i,
+        sub=sub,
+        cat_rank=cat_rank,
+        part=part,
+        base=base,
+        bonus=bonus,
+        improvement=improvement,
+        total=total,
+        county_rank=county_rank,
+        rank_change=rank_change,
+        tier=tier,
+        flags_c=flags_c,
     )
 
 

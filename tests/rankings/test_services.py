@@ -41,6 +41,26 @@ def test_recompute_stores_a_complete_current_ranking(city):
     assert gdp.basis == Decimal("10") and gdp.rank == 1 and gdp.score == Decimal("60")
 
 
+def test_recompute_stores_each_gap_to_the_next_place(city):
+    run = services.ranking_recompute(period=city["october"], trigger="command").run
+    rows = {
+        (r.county.code, r.indicator.code): r
+        for r in IndicatorResult.objects.filter(run=run).select_related("county", "indicator")
+    }
+    # 西城区 grows 5.0 % on gdp, second: 10.0 % (110 on a base of 100) ties 东城区 for first,
+    # +6 points (54 -> 60), total 94 -> 100, first overall
+    west = rows[("369902", "gdp")]
+    assert (west.gap_basis, west.gap_value) == (Decimal("10"), Decimal("110"))
+    assert (west.gap_rank, west.gap_points, west.gap_total_rank) == (1, Decimal("6"), 1)
+    # 南山县 needs 西城区's 5.0 %: +6 points, still third overall
+    south = rows[("369903", "gdp")]
+    assert (south.gap_basis, south.gap_rank, south.gap_points) == (Decimal("5"), 2, Decimal("6"))
+    assert south.gap_total_rank == 3
+    # the leader of an indicator, and the unranked zone, have no gap
+    assert rows[("369902", "retail")].gap_basis is None
+    assert rows[("369971", "gdp")].gap_basis is None
+
+
 def test_same_inputs_write_nothing(city):
     first = services.ranking_recompute(period=city["october"], trigger="command")
     again = services.ranking_recompute(period=city["october"], trigger="nightly")

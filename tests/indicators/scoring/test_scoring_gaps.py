@@ -1,0 +1,137 @@
+"""Gap to the next place: targets, the values that reach them, and what the engine then gives."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from scoring_helpers import indicator, rules_dict, values
+
+from indicators.scoring import gaps, parse_rules, score
+from indicators.scoring.grid import ScoringInputError
+
+
+def rows_by(frame: pd.DataFrame) -> dict[tuple[str, str], dict]:
+    return {(r["county"], r["indicator"]): r for r in frame.to_dict("records")}
+
+
+def two_indicator_rules(**top):
+    return rules_dict(
+        [
+            indicator(
+                "gdp", "rank_points", {"step": 0.1}, weight=60, basis={"type": "growth"}, decimals=1
+            ),
+            indicator(
+                "energy", "rank_points", {"step": 0.1}, weight=40, direction="lower", decimals=2
+            ),
+        ],
+        **top,
+    )
+
+
+DATA = {
+    # growth: A 10.0 %, B 6.0 %, C 5.0 %
+    "gdp": {"A": (110, 100), "B": (106, 100), "C": (210, 200)},
+    # energy intensity, lower is better: B 0.50, A 0.60, C 0.80
+    "energy": {"A": 0.6, "B": 0.5, "C": 0.8},
+}
+
+
+def test_growth_gap_targets_the_next_better_growth_and_gives_the_value_that_reaches_it():
+    out = rows_by(gaps(values(DATA), two_indicator_rules()))
+    c = out[("C", "gdp")]
+    assert c["rank"] == 3 and c["target_basis"] == pytest.approx(6.0)
+    assert c["target_value"] == pytest.approx(212.0)  # 200 x 1.06
+    assert c["new_rank"] == 2  # ties B: shares second place
+
+
+def test_lower_is_better_gap_targets_a_smaller_value():
+    out = rows_by(gaps(values(DATA), two_indicator_rules()))
+    a = out[("A", "energy")]
+    assert a["rank"] == 2 and a["target_basis"] == pytest.approx(0.5)
+    assert a["target_value"] == pytest.approx(0.5)
+    assert a["new_rank"] == 1
+
+
+def test_a_county_that_leads_an_indicator_has_no_gap_on_it():
+    out = rows_by(gaps(values(DATA), two_indicator_rules()))
+    assert ("A", "gdp") not in out
+    assert ("B", "energy") not in out
+    assert len(out) == 4  # B and C on gdp, A and C on energy
+
+
+def test_points_and_places_are_the_engines_result_with_the_one_value_changed():
+    rules = parse_rules(two_indicator_rules())
+    out = rows_by(gaps(values(DATA), rules))
+    # rescore by hand: C's gdp at 212 -> growth 6.0
+    changed = {**DATA, "gdp": {**DATA["gdp"], "C": (212, 200)}}
+    before = score(values(DATA), rules).counties.set_index("county")
+    after = score(values(changed), rules).counties.set_index("county")
+    c = out[("C", "gdp")]
+    assert c["total"] == pytest.approx(before.loc["C", "total"])
+    assert c["new_total"] == pytest.approx(after.loc["C", "total"])
+    assert c["points"] == pytest.approx(after.loc["C", "total"] - before.loc["C", "total"])
+    assert c["points"] == pytest.approx(6.0)  # rank points: 80 % -> 90 % of 60
+    assert c["total_rank"] == before.loc["C", "rank"]
+    assert c["new_total_rank"] == after.loc["C", "rank"]
+
+
+def test_published_decimals_decide_the_target_and_the_value_rounds_towards_it():
+    rules = rules_dict(
+        [indicator("gdp", "rank_points", {"step": 0.1}, basis={"type": "growth"}, decimals=1)]
+    )
+    # A grows 7.04 % (published 7.0), B 6.5 %: B needs 7.0 %, which 106.95 already rounds to
+    data = {"gdp": {"A": (107.04, 100), "B": (106.5, 100)}}
+    b = rows_by(gaps(values(data), rules))[("B", "gdp")]
+    assert b["target_basis"] == pytest.approx(7.0)
+    assert b["target_value"] == pytest.approx(107.0)
+    assert b["new_rank"] == 1
+
+
+def test_ratio_gap_scales_by_the_denominator_and_factor():
+    rules = rules_dict(
+        [
+            indicator(
+                "rd",
+                "rank_points",
+                {"step": 0.1},
+                basis={"type": "ratio", "denominator": "gdp", "factor": 100},
+                decimals=2,
+            )
+        ]
+    )
+    data = {"rd": {"A": 3, "B": 1}, "gdp": {"A": 100, "B": 200}}  # 3.00 % and 0.50 %
+    b = rows_by(gaps(values(data), rules))[("B", "rd")]
+    assert b["target_basis"] == pytest.approx(3.0)
+    assert b["target_value"] == pytest.approx(6.0)  # 3 % of 200
+    assert b["new_rank"] == 1
+
+
+def test_peer_groups_compare_within_the_group_only():
+    rules = two_indicator_rules(
+        peer_groups={"by": "kind", "groups": {"urban": ["district"], "rural": ["county"]}}
+    )
+    counties = pd.DataFrame(
+        {
+            "county": ["A", "B", "C"],
+            "name": ["A", "B", "C"],
+            "kind": ["district", "county", "county"],
+            "ranked": [True, True, True],
+        }
+    )
+    out = rows_by(gaps(values(DATA), rules, counties))
+    # C's next better growth among counties is B's 6.0 (A is a district)
+    assert out[("C", "gdp")]["target_basis"] == pytest.approx(6.0)
+    assert ("B", "gdp") not in out  # B leads the county group
+
+
+def test_more_than_one_period_is_refused():
+    frame = pd.concat([values(DATA, "2025-05"), values(DATA, "2025-06")])
+    with pytest.raises(ScoringInputError, match="one period"):
+        gaps(frame, two_indicator_rules())
+
+
+def test_small_batches_give_the_same_result_as_one_batch():
+    rules = parse_rules(two_indicator_rules())
+    whole = gaps(values(DATA), rules)
+    pieces = gaps(values(DATA), rules, batch_cells=1)
+    pd.testing.assert_frame_equal(whole, pieces)
