@@ -26,25 +26,66 @@ def _layout(**extra) -> dict:
     }
 
 
-def rank_trend(months: list[str], ranks: list[int | None], n_ranked: int) -> dict:
-    """The county's overall rank month by month: 1 at the top, one tick per place."""
-    top = max([n_ranked, *[r for r in ranks if r is not None], 1])
-    hover = [_("第%(rank)d名") % {"rank": r} if r is not None else "" for r in ranks]
-    fig = go.Figure(
+CATEGORY_COLORS = ["#e07b39", "#2e8b57", "#8e5ea2", "#c9a227", "#3aa6b9", "#b8568f", "#6b8e23"]
+TARGET_COLOR = "#b42318"
+
+
+def rank_trend(
+    months: list[str],
+    ranks: list[int | None],
+    n_ranked: int,
+    category_ranks: dict[str, list[int | None]] | None = None,
+) -> dict:
+    """The county's overall rank month by month (bold, labelled) and, thinner, its rank in each
+    category: 1 at the top, one tick per place."""
+    category_ranks = category_ranks or {}
+    every = [r for rs in [ranks, *category_ranks.values()] for r in rs if r is not None]
+    top = max([n_ranked, *every, 1])
+    overall = _("综合排名")
+
+    def hover(name: str, rs: list[int | None]) -> list[str]:
+        return [
+            _("%(name)s：第%(rank)d名") % {"name": name, "rank": r} if r is not None else ""
+            for r in rs
+        ]
+
+    traces = [
+        go.Scatter(
+            x=months,
+            y=rs,
+            mode="lines+markers",
+            line={"color": CATEGORY_COLORS[k % len(CATEGORY_COLORS)], "width": 1.5},
+            marker={"size": 5},
+            opacity=0.8,
+            customdata=hover(name, rs),
+            hovertemplate="%{x}<br>%{customdata}<extra></extra>",
+            connectgaps=False,
+            name=name,
+        )
+        for k, (name, rs) in enumerate(category_ranks.items())
+    ]
+    traces.append(
         go.Scatter(
             x=months,
             y=ranks,
             mode="lines+markers+text",
             text=[str(r) if r is not None else "" for r in ranks],
             textposition="top center",
-            line={"color": LINE_COLOR, "width": 2},
+            line={"color": LINE_COLOR, "width": 3},
             marker={"size": 9},
-            customdata=hover,
+            customdata=hover(overall, ranks),
             hovertemplate="%{x}<br>%{customdata}<extra></extra>",
             connectgaps=False,
-            name=_("综合排名"),
-        ),
+            name=overall,
+        )
+    )
+    fig = go.Figure(
+        traces,
         layout=_layout(
+            showlegend=bool(category_ranks),
+            legend={"orientation": "h", "y": -0.25},
+            margin={"l": 60, "r": 20, "t": 20, "b": 90 if category_ranks else 50},
+            height=360 if category_ranks else 320,
             xaxis={"title": {"text": _("月份")}, "type": "category"},
             yaxis={
                 "title": {"text": _("名次")},
@@ -65,31 +106,46 @@ def growth_trend(
     county_growth: list[float | None],
     city_average: list[float | None],
     indicator_name: str,
+    target: float | None = None,
 ) -> dict:
-    """The county's year-on-year growth of one indicator against the ranked counties' average."""
+    """The county's year-to-date growth of one indicator against the ranked counties' average
+    and, where the rule set has one, the province's target."""
     county_label = _("本县区")
     average_label = _("参评县区平均")
+    target_label = _("省定目标")
+    traces = [
+        go.Scatter(
+            x=months,
+            y=county_growth,
+            mode="lines+markers",
+            name=county_label,
+            line={"color": LINE_COLOR, "width": 2},
+            marker={"size": 8},
+            hovertemplate=f"%{{x}}<br>{county_label}：%{{y:.1f}}%<extra></extra>",
+        ),
+        go.Scatter(
+            x=months,
+            y=city_average,
+            mode="lines+markers",
+            name=average_label,
+            line={"color": AVERAGE_COLOR, "width": 2, "dash": "dash"},
+            marker={"size": 6},
+            hovertemplate=f"%{{x}}<br>{average_label}：%{{y:.1f}}%<extra></extra>",
+        ),
+    ]
+    if target is not None:
+        traces.append(
+            go.Scatter(
+                x=months,
+                y=[target] * len(months),
+                mode="lines",
+                name=target_label,
+                line={"color": TARGET_COLOR, "width": 1.5, "dash": "dot"},
+                hovertemplate=f"{target_label}：%{{y:.1f}}%<extra></extra>",
+            )
+        )
     fig = go.Figure(
-        [
-            go.Scatter(
-                x=months,
-                y=county_growth,
-                mode="lines+markers",
-                name=county_label,
-                line={"color": LINE_COLOR, "width": 2},
-                marker={"size": 8},
-                hovertemplate=f"%{{x}}<br>{county_label}：%{{y:.1f}}%<extra></extra>",
-            ),
-            go.Scatter(
-                x=months,
-                y=city_average,
-                mode="lines+markers",
-                name=average_label,
-                line={"color": AVERAGE_COLOR, "width": 2, "dash": "dash"},
-                marker={"size": 6},
-                hovertemplate=f"%{{x}}<br>{average_label}：%{{y:.1f}}%<extra></extra>",
-            ),
-        ],
+        traces,
         layout=_layout(
             showlegend=True,
             legend={"orientation": "h", "y": -0.25},

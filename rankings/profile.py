@@ -17,7 +17,7 @@ from counties.access import AnyUser, can_see_unpublished_rankings
 from counties.models import County, Period
 from indicators.models import Indicator, RuleSetIndicator
 
-from .models import CountyResult, IndicatorResult, RankingRun
+from .models import CategoryResult, CountyResult, IndicatorResult, RankingRun
 
 
 @dataclass(frozen=True)
@@ -25,10 +25,50 @@ class IndicatorLine:
     indicator: Indicator
     basis_type: str  # RuleSetIndicator.Basis: value, growth or ratio
     value: Decimal | None
+    prior_value: Decimal | None
     basis: Decimal | None
     rank: int | None
     score: Decimal | None
-    n_ranked: int  # counties with a rank on this indicator in the run
+    n_ranked: int  # counties of the county's peer group ranked on this indicator in the run
+    target: Decimal | None = None  # the province's target in the rule set, in the basis' terms
+    gap_basis: Decimal | None = None  # basis that ties the next better county (争先进位)
+    gap_value: Decimal | None = None  # year-to-date value that reaches it
+    gap_rank: int | None = None  # the indicator rank it brings
+    gap_points: Decimal | None = None  # total points it brings
+    gap_total_rank: int | None = None  # the overall rank it brings
+
+    @property
+    def growth(self) -> Decimal | None:
+        """Year-on-year growth in percent (the basis itself for growth-based indicators)."""
+        if self.basis_type == "growth":
+            return self.basis
+        if self.value is None or not self.prior_value:
+            return None
+        return (self.value / self.prior_value - 1) * 100
+
+    @property
+    def gap_increase(self) -> Decimal | None:
+        """How much the year-to-date value would have to change to reach the next place."""
+        if self.gap_value is None or self.value is None:
+            return None
+        return self.gap_value - self.value
+
+    @property
+    def meets_target(self) -> bool | None:
+        if self.target is None or self.basis is None:
+            return None
+        if self.indicator.direction == "lower":
+            return self.basis <= self.target
+        return self.basis >= self.target
+
+
+def rule_target(method: str, params: dict) -> Decimal | None:
+    """The province's target for an indicator, where its scoring method has one: the target of
+    target-completion and stepped methods, the threshold of threshold-then-rank."""
+    key = {"target": "target", "stepped": "target", "threshold_rank": "threshold"}.get(method)
+    if key is None or params.get(key) is None:
+        return None
+    return Decimal(str(params[key]))
 
 
 @dataclass(frozen=True)
@@ -37,19 +77,30 @@ class Profile:
     year: int
     periods: list[Period]  # months with a visible run, in calendar order
     ranks: list[int | None]  # the county's overall rank per month
-    n_ranked: int  # most counties ranked in any of those months
+    n_ranked: int  # most counties ranked in the county's group in any of those months
     latest: Period
     latest_run: RankingRun
     lines: list[IndicatorLine]  # the latest month's indicator results, in rule-set order
-    leading: list[IndicatorLine]  # rank in the top third of ranked counties
+    leading: list[IndicatorLine]  # rank in the top third of the group's ranked counties
     short_boards: list[IndicatorLine]  # 短板: rank in the bottom third
-    growth_indicator: Indicator | None  # the first growth-based indicator of the latest rule set
+    growth_lines: list[IndicatorLine]  # indicators with a growth to chart, in rule-set order
+    growth_indicator: Indicator | None  # the one charted
     county_growth: list[float | None] = field(default_factory=list)
     city_average: list[float | None] = field(default_factory=list)
+    growth_target: float | None = None
+    category_ranks: dict[str, list[int | None]] = field(default_factory=dict)  # name -> per month
+    total_rank: int | None = None  # the latest overall rank
+    peer_group: str = ""
 
     @property
     def month_labels(self) -> list[str]:
         return [_("%(month)d月") % {"month": p.month} for p in self.periods]
+
+    @property
+    def gap_lines(self) -> list[IndicatorLine]:
+        """Indicators with a gap to close, the most total points first."""
+        lines = [line for line in self.lines if line.gap_basis is not None]
+        return sorted(lines, key=lambda line: (-(line.gap_points or 0), line.rank or 0))
 
 
 def third(n_ranked: int) -> int:
@@ -96,7 +147,19 @@ def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def county_profile(county: County, year: int, user: AnyUser) -> Profile | None:
+def _growth(basis_type: str, value, prior, basis) -> float | None:
+    if basis_type == "growth":
+        return _float(basis)
+    if value is None or not prior:
+        return None
+    return float((value / prior - 1) * 100)
+
+
+def county_profile(
+    county: County, year: int, user: AnyUser, indicator_code: str | None = None
+) -> Profile | None:
+    """The county's profile for the year; `indicator_code` picks the indicator whose growth is
+    charted (default: the first growth-based one). A fixed number of queries."""
     by_period = runs_visible_in_year(year, user)
     if not by_period:
         return None
@@ -104,68 +167,104 @@ def county_profile(county: County, year: int, user: AnyUser) -> Profile | None:
     run_ids = [r.pk for r in runs]
     latest_run = runs[-1]
 
-    # Overall ranks: every county's, to know who was ranked in each month.
-    ranked_in: dict[int, set[int]] = {pk: set() for pk in run_ids}
-    own_rank: dict[int, int | None] = {}
-    for run_id, county_id, rank in CountyResult.objects.filter(run_id__in=run_ids).values_list(
-        "run_id", "county_id", "rank"
-    ):
+    # Overall ranks: every county's, to know who was ranked in the county's group each month.
+    results = list(
+        CountyResult.objects.filter(run_id__in=run_ids).values_list(
+            "run_id", "county_id", "rank", "peer_group"
+        )
+    )
+    own = {run_id: (rank, group) for run_id, c, rank, group in results if c == county.pk}
+    group = own.get(latest_run.pk, (None, ""))[1]
+    ranked_in: dict[int, set[int]] = {pk: set() for pk in run_ids}  # the whole city
+    ranked_in_group: dict[int, set[int]] = {pk: set() for pk in run_ids}
+    for run_id, county_id, rank, peer_group in results:
         if rank is not None:
             ranked_in[run_id].add(county_id)
-        if county_id == county.pk:
-            own_rank[run_id] = rank
-    ranks = [own_rank.get(pk) for pk in run_ids]
-    n_ranked = max((len(s) for s in ranked_in.values()), default=0)
+            if peer_group == own.get(run_id, (None, group))[1]:
+                ranked_in_group[run_id].add(county_id)
+    ranks = [own.get(pk, (None, ""))[0] for pk in run_ids]
+    n_ranked = max((len(s) for s in ranked_in_group.values()), default=0)
 
-    # The latest month's indicator results, in the rule set's order.
+    # Category ranks month by month.
+    category_rows = CategoryResult.objects.filter(run_id__in=run_ids, county=county).values_list(
+        "run_id", "category__name", "category__display_order", "rank"
+    )
+    by_category: dict[tuple[int, str], dict[int, int | None]] = {}
+    for run_id, name, order, rank in category_rows:
+        by_category.setdefault((order, name), {})[run_id] = rank
+    category_ranks = {
+        name: [per_run.get(pk) for pk in run_ids]
+        for (_order, name), per_run in sorted(by_category.items())
+    }
+
+    # The latest month's indicator results, in the rule set's order, ranked within the group.
     rule_rows = list(
         RuleSetIndicator.objects.filter(ruleset_id=latest_run.ruleset_id)
         .order_by("display_order", "id")
-        .values_list("indicator_id", "basis")
+        .values_list("indicator_id", "basis", "method", "params")
     )
-    basis_of = dict(rule_rows)
-    order = {indicator_id: i for i, (indicator_id, _b) in enumerate(rule_rows)}
+    rule_of = {
+        indicator_id: (basis, method, params) for indicator_id, basis, method, params in rule_rows
+    }
+    order = {row[0]: i for i, row in enumerate(rule_rows)}
+    group_ids = ranked_in_group[latest_run.pk]
     counts: dict[int, int] = {}
-    for indicator_id in IndicatorResult.objects.filter(
+    for indicator_id, county_id in IndicatorResult.objects.filter(
         run=latest_run, rank__isnull=False
-    ).values_list("indicator_id", flat=True):
-        counts[indicator_id] = counts.get(indicator_id, 0) + 1
-    results = IndicatorResult.objects.filter(run=latest_run, county=county).select_related(
+    ).values_list("indicator_id", "county_id"):
+        if county_id in group_ids:
+            counts[indicator_id] = counts.get(indicator_id, 0) + 1
+    own_results = IndicatorResult.objects.filter(run=latest_run, county=county).select_related(
         "indicator"
     )
-    lines = sorted(
-        (
+    lines = []
+    for r in own_results:
+        basis_type, method, params = rule_of.get(r.indicator_id, ("", "", {}))
+        lines.append(
             IndicatorLine(
                 indicator=r.indicator,
-                basis_type=basis_of.get(r.indicator_id, ""),
+                basis_type=basis_type,
                 value=r.value,
+                prior_value=r.prior_value,
                 basis=r.basis,
                 rank=r.rank,
                 score=r.score,
                 n_ranked=counts.get(r.indicator_id, 0),
+                target=rule_target(method, params or {}),
+                gap_basis=r.gap_basis,
+                gap_value=r.gap_value,
+                gap_rank=r.gap_rank,
+                gap_points=r.gap_points,
+                gap_total_rank=r.gap_total_rank,
             )
-            for r in results
-        ),
-        key=lambda line: (order.get(line.indicator.pk, len(order)), line.indicator.code),
-    )
+        )
+    lines.sort(key=lambda line: (order.get(line.indicator.pk, len(order)), line.indicator.code))
     leading = [line for line in lines if is_leading(line.rank, line.n_ranked)]
     short_boards = [line for line in lines if is_short_board(line.rank, line.n_ranked)]
 
-    # Growth of the first growth-based indicator against the ranked counties' average.
-    growth_line = next((line for line in lines if line.basis_type == "growth"), None)
+    # Growth of one indicator month by month against the ranked counties' average.
+    growth_lines = [line for line in lines if line.growth is not None]
+    growth_line = next(
+        (line for line in growth_lines if line.indicator.code == indicator_code), None
+    ) or next((line for line in growth_lines if line.basis_type == "growth"), None)
+    if growth_line is None and growth_lines:
+        growth_line = growth_lines[0]
     growth_indicator = growth_line.indicator if growth_line else None
     county_growth: list[float | None] = []
     city_average: list[float | None] = []
-    if growth_indicator is not None:
-        bases: dict[int, dict[int, Decimal | None]] = {pk: {} for pk in run_ids}
-        for run_id, county_id, basis in IndicatorResult.objects.filter(
+    growth_target = None
+    if growth_line is not None:
+        if growth_line.basis_type == "growth" and growth_line.target is not None:
+            growth_target = float(growth_line.target)
+        growth: dict[int, dict[int, float | None]] = {pk: {} for pk in run_ids}
+        for run_id, county_id, value, prior, basis in IndicatorResult.objects.filter(
             run_id__in=run_ids, indicator=growth_indicator
-        ).values_list("run_id", "county_id", "basis"):
-            bases[run_id][county_id] = basis
+        ).values_list("run_id", "county_id", "value", "prior_value", "basis"):
+            growth[run_id][county_id] = _growth(growth_line.basis_type, value, prior, basis)
         for pk in run_ids:
-            county_growth.append(_float(bases[pk].get(county.pk)))
-            values = [bases[pk][c] for c in ranked_in[pk] if bases[pk].get(c) is not None]
-            city_average.append(round(float(sum(values) / len(values)), 2) if values else None)
+            county_growth.append(_rounded(growth[pk].get(county.pk)))
+            values = [growth[pk][c] for c in ranked_in[pk] if growth[pk].get(c) is not None]
+            city_average.append(round(sum(values) / len(values), 2) if values else None)
 
     return Profile(
         county=county,
@@ -178,7 +277,16 @@ def county_profile(county: County, year: int, user: AnyUser) -> Profile | None:
         lines=lines,
         leading=leading,
         short_boards=short_boards,
+        growth_lines=growth_lines,
         growth_indicator=growth_indicator,
         county_growth=county_growth,
         city_average=city_average,
+        growth_target=growth_target,
+        category_ranks=category_ranks,
+        total_rank=ranks[-1] if ranks else None,
+        peer_group=group,
     )
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)

@@ -21,13 +21,20 @@ def county_profile(request: HttpRequest, code: str) -> HttpResponse:
     year = int(wanted) if wanted.isdigit() and int(wanted) in years else None
     if year is None and years:
         year = years[0]
-    data = profile.county_profile(county, year, request.user) if year else None
+    indicator = request.GET.get("indicator") or None
+    data = profile.county_profile(county, year, request.user, indicator) if year else None
     context = {"county": county, "years": years, "year": year, "profile": data}
     if data is not None:
         labels = data.month_labels
-        context["rank_figure"] = charts.rank_trend(labels, data.ranks, data.n_ranked)
+        context["rank_figure"] = charts.rank_trend(
+            labels, data.ranks, data.n_ranked, data.category_ranks
+        )
         if data.growth_indicator is not None:
             context["growth_figure"] = charts.growth_trend(
-                labels, data.county_growth, data.city_average, data.growth_indicator.name
+                labels,
+                data.county_growth,
+                data.city_average,
+                data.growth_indicator.name,
+                data.growth_target,
             )
     return render(request, "rankings/county_profile.html", context)

@@ -18,7 +18,7 @@ def test_rank_trend_has_first_place_at_the_top():
     assert (yaxis["tickmode"], yaxis["tick0"], yaxis["dtick"]) == ("linear", 1, 1)
     assert yaxis["title"]["text"] == "名次"
     assert fig["layout"]["xaxis"]["title"]["text"] == "月份"
-    assert list(trace["customdata"]) == ["第2名", "第1名"]
+    assert list(trace["customdata"]) == ["综合排名：第2名", "综合排名：第1名"]
     assert "%{customdata}" in trace["hovertemplate"]
 
 
@@ -26,7 +26,7 @@ def test_rank_trend_keeps_gaps_and_fits_every_rank():
     fig = charts.rank_trend(["8月", "9月", "10月"], [None, 5, 4], n_ranked=3)
     (trace,) = fig["data"]
     assert list(trace["y"]) == [None, 5, 4]
-    assert list(trace["customdata"]) == ["", "第5名", "第4名"]
+    assert list(trace["customdata"]) == ["", "综合排名：第5名", "综合排名：第4名"]
     assert fig["layout"]["yaxis"]["range"] == [5.5, 0.5]
     json.dumps(fig)  # what json_script will do
 
@@ -63,3 +63,23 @@ def test_rank_heatmap_rows_columns_colours_and_click_data():
     assert trace["colorscale"][0][1] == "#1f7a3a"  # first place green
     assert [list(r) for r in trace["customdata"]] == [["369901"] * 2, ["369902"] * 2]
     assert "第1名" in trace["hovertext"][0][0] and "未排名" in trace["hovertext"][1][1]
+
+
+def test_rank_trend_draws_category_ranks_under_the_overall_rank():
+    fig = charts.rank_trend(
+        ["9月", "10月"], [2, 1], n_ranked=3, category_ranks={"主要经济指标": [3, 4]}
+    )
+    category, overall = fig["data"]
+    assert category["name"] == "主要经济指标" and list(category["y"]) == [3, 4]
+    assert list(category["customdata"]) == ["主要经济指标：第3名", "主要经济指标：第4名"]
+    assert overall["name"] == "综合排名" and overall["line"]["width"] > category["line"]["width"]
+    assert fig["layout"]["yaxis"]["range"] == [4.5, 0.5]  # the worst category rank fits
+    assert fig["layout"]["showlegend"] is True
+
+
+def test_growth_trend_draws_the_target_as_a_flat_line():
+    fig = charts.growth_trend(["9月", "10月"], [6.0, 7.0], [5.0, 5.5], "地区生产总值", target=6.5)
+    *_, target = fig["data"]
+    assert target["name"] == "省定目标"
+    assert list(target["y"]) == [6.5, 6.5]
+    assert "%{y:.1f}%" in target["hovertemplate"]

@@ -120,6 +120,64 @@ def test_queries_do_not_grow(client, scored, leader, django_assert_max_num_queri
     with django_assert_max_num_queries(14):
         assert client.get(url("369901")).status_code == 200
     data = None
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         data = county_profile(scored["counties"]["369901"], 2026, leader)
     assert data is not None
+
+
+def test_gap_to_the_next_place_comes_from_the_stored_run(client, scored, leader):
+    data = county_profile(scored["counties"]["369903"], 2026, leader)
+    gaps = {line.indicator.code: line for line in data.gap_lines}
+    # 南山县 grows 2.0 % on both; the next better are 5.0 % (gdp) and 4.0 % (retail)
+    assert gaps["gdp"].gap_basis == 5 and gaps["gdp"].gap_value == 105
+    assert gaps["gdp"].gap_increase == 3  # from 102 to 105
+    assert gaps["gdp"].gap_rank == 2 and gaps["gdp"].gap_points == 6
+    assert gaps["retail"].gap_basis == 4 and gaps["retail"].gap_points == 4
+    assert [line.indicator.code for line in data.gap_lines] == [
+        "gdp",
+        "retail",
+    ]  # most points first
+    client.force_login(leader)
+    body = client.get(url("369903")).content.decode()
+    assert "争先进位" in body
+    assert "第3→2名" in body
+    assert "+6.00 分" in body
+
+
+def test_leaders_of_every_indicator_have_no_gap(scored, leader):
+    data = county_profile(scored["counties"]["369901"], 2026, leader)
+    assert [line.indicator.code for line in data.gap_lines] == ["retail"]  # first on gdp
+
+
+def test_thirds_are_counted_within_the_peer_group(scored, leader):
+    ruleset = scored["ruleset"]
+    # set-up only: the base manager skips the published-rules guard
+    type(ruleset)._base_manager.filter(pk=ruleset.pk).update(
+        peer_groups={"by": "kind", "groups": {"urban": ["district"], "rural": ["county"]}}
+    )
+    for month in ("september", "october"):
+        services.ranking_recompute(period=scored[month], trigger="command")
+    east = county_profile(scored["counties"]["369901"], 2026, leader)
+    assert east.peer_group == "urban" and east.n_ranked == 2  # 东城区 and 西城区
+    assert [line.n_ranked for line in east.lines] == [2, 2]
+    south = county_profile(scored["counties"]["369903"], 2026, leader)
+    assert south.n_ranked == 1 and south.total_rank == 1  # alone among the counties
+    assert south.leading == [] and south.short_boards == []  # no thirds in a group of one
+
+
+def test_growth_chart_follows_the_chosen_indicator_and_shows_the_target(client, scored, leader):
+    rule = scored["ruleset"].indicators.get(indicator__code="retail")
+    # set-up only: the base manager skips the published-rules guard
+    type(rule)._base_manager.filter(pk=rule.pk).update(
+        method="target", params={"target": 5.0, "cap": 1.2}
+    )
+    services.ranking_recompute(period=scored["october"], trigger="command")
+    data = county_profile(scored["counties"]["369901"], 2026, leader, "retail")
+    assert data.growth_indicator.code == "retail"
+    assert data.growth_target == 5.0
+    retail = next(line for line in data.lines if line.indicator.code == "retail")
+    assert retail.target == 5 and retail.meets_target is False  # 4.0 % against 5 %
+    client.force_login(leader)
+    response = client.get(url("369901"), {"indicator": "retail"})
+    names = [trace["name"] for trace in response.context["growth_figure"]["data"]]
+    assert names == ["本县区", "参评县区平均", "省定目标"]
