@@ -210,3 +210,36 @@ def rank_heatmap(
         ),
     )
     return fig.to_dict()
+
+
+def city_growth(months: list[str], trend: dict[str, list[float | None]]) -> dict:
+    """The city's year-to-date growth of each headline indicator, month by month."""
+    traces = [
+        go.Scatter(
+            x=months,
+            y=series,
+            mode="lines+markers",
+            name=name,
+            line={"color": ([LINE_COLOR, *CATEGORY_COLORS])[k % 8], "width": 2},
+            marker={"size": 6},
+            hovertemplate=f"%{{x}}<br>{name}：%{{y:.1f}}%<extra></extra>",
+            connectgaps=False,
+        )
+        for k, (name, series) in enumerate(trend.items())
+    ]
+    fig = go.Figure(
+        traces,
+        layout=_layout(
+            showlegend=True,
+            legend={"orientation": "h", "y": -0.2},
+            height=420,
+            margin={"l": 60, "r": 20, "t": 20, "b": 110},
+            xaxis={"title": {"text": _("月份")}, "type": "category"},
+            yaxis={
+                "title": {"text": _("全市累计同比增速（%）")},
+                "ticksuffix": "%",
+                "zeroline": True,
+            },
+        ),
+    )
+    return fig.to_dict()

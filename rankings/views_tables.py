@@ -1,0 +1,43 @@
+"""分项排名 and 全市概览: stored results only, never recomputed on a request."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from . import charts, selectors, tables
+from .views import _chosen_period as chosen_period
+
+
+@login_required
+def category_table(request: HttpRequest) -> HttpResponse:
+    """A category's subtotals and, per indicator, value, growth, rank and score per county."""
+    periods = selectors.periods_with_rankings(request.user)
+    period = chosen_period(request, periods)
+    wanted = request.GET.get("category") or None
+    table = tables.category_table(period, request.user, wanted) if period else None
+    return render(
+        request,
+        "rankings/category_table.html",
+        {"periods": periods, "period": period, "table": table},
+    )
+
+
+@login_required
+def city_overview(request: HttpRequest) -> HttpResponse:
+    """The city's headline indicators summed over the counties, with growth against last year."""
+    periods = selectors.periods_with_rankings(request.user)
+    period = chosen_period(request, periods)
+    overview = tables.city_overview(period, request.user) if period else None
+    figure = None
+    if overview is not None and overview.trend:
+        figure = charts.city_growth(
+            [_("%(month)d月") % {"month": p.month} for p in overview.months], overview.trend
+        )
+    return render(
+        request,
+        "rankings/city_overview.html",
+        {"periods": periods, "period": period, "overview": overview, "figure": figure},
+    )

@@ -1,0 +1,119 @@
+"""Per-category and per-indicator tables and the city overview, read from stored runs."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from rankings import services, tables
+from rankings.models import RankingRun
+
+# the `city` fixture: gdp 110 / 105 / 102 and the zone 130 on a base of 100 each;
+# retail 52 / 55 / 51 and the zone 60 on a base of 50 each (亿元, flows)
+
+
+@pytest.fixture
+def scored(city):
+    for month in ("september", "october"):
+        services.ranking_recompute(period=city[month], trigger="command")
+    return city
+
+
+def test_category_table_rows_cells_and_city_totals(scored, leader):
+    table = tables.category_table(scored["october"], leader, None)
+    assert table.category.category.code == "growth"
+    assert [c.indicator.code for c in table.columns] == ["gdp", "retail"]
+    # ranked counties by category rank, the unranked zone last
+    assert [r.county.code for r in table.rows] == ["369901", "369902", "369903", "369971"]
+    assert [r.rank for r in table.rows] == [1, 2, 3, None]
+    assert [r.subtotal for r in table.rows[:3]] == [Decimal("96"), Decimal("94"), Decimal("80")]
+    east = table.rows[0].cells
+    assert (east[0].value, east[0].growth, east[0].rank, east[0].score) == (
+        Decimal("110"),
+        Decimal("10"),
+        1,
+        Decimal("60"),
+    )
+    gdp, retail = table.columns
+    assert gdp.summable and gdp.reporting == 4
+    assert gdp.total == Decimal("447")  # the zone's figure is part of the city's
+    assert gdp.total_growth == Decimal("11.75")  # 447 / 400
+    assert retail.total == Decimal("218") and retail.total_growth == Decimal("9")
+
+
+def test_indicator_detail_is_ordered_by_that_indicators_rank(scored, leader):
+    table = tables.category_table(scored["october"], leader, "growth")
+    (gdp_col, gdp_rows), (retail_col, retail_rows) = table.details
+    assert [row.county.code for row, _cell in retail_rows] == [
+        "369902",
+        "369901",
+        "369903",
+        "369971",
+    ]
+    assert [cell.rank for _row, cell in retail_rows] == [1, 2, 3, None]
+
+
+def test_rates_show_the_ranked_average_instead_of_a_sum(scored, leader):
+    gdp = scored["gdp"]
+    gdp.unit, gdp.kind = "%", "rate"
+    gdp.save()
+    column = tables.category_table(scored["october"], leader, None).columns[0]
+    assert not column.summable and column.total is None
+    assert column.average_basis == Decimal("17") / 3  # (10 + 5 + 2) / 3: ranked counties only
+
+
+def test_category_page(client, scored, leader):
+    client.force_login(leader)
+    response = client.get(reverse("category_table"), {"period": "2026-10"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "分项排名" in body and "地区生产总值" in body
+    assert "全市合计" in body and "447.00 亿元" in body and "11.8%" in body
+    assert "未发布" in body
+
+
+def test_reporter_sees_category_tables_only_once_published(client, scored, reporter_a):
+    client.force_login(reporter_a)
+    body = client.get(reverse("category_table")).content.decode()
+    assert "还没有可查看的排名结果。" in body
+    RankingRun.objects.filter(period=scored["october"]).update(
+        is_published=True, published_at=timezone.now()
+    )
+    body = client.get(reverse("category_table")).content.decode()
+    assert "地区生产总值" in body and "未发布" not in body
+
+
+def test_city_overview_sums_the_counties(scored, leader):
+    overview = tables.city_overview(scored["october"], leader)
+    gdp, retail = overview.headlines
+    assert gdp.total == Decimal("447") and gdp.growth == Decimal("11.75")
+    assert gdp.reporting == 4 and overview.expected == 4
+    assert gdp.fastest.code == "369901"  # ranked counties only: the zone's 30 % is not
+    assert gdp.fastest_growth == Decimal("10")
+    assert [p.month for p in overview.months] == [9, 10]
+    assert overview.trend["地区生产总值"] == [11.75, 11.75]
+
+
+def test_city_overview_page_and_chart(client, scored, leader):
+    client.force_login(leader)
+    response = client.get(reverse("city_overview"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "全市概览" in body and "447.00 亿元" in body
+    assert '<script id="city-figure" type="application/json">' in body
+    names = [t["name"] for t in response.context["figure"]["data"]]
+    assert names == ["地区生产总值", "社会消费品零售总额"]
+
+
+@pytest.mark.parametrize("name", ["category_table", "city_overview"])
+def test_login_required(client, scored, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("name", ["category_table", "city_overview"])
+def test_queries_do_not_grow(client, scored, leader, django_assert_max_num_queries, name):
+    client.force_login(leader)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse(name)).status_code == 200
