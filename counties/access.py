@@ -90,6 +90,11 @@ def can_see_unpublished_rankings(user: AnyUser) -> bool:
     return is_city_staff(user)
 
 
+def can_configure_rules(user: AnyUser) -> bool:
+    """Admins edit, import, publish and preview rule sets; city staff only read them."""
+    return Role.ADMIN in roles_of(user)
+
+
 def can_publish_rankings(user: AnyUser) -> bool:
     """Reviewers and admins publish a period's ranking to the counties."""
     return can_review(user)

@@ -8,6 +8,7 @@ indicator it scores.
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -96,6 +97,31 @@ class Indicator(models.Model):
         return f"{self.name}（{self.get_unit_display()}）"
 
 
+class PublishedRuleSetError(ValidationError):
+    """A write to a published rule set or to one of its rows (see indicators/guards.py)."""
+
+    def __init__(self, message=None) -> None:
+        super().__init__(
+            message or _("该考核规则已发布，不能修改或删除；如需修改请新建版本。"), code="published"
+        )
+
+
+class RuleSetQuerySet(models.QuerySet):
+    """Bulk updates skip save() and its signals, so they are refused here for published sets.
+    `published` is the lookup that says "this row belongs to a published rule set"."""
+
+    published = "status"
+
+    def update(self, **kwargs):
+        if self.filter(**{self.published: "published"}).exists():
+            raise PublishedRuleSetError()
+        return super().update(**kwargs)
+
+
+class RuleSetRowQuerySet(RuleSetQuerySet):
+    published = "ruleset__status"
+
+
 class RuleSet(models.Model):
     """One version of one year's assessment method. Published versions are read-only."""
 
@@ -143,10 +169,10 @@ class RuleSet(models.Model):
         help_text=_("缺报指标占比超过此值的县区不计总分、不排名。"),
     )
     tier_leading_share = models.DecimalField(
-        _("第一方阵比例"), max_digits=4, decimal_places=3, default=Decimal("0.333")
+        _("第一方阵比例"), max_digits=5, decimal_places=4, default=Decimal("0.333")
     )
     tier_lagging_share = models.DecimalField(
-        _("后进方阵比例"), max_digits=4, decimal_places=3, default=Decimal("0.333")
+        _("后进方阵比例"), max_digits=5, decimal_places=4, default=Decimal("0.333")
     )
     peer_groups = models.JSONField(
         _("分组排名"),
@@ -164,10 +190,22 @@ class RuleSet(models.Model):
         help_text=_('年度结果按期次加权，例如 {"3": 15, "6": 25, "9": 25, "12": 35}。'),
     )
     bonus_cap = models.DecimalField(
-        _("加分上限"), max_digits=7, decimal_places=2, default=Decimal("5")
+        _("加分上限"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        default=Decimal("5"),
+        help_text=_("留空表示不设上限。"),
     )
     penalty_cap = models.DecimalField(
-        _("扣分上限"), max_digits=7, decimal_places=2, default=Decimal("5")
+        _("扣分上限"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        default=Decimal("5"),
+        help_text=_("留空表示不设上限。"),
     )
     improvement = models.JSONField(
         _("进位奖励"),
@@ -187,6 +225,7 @@ class RuleSet(models.Model):
         verbose_name=_("发布人"),
     )
 
+    objects = RuleSetQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -224,6 +263,7 @@ class RuleSetCategory(models.Model):
     decimals = models.PositiveSmallIntegerField(_("小计小数位"), null=True, blank=True, default=2)
     display_order = models.PositiveSmallIntegerField(_("显示顺序"), default=0)
 
+    objects = RuleSetRowQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -285,8 +325,10 @@ class RuleSetIndicator(models.Model):
         _("比值系数"),
         max_digits=12,
         decimal_places=4,
+        null=True,
+        blank=True,
         default=Decimal("1"),
-        help_text=_("比值乘以此系数，例如百分比填 100。"),
+        help_text=_("比值乘以此系数，例如百分比填 100；留空即 1。"),
     )
     direction = models.CharField(
         _("方向"),
@@ -308,6 +350,7 @@ class RuleSetIndicator(models.Model):
     )
     display_order = models.PositiveSmallIntegerField(_("显示顺序"), default=0)
 
+    objects = RuleSetRowQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

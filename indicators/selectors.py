@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Count
 
 from .models import RuleSet, RuleSetCategory, RuleSetIndicator
 
@@ -30,39 +31,43 @@ def _num(value: Decimal | None) -> int | Decimal | None:
 
 
 def ruleset_as_dict(ruleset: RuleSet) -> dict[str, Any]:
-    """The rule set in the engine's JSON shape (docs/rules.md), ready for `parse_rules`."""
+    """The rule set in the engine's JSON shape (docs/rules.md), ready for `parse_rules`.
+
+    Categories and indicators come in their display order, which `ruleset_import` and
+    `ruleset_update` set to their position in the JSON, so that a rule set exported after an
+    import is the same document.
+    """
     categories = list(
         RuleSetCategory.objects.filter(ruleset=ruleset)
         .select_related("category")
-        .prefetch_related(
-            Prefetch(
-                "indicators",
-                queryset=RuleSetIndicator.objects.select_related("indicator", "denominator"),
-            )
-        )
         .order_by("display_order", "category__display_order", "id")
     )
+    rules = (
+        RuleSetIndicator.objects.filter(ruleset=ruleset)
+        .select_related("indicator", "denominator", "category__category")
+        .order_by("display_order", "id")
+    )
     indicators = []
-    for rc in categories:
-        for ri in sorted(rc.indicators.all(), key=lambda r: (r.display_order, r.id)):
-            basis: dict[str, Any] = {"type": ri.basis}
-            if ri.basis == RuleSetIndicator.Basis.RATIO:
-                basis["denominator"] = ri.denominator.code
+    for ri in rules:
+        basis: dict[str, Any] = {"type": ri.basis}
+        if ri.basis == RuleSetIndicator.Basis.RATIO:
+            basis["denominator"] = ri.denominator.code
+            if ri.factor is not None:
                 basis["factor"] = _num(ri.factor)
-            indicators.append(
-                {
-                    "code": ri.indicator.code,
-                    "name": ri.indicator.name,
-                    "category": rc.category.code,
-                    "weight": _num(ri.weight),
-                    "basis": basis,
-                    "direction": ri.direction,
-                    "decimals": ri.decimals,
-                    "method": ri.method,
-                    "params": ri.params or {},
-                    "frequency": ri.frequency,
-                }
-            )
+        indicators.append(
+            {
+                "code": ri.indicator.code,
+                "name": ri.indicator.name,
+                "category": ri.category.category.code,
+                "weight": _num(ri.weight),
+                "basis": basis,
+                "direction": ri.direction,
+                "decimals": ri.decimals,
+                "method": ri.method,
+                "params": ri.params or {},
+                "frequency": ri.frequency,
+            }
+        )
     bonus = None
     if ruleset.bonus_cap is not None or ruleset.penalty_cap is not None:
         bonus = {"bonus_cap": _num(ruleset.bonus_cap), "penalty_cap": _num(ruleset.penalty_cap)}
@@ -100,3 +105,38 @@ def ruleset_as_dict(ruleset: RuleSet) -> dict[str, Any]:
         ],
         "indicators": indicators,
     }
+
+
+def json_ready(value: Any) -> Any:
+    """The rule-set dict with Decimals as JSON numbers: a stored Decimal has at most 12 digits,
+    so its float prints back as the same digits (33.3 stays 33.3)."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    return value
+
+
+def ruleset_as_json(ruleset: RuleSet) -> str:
+    """The rule-set JSON file that `manage.py score_csv --rules` reads."""
+    return json.dumps(json_ready(ruleset_as_dict(ruleset)), ensure_ascii=False, indent=2) + "\n"
+
+
+def rulesets_by_year() -> list[tuple[int, list[RuleSet]]]:
+    """Every rule set, newest year first, each year's versions newest first."""
+    rulesets = (
+        RuleSet.objects.select_related("published_by")
+        .annotate(n_indicators=Count("indicators"))
+        .order_by("-year", "-version")
+    )
+    years: dict[int, list[RuleSet]] = {}
+    for ruleset in rulesets:
+        years.setdefault(ruleset.year, []).append(ruleset)
+    return list(years.items())
+
+
+def ruleset_latest() -> RuleSet | None:
+    """The newest version of the latest year: what "clone last year's" starts from."""
+    return RuleSet.objects.order_by("-year", "-version").first()

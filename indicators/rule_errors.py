@@ -1,0 +1,80 @@
+"""The engine's rule-set errors (parse_rules, in English, each starting with its path) as the
+editor, the import and the API show them: in Chinese (English through gettext), attached to the
+category, indicator or rule-set field they are about.
+
+The decision is always the engine's: this module only rewords and places its messages, so that
+the page and `manage.py score_csv` can never disagree about whether the weights add up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+_WEIGHTS = re.compile(
+    r'^(?:categories\[(?P<k>\d+)\] "[^"]*"|total\.weight): (?:indicator|category) weights add up'
+    r" to (?P<got>\S+), not (?:the category weight|total\.weight) (?P<want>\S+)"
+    r" \((?P<diff>\S+) (?P<side>over|short)\)$"
+)
+_PATH = re.compile(r"^(?P<list>categories|indicators)\[(?P<k>\d+)\](?P<rest>\S*)")
+
+
+@dataclass(frozen=True)
+class RuleError:
+    """One engine error. `level` is "total", "category" or "indicator" with `index` into the
+    rule-set dict's list, or "rules" for rule-set wide fields."""
+
+    level: str
+    index: int | None
+    message: str
+
+
+def weight_message(*, got: str, want: str, diff: str, side: str, category: str | None) -> str:
+    if category is None:
+        text = _("各类别权重合计 %(got)s 分，应等于总分权重 %(want)s 分")
+    else:
+        text = _("“%(category)s”各指标权重合计 %(got)s 分，应等于类别权重 %(want)s 分")
+    amount = (_("多了 %(diff)s 分") if side == "over" else _("少了 %(diff)s 分")) % {"diff": diff}
+    return (text % {"got": got, "want": want, "category": category}) + _("（%(amount)s）") % {
+        "amount": amount
+    }
+
+
+def explain(errors: list[str], data: dict) -> list[RuleError]:
+    """Place and reword each engine error; `data` is the rule-set dict that was checked."""
+    categories = data.get("categories") or []
+    indicators = data.get("indicators") or []
+    out = []
+    for error in errors:
+        weights = _WEIGHTS.match(error)
+        if weights:
+            k = weights["k"]
+            name = None
+            if k is not None:
+                item = categories[int(k)] if int(k) < len(categories) else {}
+                name = (item.get("name") or item.get("code")) if isinstance(item, dict) else k
+            message = weight_message(
+                got=weights["got"],
+                want=weights["want"],
+                diff=weights["diff"],
+                side=weights["side"],
+                category=name,
+            )
+            level = "total" if k is None else "category"
+            out.append(RuleError(level, None if k is None else int(k), message))
+            continue
+        path = _PATH.match(error)
+        if path:
+            k = int(path["k"])
+            items = categories if path["list"] == "categories" else indicators
+            item = items[k] if k < len(items) and isinstance(items[k], dict) else {}
+            name = item.get("name") or item.get("code") or str(k + 1)
+            detail = error[len(path["list"]) + len(path["k"]) + 2 :].lstrip(".")
+            message = _("“%(name)s”：%(detail)s") % {"name": name, "detail": detail}
+            level = "category" if path["list"] == "categories" else "indicator"
+            out.append(RuleError(level, k, message))
+            continue
+        out.append(RuleError("rules", None, _("规则设置：%(detail)s") % {"detail": error}))
+    return out
