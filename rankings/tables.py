@@ -76,6 +76,7 @@ class IndicatorColumn:
 class CategoryRow:
     county: County
     peer_group: str
+    ranked: bool  # False: scored but never ranked (a functional zone)
     total_rank: int | None
     subtotal: Decimal | None
     rank: int | None
@@ -150,6 +151,7 @@ def category_table(
         CategoryRow(
             county=r.county,
             peer_group=r.peer_group,
+            ranked="not_ranked" not in r.flags,
             total_rank=r.rank,
             subtotal=subtotals.get(r.county_id, (None, None))[0] if r.total is not None else None,
             rank=subtotals.get(r.county_id, (None, None))[1],
