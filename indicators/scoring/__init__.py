@@ -21,6 +21,7 @@ from .io import (
 from .parsing import parse_rules
 from .rounding import round_decimal, round_half_up
 from .rules import Rules, RulesError, rules_to_dict
+from .stability import StabilityResult, rank_stability
 
 __all__ = [
     "InputFileError",
@@ -28,9 +29,11 @@ __all__ = [
     "RulesError",
     "ScoreResult",
     "ScoringInputError",
+    "StabilityResult",
     "annual",
     "gaps",
     "parse_rules",
+    "rank_stability",
     "read_bonuses",
     "read_counties",
     "read_rules",
