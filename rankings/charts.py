@@ -57,6 +57,7 @@ def rank_trend(
             line={"color": CATEGORY_COLORS[k % len(CATEGORY_COLORS)], "width": 1.5},
             marker={"size": 5},
             opacity=0.8,
+            visible="legendonly",  # one click on the legend shows a category
             customdata=hover(name, rs),
             hovertemplate="%{x}<br>%{customdata}<extra></extra>",
             connectgaps=False,

@@ -89,7 +89,8 @@ class Profile:
     city_average: list[float | None] = field(default_factory=list)
     growth_target: float | None = None
     category_ranks: dict[str, list[int | None]] = field(default_factory=dict)  # name -> per month
-    total_rank: int | None = None  # the latest overall rank
+    total_rank: int | None = None  # the overall rank in `latest`
+    newest: Period | None = None  # the newest month with a run (later than `latest` if missed)
     peer_group: str = ""
 
     @property
@@ -174,6 +175,11 @@ def county_profile(
         )
     )
     own = {run_id: (rank, group) for run_id, c, rank, group in results if c == county.pk}
+    # the tables show the latest month in which the county has a place (it may have missed
+    # the newest month); the charts show every month
+    latest_run = next(
+        (r for r in reversed(runs) if own.get(r.pk, (None,))[0] is not None), latest_run
+    )
     group = own.get(latest_run.pk, (None, ""))[1]
     ranked_in: dict[int, set[int]] = {pk: set() for pk in run_ids}  # the whole city
     ranked_in_group: dict[int, set[int]] = {pk: set() for pk in run_ids}
@@ -283,7 +289,8 @@ def county_profile(
         city_average=city_average,
         growth_target=growth_target,
         category_ranks=category_ranks,
-        total_rank=ranks[-1] if ranks else None,
+        total_rank=own.get(latest_run.pk, (None,))[0],
+        newest=runs[-1].period,
         peer_group=group,
     )
 

@@ -181,3 +181,22 @@ def test_growth_chart_follows_the_chosen_indicator_and_shows_the_target(client, 
     response = client.get(url("369901"), {"indicator": "retail"})
     names = [trace["name"] for trace in response.context["growth_figure"]["data"]]
     assert names == ["本县区", "参评县区平均", "省定目标"]
+
+
+def test_a_county_that_missed_the_newest_month_shows_its_last_month_with_a_place(
+    client, scored, leader
+):
+    from counties.models import Submission
+
+    Submission.objects.filter(county__code="369903", period=scored["october"]).update(
+        status="submitted"
+    )
+    services.ranking_recompute(period=scored["october"], trigger="command")
+    data = county_profile(scored["counties"]["369903"], 2026, leader)
+    assert data.ranks == [3, None]  # the chart keeps both months
+    assert data.latest == scored["september"] and data.newest == scored["october"]
+    assert data.total_rank == 3
+    assert {line.indicator.code for line in data.short_boards} == {"gdp", "retail"}
+    client.force_login(leader)
+    body = client.get(url("369903")).content.decode()
+    assert "2026年1-10月未参与排名（缺报或未审核）" in body
