@@ -15,8 +15,8 @@ Order of work for every period at once (arrays are (periods, indicators, countie
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -125,19 +125,29 @@ def score_grid(
     vetoes: Iterable[str] = (),
     base_ranks: Mapping[str, int] | None = None,
     previous_ranks: Mapping[str, int] | None = None,
+    only: Sequence[int] | None = None,
+    reuse: GridScores | None = None,
 ) -> GridScores:
     """The engine proper, on a built grid; `bonus` is bonus_arrays() for the grid's periods.
 
     The periods are scored independently except for rank_change, which compares each period
     with the one before (the first with previous_ranks). gaps() relies on this to score many
-    variants of one period at once.
+    variants of one period at once. With `only` (indicator positions) and `reuse` (the scores of
+    a one-period grid), only those indicators are scored afresh and every other indicator's
+    score and rank is taken from `reuse`: for variants that differ from it in those indicators'
+    values alone.
     """
     ind = rules.indicators
     n_ind = len(ind)
     value = g.value[:, :n_ind]
     prior = g.prior[:, :n_ind]
 
-    basis = _basis(g, rules)
+    idx = None if only is None or reuse is None else list(only)
+    if idx is None:
+        basis = _basis(g, rules)
+    else:
+        basis = np.repeat(reuse.basis, g.value.shape[0], axis=0)
+        basis[:, idx] = _basis(g, rules, idx)[:, idx]
     scheduled = np.array(
         [[i.frequency == "monthly" or m % 3 == 0 for i in ind] for m in g.months], dtype=bool
     )  # (P, I)
@@ -146,10 +156,23 @@ def score_grid(
     invalid = ~missing & np.isnan(basis)
     valid = ~missing & ~invalid & sched3
 
-    s, rank = _score_indicators(g, rules, basis, valid, invalid & sched3)
+    if idx is None:
+        s, rank = _score_indicators(g, rules, basis, valid, invalid & sched3)
+    else:
+        n = basis.shape[0]
+        s, rank = np.repeat(reuse.s, n, axis=0), np.repeat(reuse.rank, n, axis=0)
+        part_rules = replace(rules, indicators=tuple(ind[j] for j in idx))
+        s[:, idx], rank[:, idx] = _score_indicators(
+            g, part_rules, basis[:, idx], valid[:, idx], (invalid & sched3)[:, idx]
+        )
     s = np.where(sched3, np.where(np.isnan(s), 0.0, s), np.nan)  # missing (or no reference) -> 0
     weight = np.array([float(i.weight) for i in ind])
-    points = round_half_up(weight[None, :, None] * s, rules.indicator_decimals)
+    if idx is None:
+        points = round_half_up(weight[None, :, None] * s, rules.indicator_decimals)
+    else:
+        points = np.repeat(reuse.points, s.shape[0], axis=0)
+        scaled = weight[None, idx, None] * s[:, idx]
+        points[:, idx] = round_half_up(scaled, rules.indicator_decimals)
     s_used = s if rules.indicator_decimals is None else points / weight[None, :, None]
 
     sub_raw, sub, part = _categories(rules, s_used, scheduled, weight)
@@ -219,15 +242,17 @@ def score_grid(
 # ---------------------------------------------------------------------------------- the basis
 
 
-def _basis(g: Grid, rules: Rules) -> np.ndarray:
+def _basis(g: Grid, rules: Rules, cols: Sequence[int] | None = None) -> np.ndarray:
     """Basis per (period, indicator, county), rounded at each indicator's decimals; NaN where the
-    value is missing or the base is invalid (prior or denominator missing or <= 0)."""
+    value is missing or the base is invalid (prior or denominator missing or <= 0). With `cols`,
+    only those indicators' bases are computed (the others are left NaN)."""
     ind = rules.indicators
     v = g.value[:, : len(ind)]
     out = np.full(v.shape, np.nan)
+    wanted = range(len(ind)) if cols is None else cols
     by_type: dict[str, list[int]] = {"value": [], "growth": [], "ratio": []}
-    for j, i in enumerate(ind):
-        by_type[i.basis.type].append(j)
+    for j in wanted:
+        by_type[ind[j].basis.type].append(j)
     if idx := by_type["value"]:
         out[:, idx] = v[:, idx]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -240,9 +265,9 @@ def _basis(g: Grid, rules: Rules) -> np.ndarray:
             d = g.value[:, den_idx]
             out[:, idx] = np.where(d > 0, v[:, idx] / d * factor, np.nan)
     by_decimals: dict[int, list[int]] = {}
-    for j, i in enumerate(ind):
-        if i.decimals is not None:
-            by_decimals.setdefault(i.decimals, []).append(j)
+    for j in wanted:
+        if ind[j].decimals is not None:
+            by_decimals.setdefault(ind[j].decimals, []).append(j)
     for dec, idx in by_decimals.items():
         out[:, idx] = round_half_up(out[:, idx], dec)
     return out

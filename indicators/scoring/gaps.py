@@ -82,30 +82,42 @@ def gaps(
     targets = np.array([t for _j, _c, t, _v in scen])
     new_values = np.array([v for _j, _c, _t, v in scen])
 
+    # Variants are scored a batch at a time, grouped by indicator: only that indicator and the
+    # ratios it is the denominator of are scored afresh; every other score is the base's.
     n_cells = g.value.shape[1] * g.value.shape[2]
     per_batch = max(1, batch_cells // max(1, n_cells))
     new_rank = np.empty(len(scen))
     new_total = np.empty(len(scen))
     new_total_rank = np.empty(len(scen))
-    for lo in range(0, len(scen), per_batch):
-        hi = min(lo + per_batch, len(scen))
-        n = hi - lo
+    batches = []
+    for j in sorted(set(js.tolist())):
+        members = np.flatnonzero(js == j)
+        batches += [members[k : k + per_batch] for k in range(0, len(members), per_batch)]
+    for members in batches:
+        n = len(members)
+        j, c = js[members], cs[members]
         value = np.repeat(g.value, n, axis=0)
         k = np.arange(n)
-        value[k, js[lo:hi], cs[lo:hi]] = new_values[lo:hi]
+        value[k, j, c] = new_values[members]
         variant = replace(
             g,
-            periods=[f"{g.periods[0]}#{i}" for i in range(lo, hi)],
+            periods=[f"{g.periods[0]}#{i}" for i in members],
             months=np.repeat(g.months, n),
             value=value,
             prior=np.repeat(g.prior, n, axis=0),
         )
         out = score_grid(
-            variant, rules, bonus=np.repeat(bonus, n, axis=0), vetoes=vetoes, base_ranks=base_ranks
+            variant,
+            rules,
+            bonus=np.repeat(bonus, n, axis=0),
+            vetoes=vetoes,
+            base_ranks=base_ranks,
+            only=_affected(rules, int(j[0])),
+            reuse=base,
         )
-        new_rank[lo:hi] = out.rank[k, js[lo:hi], cs[lo:hi]]
-        new_total[lo:hi] = out.total[k, cs[lo:hi]]
-        new_total_rank[lo:hi] = out.county_rank[k, cs[lo:hi]]
+        new_rank[members] = out.rank[k, j, c]
+        new_total[members] = out.total[k, c]
+        new_total_rank[members] = out.county_rank[k, c]
 
     total = base.total[0, cs]
     return pd.DataFrame(
@@ -125,6 +137,16 @@ def gaps(
         },
         columns=GAP_COLUMNS,
     )
+
+
+def _affected(rules: Rules, j: int) -> list[int]:
+    """The indicators whose basis changes with indicator j's value: j and the ratios over it."""
+    code = rules.indicators[j].code
+    return [j] + [
+        k
+        for k, i in enumerate(rules.indicators)
+        if k != j and i.basis.type == "ratio" and i.basis.denominator == code
+    ]
 
 
 def _scenarios(g, rules: Rules, base) -> list[tuple[int, int, float, float]]:

@@ -135,3 +135,83 @@ def test_small_batches_give_the_same_result_as_one_batch():
     whole = gaps(values(DATA), rules)
     pieces = gaps(values(DATA), rules, batch_cells=1)
     pd.testing.assert_frame_equal(whole, pieces)
+
+
+def test_every_gap_matches_scoring_the_changed_period_from_scratch():
+    """The batched, partial rescoring gives exactly what score() gives on each variant: relative
+    methods, a ratio over another scored indicator, two categories, peer groups, bonuses."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    codes = [f"c{k}" for k in range(9)]
+    rules = parse_rules(
+        rules_dict(
+            [
+                indicator(
+                    "gdp",
+                    "efficacy",
+                    {},
+                    category="a",
+                    weight=30,
+                    basis={"type": "growth"},
+                    decimals=1,
+                ),
+                indicator("tax", "zscore", {}, category="a", weight=20, decimals=2),
+                indicator(
+                    "rd",
+                    "rank_points",
+                    {"step": 0.1},
+                    category="b",
+                    weight=25,
+                    basis={"type": "ratio", "denominator": "tax", "factor": 100},
+                    decimals=2,
+                ),
+                indicator(
+                    "energy",
+                    "goalposts",
+                    {"lower": 0.2, "upper": 1.0},
+                    category="b",
+                    weight=25,
+                    direction="lower",
+                    decimals=3,
+                ),
+            ],
+            categories=[
+                {"code": "a", "name": "a", "weight": 50, "aggregation": "sum", "decimals": 2},
+                {"code": "b", "name": "b", "weight": 50, "aggregation": "geometric", "decimals": 2},
+            ],
+            indicator_decimals=2,
+            total={"decimals": 2},
+            peer_groups={"by": "kind", "groups": {"urban": ["district"], "rural": ["county"]}},
+            bonus={"bonus_cap": 1, "penalty_cap": 1},
+        )
+    )
+    counties = pd.DataFrame(
+        {
+            "county": codes,
+            "name": codes,
+            "kind": ["district"] * 4 + ["county"] * 5,
+            "ranked": [True] * 8 + [False],
+        }
+    )
+    data = {
+        "gdp": {c: (float(rng.uniform(100, 120)), 100.0) for c in codes},
+        "tax": {c: float(rng.uniform(5, 15)) for c in codes},
+        "rd": {c: float(rng.uniform(0.1, 0.6)) for c in codes},
+        "energy": {c: float(rng.uniform(0.3, 0.9)) for c in codes},
+    }
+    frame = values(data)
+    bonuses = pd.DataFrame({"county": ["c1"], "period": ["2025-06"], "points": [0.5]})
+    out = gaps(frame, rules, counties, bonuses=bonuses)
+    assert len(out) > 10
+    for row in out.to_dict("records"):
+        changed = frame.copy()
+        hit = (changed["county"] == row["county"]) & (changed["indicator"] == row["indicator"])
+        changed.loc[hit, "value"] = row["target_value"]
+        result = score(changed, rules, counties, bonuses=bonuses)
+        ind = result.indicators.set_index(["county", "indicator"])
+        tot = result.counties.set_index("county")
+        assert ind.loc[(row["county"], row["indicator"]), "rank"] == row["new_rank"]
+        assert tot.loc[row["county"], "total"] == pytest.approx(row["new_total"], abs=1e-9)
+        assert tot.loc[row["county"], "rank"] == row["new_total_rank"]
+        assert row["new_rank"] < row["rank"]  # the target always gains the place
