@@ -24,9 +24,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from indicators.scoring import parse_rules, score  # noqa: E402
+from indicators.scoring import gaps, parse_rules, score  # noqa: E402
 
 N_COUNTIES = 2850
+PROVINCE_COUNTIES = 200
 N_INDICATORS = 60
 N_CATEGORIES = 6
 YEAR = 2025
@@ -208,6 +209,15 @@ def main() -> None:
     print(f"ratio engine / groupby-rank:   {engine_s / baseline_s:7.2f}     (target <= 5)")
     print(f"engine peak memory (traced):   {peak / 2**20:7.0f} MiB (target < 1536 MiB)")
     print(f"process peak RSS (all of it):  {rss_mb:7.0f} MiB")
+
+    # Gap to the next place for one month at province scale: every county x indicator variant.
+    province = counties.iloc[:PROVINCE_COUNTIES]
+    month = values[(values["period"] == f"{YEAR}-06") & values["county"].isin(province["county"])]
+    gaps_s, gap_rows = timed(lambda: gaps(month, rules, province), 1)
+    print(
+        f"gaps, one month, {PROVINCE_COUNTIES} counties x {N_INDICATORS} indicators: "
+        f"{gaps_s:7.3f} s   ({len(gap_rows):,} gaps, one rescored variant each)"
+    )
 
 
 if __name__ == "__main__":
