@@ -31,13 +31,23 @@ class RuleError:
     message: str
 
 
+def weight_texts() -> dict[str, str]:
+    """The wording of a weight that does not add up, also handed to the editor's script so that
+    its live running totals say it in the same words."""
+    return {
+        "total": _("各类别权重合计 %(got)s 分，应等于总分权重 %(want)s 分"),
+        "category": _("“%(category)s”各指标权重合计 %(got)s 分，应等于类别权重 %(want)s 分"),
+        "over": _("多了 %(diff)s 分"),
+        "short": _("少了 %(diff)s 分"),
+        "amount": _("（%(amount)s）"),
+    }
+
+
 def weight_message(*, got: str, want: str, diff: str, side: str, category: str | None) -> str:
-    if category is None:
-        text = _("各类别权重合计 %(got)s 分，应等于总分权重 %(want)s 分")
-    else:
-        text = _("“%(category)s”各指标权重合计 %(got)s 分，应等于类别权重 %(want)s 分")
-    amount = (_("多了 %(diff)s 分") if side == "over" else _("少了 %(diff)s 分")) % {"diff": diff}
-    return (text % {"got": got, "want": want, "category": category}) + _("（%(amount)s）") % {
+    texts = weight_texts()
+    text = texts["total"] if category is None else texts["category"]
+    amount = texts[side] % {"diff": diff}
+    return (text % {"got": got, "want": want, "category": category}) + texts["amount"] % {
         "amount": amount
     }
 

@@ -29,7 +29,7 @@ from .models import (
 )
 from .rule_errors import explain
 from .scoring import RulesError, parse_rules
-from .selectors import ruleset_as_dict
+from .selectors import json_ready, ruleset_as_dict
 from .signals import ruleset_published
 
 
@@ -235,13 +235,13 @@ def _write_rules(*, ruleset: RuleSet, data: dict, user) -> list[str]:
         ),
         "tier_leading_share": _decimal(tiers.get("leading", 0.3333), "tiers.leading", 4, 5, errors),
         "tier_lagging_share": _decimal(tiers.get("lagging", 0.3333), "tiers.lagging", 4, 5, errors),
-        "peer_groups": copy.deepcopy(data.get("peer_groups")),
-        "period_weights": copy.deepcopy(data.get("period_weights")),
+        "peer_groups": json_ready(copy.deepcopy(data.get("peer_groups"))),
+        "period_weights": json_ready(copy.deepcopy(data.get("period_weights"))),
         "bonus_cap": _decimal((bonus or {}).get("bonus_cap"), "bonus.bonus_cap", 2, 7, errors),
         "penalty_cap": _decimal(
             (bonus or {}).get("penalty_cap"), "bonus.penalty_cap", 2, 7, errors
         ),
-        "improvement": copy.deepcopy(data.get("improvement")),
+        "improvement": json_ready(copy.deepcopy(data.get("improvement"))),
     }
     cat_rows = []
     for k, item in enumerate(data["categories"]):
@@ -296,7 +296,7 @@ def _write_rules(*, ruleset: RuleSet, data: dict, user) -> list[str]:
         ri.direction = item.get("direction", "higher")
         ri.decimals = item.get("decimals")
         ri.method = item["method"]
-        ri.params = copy.deepcopy(item.get("params", {}))
+        ri.params = json_ready(copy.deepcopy(item.get("params", {})))
         ri.frequency = item.get("frequency", "monthly")
         ri.display_order = k
         ri._history_user = _actor(user)

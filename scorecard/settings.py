@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "rest_framework",
     "indicators",
     "counties",
     "rankings",
@@ -150,6 +151,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rankings.tasks.recompute_open_year",
         "schedule": crontab(hour=2, minute=30),
     },
+}
+
+# The rule-set API (/api/): signed-in sessions with CSRF, JSON only; who may read or write is
+# decided per view through counties.access.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
 }
 
 if REDIS_URL:

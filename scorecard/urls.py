@@ -19,6 +19,7 @@ urlpatterns = [
     path("rankings/city/", views_tables.city_overview, name="city_overview"),
     path("rankings/county/<str:code>/", views_profile.county_profile, name="county_profile"),
     path("", include("counties.urls")),
+    path("", include("rankings.urls_rules")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

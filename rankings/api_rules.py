@@ -1,0 +1,118 @@
+"""Rule-set API (Django REST framework, session authentication with CSRF).
+
+- GET /api/rulesets/: every rule set, each with its engine JSON (`rules`); city staff.
+- POST /api/rulesets/: import an engine JSON document as a new draft; admins.
+- GET /api/rulesets/<id>/: one rule set; city staff.
+- PUT /api/rulesets/<id>/: replace a draft's rules with an engine JSON document; admins.
+- PATCH /api/rulesets/<id>/: change some top-level fields of a draft's rules; admins.
+- DELETE /api/rulesets/<id>/: delete a draft; admins.
+
+A published rule set is refused with 409 and a message saying to make a new version.
+Who may read or write is decided by counties.access, like every page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from rest_framework import status
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from counties import access
+from indicators import services
+from indicators.models import PublishedRuleSetError, RuleSet
+from indicators.selectors import json_ready, ruleset_as_dict
+
+
+class RulesPermission(BasePermission):
+    """City staff read rule sets; only admins write them."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if request.method in SAFE_METHODS:
+            return access.is_city_staff(request.user)
+        return access.can_configure_rules(request.user)
+
+
+def _body(ruleset: RuleSet, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": ruleset.pk,
+        "year": ruleset.year,
+        "version": ruleset.version,
+        "status": ruleset.status,
+        "published_at": ruleset.published_at,
+        "url": reverse("api_ruleset", args=[ruleset.pk]),
+        "rules": json_ready(ruleset_as_dict(ruleset)),
+        **extra,
+    }
+
+
+def _refused(exc: ValidationError) -> Response:
+    return Response({"errors": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+
+
+def _published(ruleset: RuleSet) -> Response:
+    return Response(
+        {
+            "detail": _("%(ruleset)s 已发布，不能修改或删除；如需修改请新建版本。")
+            % {"ruleset": ruleset}
+        },
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
+class RuleSetList(APIView):
+    permission_classes = [RulesPermission]
+
+    def get(self, request: Request) -> Response:
+        return Response([_body(r) for r in RuleSet.objects.order_by("-year", "-version")])
+
+    def post(self, request: Request) -> Response:
+        try:
+            written = services.ruleset_import(data=request.data, user=request.user)
+        except ValidationError as exc:
+            return _refused(exc)
+        return Response(_body(written.ruleset, notes=written.notes), status=status.HTTP_201_CREATED)
+
+
+class RuleSetDetail(APIView):
+    permission_classes = [RulesPermission]
+
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(_body(get_object_or_404(RuleSet, pk=pk)))
+
+    def _update(self, request: Request, pk: int, *, partial: bool) -> Response:
+        ruleset = get_object_or_404(RuleSet, pk=pk)
+        if ruleset.is_published:
+            return _published(ruleset)
+        try:
+            written = services.ruleset_update(
+                ruleset=ruleset, data=request.data, user=request.user, partial=partial
+            )
+        except PublishedRuleSetError:
+            return _published(ruleset)
+        except ValidationError as exc:
+            return _refused(exc)
+        return Response(_body(written.ruleset, notes=written.notes))
+
+    def put(self, request: Request, pk: int) -> Response:
+        return self._update(request, pk, partial=False)
+
+    def patch(self, request: Request, pk: int) -> Response:
+        return self._update(request, pk, partial=True)
+
+    def delete(self, request: Request, pk: int) -> Response:
+        ruleset = get_object_or_404(RuleSet, pk=pk)
+        if ruleset.is_published:
+            return _published(ruleset)
+        try:
+            services.ruleset_delete(ruleset=ruleset, user=request.user)
+        except PublishedRuleSetError:
+            return _published(ruleset)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,142 @@
+"""What-if preview: a period scored with edited, unsaved rules, beside its stored ranking.
+
+Reads the same inputs as `services.ranking_recompute` (approved values, counties, bonus and
+penalty items, vetoes, last month's and last year's ranks) and runs the pure engine on them;
+nothing is written. The rule set may be of another year (a draft for next year previewed on
+this year's figures): it is scored as if it were the period's year.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import F
+
+from counties.models import County, Period
+from indicators.scoring import parse_rules, score
+
+from . import selectors
+from .models import CountyResult, RankingRun
+
+
+@dataclass(frozen=True)
+class WhatIfRow:
+    county: County
+    group: str
+    published_rank: int | None
+    published_total: Decimal | None
+    preview_rank: int | None
+    preview_total: Decimal | None
+    flags: list[str]
+
+    @property
+    def change(self) -> int | None:
+        """Places gained (positive) or lost under the edited rules; None without both ranks."""
+        if self.published_rank is None or self.preview_rank is None:
+            return None
+        return self.published_rank - self.preview_rank
+
+    @property
+    def change_abs(self) -> int | None:
+        return None if self.change is None else abs(self.change)
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    period: Period
+    run: RankingRun | None  # the period's current ranking, compared against
+    rows: list[WhatIfRow]
+
+    @property
+    def grouped(self) -> bool:
+        return any(row.group for row in self.rows)
+
+    @property
+    def moved(self) -> int:
+        return sum(1 for row in self.rows if row.change)
+
+
+def _dec(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else Decimal(repr(round(number, 6)))
+
+
+def _int(value: Any) -> int | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else int(number)
+
+
+def _base_period(period: Period) -> Period | None:
+    """Last year's final period: the base of the improvement reward, as in a recompute."""
+    return Period.objects.filter(year=period.year - 1).order_by("-month").first()
+
+
+def ranking_whatif(*, rules: dict[str, Any], period: Period) -> WhatIf:
+    """Score `period` with `rules` (the engine's rule-set dict, already accepted by
+    `parse_rules`) and set the result beside the period's current stored ranking."""
+    parsed = parse_rules({**rules, "year": period.year})
+    codes = sorted(
+        {i.code for i in parsed.indicators}
+        | {i.basis.denominator for i in parsed.indicators if i.basis.denominator}
+    )
+    previous = selectors.period_previous(period)
+    base = _base_period(period)
+    previous_ranks = selectors.ranks_of_run(selectors.run_current(previous) if previous else None)
+    base_ranks = selectors.ranks_of_run(selectors.run_current(base) if base else None)
+    result = score(
+        selectors.approved_values_frame(period, codes),
+        parsed,
+        selectors.counties_frame(),
+        bonuses=selectors.bonuses_frame(period),
+        vetoes=selectors.vetoed_codes(period.year),
+        base_ranks=base_ranks or None,
+        previous_ranks=previous_ranks or None,
+    )
+    run = selectors.run_current(period)
+    stored: dict[int, CountyResult] = {}
+    if run is not None:
+        results = CountyResult.objects.filter(run=run).only("county", "rank", "total")
+        stored = {r.county_id: r for r in results}
+    counties = {c.code: c for c in County.objects.filter(is_active=True)}
+    frame = result.counties[result.counties["period"] == period.key]
+    rows = []
+    for row in frame.itertuples(index=False):
+        county = counties[row.county]
+        before = stored.get(county.pk)
+        flags = row.flags if isinstance(row.flags, str) else ""
+        rows.append(
+            WhatIfRow(
+                county=county,
+                group=str(row.group) if parsed.peer_groups and isinstance(row.group, str) else "",
+                published_rank=before.rank if before else None,
+                published_total=before.total if before else None,
+                preview_rank=_int(row.rank),
+                preview_total=_dec(row.total),
+                flags=[f for f in flags.split(",") if f],
+            )
+        )
+    rows.sort(
+        key=lambda r: (
+            r.group,
+            r.preview_rank is None,
+            r.preview_rank or 0,
+            r.county.display_order,
+        )
+    )
+    return WhatIf(period=period, run=run, rows=rows)
+
+
+def periods_for_preview() -> list[Period]:
+    """Periods that have a current ranking to compare with, newest first."""
+    return list(
+        Period.objects.filter(ranking_runs__is_current=True)
+        .distinct()
+        .order_by(F("year").desc(), F("month").desc())
+    )
