@@ -57,6 +57,7 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(PY) bench/bench_engine.py
 	$(PY) bench/bench_recompute.py
+	$(PY) bench/bench_stability.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache

@@ -100,6 +100,17 @@ def can_publish_rankings(user: AnyUser) -> bool:
     return can_review(user)
 
 
+def can_manage_bonus_items(user: AnyUser) -> bool:
+    """Reviewers and admins add and cancel bonus and penalty items (加减分项); whoever may see
+    a period's ranking may see its items."""
+    return can_review(user)
+
+
+def can_run_stability(user: AnyUser) -> bool:
+    """City staff run and read rank-stability analyses of any rule set, draft or published."""
+    return is_city_staff(user)
+
+
 def county_visible_or_404(user: AnyUser, code: str) -> County:
     """The county with this division code if the user may see its data; otherwise 404, so that
     a guessed code reveals nothing."""

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import BonusItem, RankingRun, Veto
+from .models import BonusItem, RankingRun, StabilityJob, Veto
 
 
 @admin.register(RankingRun)
@@ -54,3 +54,19 @@ class VetoAdmin(SimpleHistoryAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(StabilityJob)
+class StabilityJobAdmin(admin.ModelAdmin):
+    """Analyses are started from the rank-stability page; the admin reads them."""
+
+    list_display = ["period", "ruleset", "samples", "spread", "seed", "status", "created_by"]
+    list_filter = ["status", "period__year"]
+    list_select_related = ["period", "ruleset", "created_by"]
+    exclude = ["result"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

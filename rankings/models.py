@@ -228,3 +228,72 @@ class Veto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county} {self.year} {self.reason}"
+
+
+class StabilityJob(models.Model):
+    """A rank-stability analysis (排名稳定性分析): a rule set's ranking of one period's approved
+    values under `samples` random weightings within ±`spread`, computed by a Celery task.
+
+    `done` counts the samples computed so far; `result` holds, once succeeded, each ranked
+    county's base rank, rank statistics and sampled ranks (see rankings/stability.py).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("计算中")
+        SUCCEEDED = "succeeded", _("已完成")
+        FAILED = "failed", _("失败")
+
+    ruleset = models.ForeignKey(
+        RuleSet,
+        on_delete=models.PROTECT,
+        related_name="stability_jobs",
+        verbose_name=_("考核规则版本"),
+    )
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="stability_jobs", verbose_name=_("报送期")
+    )
+    samples = models.PositiveIntegerField(_("抽样次数"))
+    spread = models.DecimalField(_("权重浮动幅度"), max_digits=4, decimal_places=3)
+    seed = models.PositiveIntegerField(_("随机种子"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    done = models.PositiveIntegerField(_("已完成抽样"), default=0)
+    result = models.JSONField(_("结果"), null=True, blank=True)
+    error = models.TextField(_("错误信息"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("发起人"),
+    )
+    created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("排名稳定性分析")
+        verbose_name_plural = _("排名稳定性分析")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(samples__gte=1) & Q(samples__lte=5000),
+                name="stabilityjob_samples_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(spread__gte=0) & Q(spread__lt=1), name="stabilityjob_spread_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(done__lte=models.F("samples")), name="stabilityjob_done_le_samples"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.ruleset} · {self.get_status_display()}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

@@ -73,3 +73,41 @@ def enqueue_recompute(period: Period, *, trigger: str, user_id: int | None = Non
             )
 
     transaction.on_commit(send)
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=3,
+)
+def stability_run(job_id: int) -> dict:
+    """Compute a rank-stability analysis; a job another worker holds is left alone."""
+    from .models import StabilityJob
+    from .stability import stability_compute
+
+    job = StabilityJob.objects.filter(pk=job_id).select_related("ruleset", "period").first()
+    if job is None:
+        return {"job": job_id, "status": "missing"}
+    job = stability_compute(job=job)
+    return {"job": job_id, "status": job.status, "done": job.done}
+
+
+def enqueue_stability(job) -> None:
+    """Queue a stability analysis once the current transaction commits. With the broker down
+    the job is marked failed at once, with a message the page shows."""
+    from django.utils.translation import gettext as _
+
+    from .stability import stability_mark_failed
+
+    def send() -> None:
+        try:
+            stability_run.apply_async(args=[job.pk], retry=False)
+        except Exception as exc:  # noqa: BLE001 - a broker error must not fail the request
+            logger.warning("could not queue stability job %s (%s)", job.pk, exc)
+            message = _("无法提交计算任务（任务队列不可用），请稍后重试。")
+            stability_mark_failed(job=job, error=message)
+
+    transaction.on_commit(send)

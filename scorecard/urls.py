@@ -18,6 +18,7 @@ urlpatterns = [
     path("rankings/categories/", views_tables.category_table, name="category_table"),
     path("rankings/city/", views_tables.city_overview, name="city_overview"),
     path("rankings/county/<str:code>/", views_profile.county_profile, name="county_profile"),
+    path("", include("rankings.urls_tools")),
     path("", include("counties.urls")),
     path("", include("rankings.urls_rules")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

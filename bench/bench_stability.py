@@ -1,0 +1,99 @@
+"""Rank stability of one demo-city period: 300 random weightings (±20%) of the 2026 rule set.
+
+Uses the same database as bench_recompute.py (default
+postgres://postgres@127.0.0.1:5432/scorecard_bench, overridable with BENCH_DATABASE_URL), created,
+migrated and loaded with the demo city on first use. Prints the engine alone (frames already read)
+and the whole job as the Celery task runs it (read the approved values, bonus items and vetoes,
+compute in chunks writing the progress, store the result).
+Run: `python bench/bench_stability.py [--period 2026-10] [--samples 300] [--repeat 5]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ["DATABASE_URL"] = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/scorecard_bench"
+)
+os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scorecard.settings")
+os.environ.pop("CELERY_BROKER_URL", None)
+os.environ.pop("REDIS_URL", None)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--period", default="2026-10")
+    parser.add_argument("--samples", type=int, default=300)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    from bench_recompute import ensure_database
+
+    ensure_database(os.environ["DATABASE_URL"])
+
+    import django
+
+    django.setup()
+    import logging
+
+    from django.core.management import call_command
+
+    from counties.models import County, Period
+    from indicators.scoring import rank_stability
+    from indicators.selectors import ruleset_published_for_year
+    from rankings import stability
+    from rankings.models import StabilityJob
+
+    logging.getLogger("rankings").setLevel(logging.WARNING)
+    call_command("migrate", verbosity=0, interactive=False)
+    if not County.objects.exists():
+        call_command("load_demo_city", verbosity=0)
+    year, month = (int(x) for x in args.period.split("-"))
+    period = Period.objects.get(year=year, month=month)
+    ruleset = ruleset_published_for_year(year)
+
+    def new_job() -> StabilityJob:
+        return StabilityJob.objects.create(
+            ruleset=ruleset, period=period, samples=args.samples, spread=Decimal("0.2"), seed=0
+        )
+
+    probe = new_job()
+    inputs = stability._inputs(probe)
+    n_counties = int(inputs["counties"]["ranked"].sum())
+    rank_stability(**inputs, samples=10)  # warm up
+
+    engine, job_ms = [], []
+    for _ in range(args.repeat):
+        start = time.perf_counter()
+        rank_stability(**inputs, samples=args.samples, spread=0.2, seed=0)
+        engine.append((time.perf_counter() - start) * 1000)
+        job = new_job()
+        start = time.perf_counter()
+        job = stability.stability_compute(job=job)
+        job_ms.append((time.perf_counter() - start) * 1000)
+        assert job.status == "succeeded", job.error
+    StabilityJob.objects.filter(period=period, ruleset=ruleset).delete()
+
+    print(
+        f"rank stability of {period.key}, demo city ({n_counties} ranked counties, "
+        f"{len(inputs['rules'].indicators)} indicators), {args.samples} samples at ±20%"
+    )
+    print(f"  engine alone:       median {statistics.median(engine):7.1f} ms")
+    print(
+        f"  whole job (task):   median {statistics.median(job_ms):7.1f} ms   "
+        f"max {max(job_ms):7.1f} ms   (target: under 10 s)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
