@@ -2,9 +2,10 @@
 
 from django.urls import path
 
-from . import views_bonus, views_stability
+from . import views, views_bonus, views_stability
 
 urlpatterns = [
+    path("rankings/runs/<int:run_id>/publish/", views.league_publish, name="league_publish"),
     path("rankings/bonus/", views_bonus.bonus_list, name="bonus_list"),
     path("rankings/bonus/add/", views_bonus.bonus_add, name="bonus_add"),
     path("rankings/bonus/history/", views_bonus.bonus_history, name="bonus_history"),
