@@ -5,7 +5,7 @@ postgres://postgres@127.0.0.1:5432/scorecard_bench, overridable with BENCH_DATAB
 migrated and loaded with the demo city on first use. Prints the engine alone (frames already read)
 and the whole job as the Celery task runs it (read the approved values, bonus items and vetoes,
 compute in chunks writing the progress, store the result).
-Run: `python bench/bench_stability.py [--period 2026-10] [--samples 300] [--repeat 5]`.
+Run: `python bench/bench_stability.py [--period 2026-09] [--samples 300] [--repeat 5]`.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ os.environ.pop("REDIS_URL", None)
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--period", default="2026-10")
+    parser.add_argument("--period", default="2026-09")
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
@@ -69,6 +69,7 @@ def main() -> int:
     probe = new_job()
     inputs = stability._inputs(probe)
     n_counties = int(inputs["counties"]["ranked"].sum())
+    with_total = len(rank_stability(**inputs, samples=1).summary)
     rank_stability(**inputs, samples=10)  # warm up
 
     engine, job_ms = [], []
@@ -84,8 +85,9 @@ def main() -> int:
     StabilityJob.objects.filter(period=period, ruleset=ruleset).delete()
 
     print(
-        f"rank stability of {period.key}, demo city ({n_counties} ranked counties, "
-        f"{len(inputs['rules'].indicators)} indicators), {args.samples} samples at ±20%"
+        f"rank stability of {period.key}, demo city ({n_counties} ranked counties, {with_total} "
+        f"with a total, {len(inputs['rules'].indicators)} indicators), "
+        f"{args.samples} samples at ±20%"
     )
     print(f"  engine alone:       median {statistics.median(engine):7.1f} ms")
     print(
