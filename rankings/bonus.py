@@ -286,7 +286,7 @@ def bonus_item_create(
         item.document.save(PurePath(document.name).name, document, save=False)
         item._history_user = user
         item.save()
-        enqueue_recompute(period, trigger="approval", user_id=user.pk)
+        enqueue_recompute(period, trigger=RankingRun.Trigger.BONUS, user_id=user.pk)
     return item
 
 
@@ -307,4 +307,4 @@ def bonus_item_cancel(*, item: BonusItem, reason: str, user: AbstractBaseUser) -
         item._history_user = user
         item._change_reason = reason
         item.delete()  # the file stays on disk: the history points at it
-        enqueue_recompute(period, trigger="approval", user_id=user.pk)
+        enqueue_recompute(period, trigger=RankingRun.Trigger.BONUS, user_id=user.pk)

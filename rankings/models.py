@@ -23,6 +23,7 @@ class RankingRun(models.Model):
     class Trigger(models.TextChoices):
         APPROVAL = "approval", _("审核通过")
         RULESET = "ruleset", _("规则发布")
+        BONUS = "bonus", _("加减分调整")
         NIGHTLY = "nightly", _("夜间重算")
         COMMAND = "command", _("命令行")
         DEMO = "demo", _("演示数据")
