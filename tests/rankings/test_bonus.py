@@ -28,9 +28,14 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def recomputes(monkeypatch):
-    """Recomputes handed to the broker (period ids)."""
+    """Recomputes handed to the broker (period ids); each must say a bonus change queued it."""
     sent = []
-    monkeypatch.setattr(tasks.recompute, "apply_async", lambda *a, **kw: sent.append(kw["args"][0]))
+
+    def apply_async(*args, **kwargs):
+        assert kwargs["kwargs"]["trigger"] == "bonus"
+        sent.append(kwargs["args"][0])
+
+    monkeypatch.setattr(tasks.recompute, "apply_async", apply_async)
     return sent
 
 
