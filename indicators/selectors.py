@@ -138,5 +138,7 @@ def rulesets_by_year() -> list[tuple[int, list[RuleSet]]]:
 
 
 def ruleset_latest() -> RuleSet | None:
-    """The newest version of the latest year: what "clone last year's" starts from."""
-    return RuleSet.objects.order_by("-year", "-version").first()
+    """What "clone last year's" starts from: the latest year's newest published version (else
+    the newest rule set of all)."""
+    newest = RuleSet.objects.order_by("-year", "-version")
+    return newest.filter(status=RuleSet.Status.PUBLISHED).first() or newest.first()

@@ -22,7 +22,7 @@ from counties import access
 from counties.models import Period
 from indicators import selectors as rule_selectors
 from indicators import services as rule_services
-from indicators.forms import RuleSetEditor, method_params_hint
+from indicators.editor import RuleSetEditor, method_params_hint
 from indicators.models import RuleSet
 from indicators.rule_errors import weight_texts
 from indicators.scoring import ScoringInputError
@@ -56,7 +56,7 @@ def ruleset_list(request: HttpRequest) -> HttpResponse:
     context = {
         "years": years,
         "latest": latest,
-        "next_year": latest.year + 1 if latest else None,
+        "next_year": years[0][0] + 1 if years else None,
     }
     return render(request, "indicators/ruleset_list.html", context)
 

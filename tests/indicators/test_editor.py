@@ -241,3 +241,15 @@ def test_django_admin_cannot_change_a_published_set(client, admin_user, publishe
     add = client.get(reverse("admin:indicators_rulesetcategory_add")).context["adminform"]
     assert published_ruleset not in add.form.fields["ruleset"].queryset
     assert stored_weights(published_ruleset)["gdp"] == 40
+
+
+def test_clone_form_starts_from_the_latest_published_set_into_the_next_year(
+    client, admin_user, published_ruleset
+):
+    from indicators.services import ruleset_clone
+
+    ruleset_clone(source=published_ruleset, year=2027, user=admin_user)  # a draft for 2027
+    client.force_login(admin_user)
+    page = client.get(reverse("ruleset_list"))
+    assert page.context["latest"] == published_ruleset
+    assert page.context["next_year"] == 2028
