@@ -18,7 +18,7 @@ from . import charts, selectors, services
 from .models import RankingRun
 
 
-def _chosen_period(request: HttpRequest, periods: list[Period]) -> Period | None:
+def chosen_period(request: HttpRequest, periods: list[Period]) -> Period | None:
     wanted = request.GET.get("period", "")
     match = re.fullmatch(r"(\d{4})-(\d{2})", wanted)
     if match:
@@ -32,7 +32,7 @@ def _chosen_period(request: HttpRequest, periods: list[Period]) -> Period | None
 def league(request: HttpRequest) -> HttpResponse:
     """综合排名: the stored ranking of a period, never recomputed on a request."""
     periods = selectors.periods_with_rankings(request.user)
-    period = _chosen_period(request, periods)
+    period = chosen_period(request, periods)
     table = selectors.league_table(period, request.user) if period else None
     can_publish = (
         table is not None
@@ -70,7 +70,7 @@ def league_publish(request: HttpRequest, run_id: int) -> HttpResponse:
 def heatmap(request: HttpRequest) -> HttpResponse:
     """Counties x indicators coloured by rank: every county's strong and weak indicators at once."""
     periods = selectors.periods_with_rankings(request.user)
-    period = _chosen_period(request, periods)
+    period = chosen_period(request, periods)
     data = selectors.rank_heatmap(period, request.user) if period else None
     figure = None
     if data is not None:

@@ -20,7 +20,7 @@ from counties.models import Period
 from . import bonus
 from .forms_bonus import BonusItemForm, CancelForm
 from .models import BonusItem
-from .views import _chosen_period
+from .views import chosen_period
 
 
 def _list_url(period: Period) -> str:
@@ -53,7 +53,7 @@ def _render_list(
 @login_required
 def bonus_list(request: HttpRequest) -> HttpResponse:
     periods = bonus.bonus_periods(request.user)
-    return _render_list(request, _chosen_period(request, periods), periods)
+    return _render_list(request, chosen_period(request, periods), periods)
 
 
 @login_required
@@ -151,7 +151,7 @@ def bonus_document_version(request: HttpRequest, history_id: int) -> FileRespons
 def bonus_history(request: HttpRequest) -> HttpResponse:
     """修改记录: every addition and cancellation of the period's items, with who and why."""
     periods = bonus.bonus_periods(request.user)
-    period = _chosen_period(request, periods)
+    period = chosen_period(request, periods)
     records = list(bonus.bonus_history_of(period)) if period else []
     _with_filenames(records, lambda r: r.document)
     return render(

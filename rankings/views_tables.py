@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from . import charts, selectors, tables
-from .views import _chosen_period as chosen_period
+from .views import chosen_period
 
 
 @login_required
