@@ -1,0 +1,667 @@
+"""Server time of the ranking pages at province scale on PostgreSQL.
+
+Seeds its own database (default postgres://postgres@127.0.0.1:5432/scorecard_bench_pages,
+overridable with BENCH_PAGES_DATABASE_URL; created fresh and dropped at the end) with 200 ranked
+counties in two peer groups (urban districts; counties and county-level cities), 60 indicators in
+8 categories, a published rule set for each of two years and, for each of the 24 months, a
+current, published ranking run. The results come from the scoring engine run on synthetic
+year-to-date values; the gap to the next place (争先进位) is synthetic but consistent with the
+ranks. Then, signed in as a city leader and as a county reporter, it requests the league table,
+the rank heatmap and a county profile 100 times each (after a few warm-up requests) through
+django.test.Client and prints the median and 95th percentile time, the median CPU time of the
+process (less sensitive to other load on the machine), and the SQL queries per page.
+
+Targets: league table and county profile median under 50 ms and p95 under 150 ms; every page a
+fixed, small number of queries whatever the number of counties. Timings are reported (OK/OVER),
+never failed on; a page answering other than 200 makes the script exit 1.
+Run: `python bench/bench_pages.py [--repeat 100] [--keep] [--reuse]` (make bench runs it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import warnings
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DATABASE_URL = os.environ.get(
+    "BENCH_PAGES_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/scorecard_bench_pages"
+)
+os.environ.update(
+    {
+        "DATABASE_URL": DATABASE_URL,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only",
+        "SECURE_SSL_REDIRECT": "0",
+        "STATIC_MANIFEST": "0",
+        "ALLOWED_HOSTS": "testserver",
+        "LOG_LEVEL": "WARNING",
+    }
+)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scorecard.settings")
+os.environ.pop("CELERY_BROKER_URL", None)  # nothing is enqueued; no broker needed
+os.environ.pop("REDIS_URL", None)
+
+N_COUNTIES = 200
+N_URBAN = 60  # districts; the rest are counties and county-level cities
+N_INDICATORS = 60
+CATEGORIES = [
+    ("growth", "经济增长", "Growth"),
+    ("industry", "产业发展", "Industry"),
+    ("investment", "项目投资", "Investment"),
+    ("innovation", "创新驱动", "Innovation"),
+    ("openness", "开放合作", "Openness"),
+    ("fiscal", "财政金融", "Fiscal and finance"),
+    ("livelihood", "民生福祉", "Livelihood"),
+    ("green", "绿色发展", "Green development"),
+]
+YEARS = (2025, 2026)
+PEER_GROUPS = {"by": "kind", "groups": {"urban": ["district"], "county": ["county", "county_city"]}}
+METHOD_CYCLE = [
+    ("rank_points", {"step": 0.02, "floor": 0.4}),
+    ("efficacy", {"base": 0.6}),
+    ("goalposts", {"lower": -10, "upper": 20}),
+    ("target", {"target": 6, "cap": 1.2}),
+    ("stepped", {"target": 6, "step": 1, "step_unit": "points", "per_step": 0.25}),
+    ("threshold_rank", {"threshold": 5, "step": 0.01, "floor": 0.3}),
+    ("zscore", {"clip": 3}),
+]
+TARGET_MEDIAN_MS = 50
+TARGET_P95_MS = 150
+BATCH = 5000
+
+
+# -- the database -------------------------------------------------------------------------------
+
+
+def _server(url: str):
+    import psycopg2
+
+    parts = urlsplit(url)
+    conn = psycopg2.connect(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password,
+        dbname="postgres",
+    )
+    conn.autocommit = True
+    return conn, parts.path.lstrip("/")
+
+
+def database_exists(url: str) -> bool:
+    conn, name = _server(url)
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        found = cur.fetchone() is not None
+    conn.close()
+    return found
+
+
+def create_database(url: str) -> None:
+    conn, name = _server(url)
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cur.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+
+
+def drop_database(url: str) -> None:
+    conn, name = _server(url)
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    conn.close()
+
+
+# -- the province: catalogue, counties, periods, rule sets --------------------------------------
+
+
+def _indicator_specs() -> list[dict]:
+    """60 indicators over the 8 categories (8, 8, 8, 8, 7, 7, 7, 7), weights adding up to 100."""
+    sizes = [8, 8, 8, 8, 7, 7, 7, 7]
+    specs = []
+    j = 0
+    for k, size in enumerate(sizes):
+        for n in range(size):
+            method, params = METHOD_CYCLE[j % len(METHOD_CYCLE)]
+            params = dict(params)
+            weight = Decimal("2") if j % 3 == 0 else Decimal("1.5")  # 20 x 2 + 40 x 1.5 = 100
+            denominator = None
+            if j % 10 == 7:  # a ratio: this indicator over the next one, in percent
+                basis = "ratio"
+                denominator = (j + 1) % N_INDICATORS
+                if method in ("goalposts", "target", "stepped", "threshold_rank"):
+                    method, params = "efficacy", {"base": 0.6}
+            elif j % 3 == 0:
+                basis = "value"
+            else:
+                basis = "growth"
+            if basis == "value" and method in ("goalposts", "target", "stepped", "threshold_rank"):
+                method, params = "rank_points", {"step": 0.02, "floor": 0.4}
+            if method == "stepped":
+                params["base"] = float(weight) * 0.6
+            if method == "threshold_rank":
+                params["threshold_points"] = float(weight) * 0.4
+            specs.append(
+                {
+                    "j": j,
+                    "code": f"i{j:02d}",
+                    "name": f"{CATEGORIES[k][1]}指标{n + 1}",
+                    "name_en": f"{CATEGORIES[k][2]} indicator {n + 1}",
+                    "category": k,
+                    "weight": weight,
+                    "basis": basis,
+                    "denominator": denominator,
+                    "direction": "lower" if j % 11 == 5 else "higher",
+                    "decimals": 2 if basis == "value" else 1,
+                    "method": method,
+                    "params": params,
+                    "frequency": "quarterly" if j % 8 == 3 else "monthly",
+                }
+            )
+            j += 1
+    return specs
+
+
+def seed_catalogue(specs: list[dict]):
+    from indicators.models import Category, Indicator
+
+    categories = Category.objects.bulk_create(
+        Category(code=code, name=name, name_en=name_en, display_order=k)
+        for k, (code, name, name_en) in enumerate(CATEGORIES)
+    )
+    indicators = Indicator.objects.bulk_create(
+        Indicator(
+            code=s["code"],
+            name=s["name"],
+            name_en=s["name_en"],
+            category=categories[s["category"]],
+            unit="%" if s["basis"] == "ratio" else "亿元",
+            kind="flow",
+            direction=s["direction"],
+            decimals=2,
+            department="统计局",
+            display_order=s["j"],
+        )
+        for s in specs
+    )
+    return categories, indicators
+
+
+def seed_counties(rng: np.random.Generator):
+    from counties.models import County
+
+    kinds = ["district"] * N_URBAN + list(
+        rng.choice(["county", "county_city"], size=N_COUNTIES - N_URBAN, p=[0.8, 0.2])
+    )
+    suffix = {"district": "区", "county": "县", "county_city": "市"}
+    return County.objects.bulk_create(
+        County(
+            code=f"{330100 + k:06d}",
+            name=f"第{k + 1:03d}{suffix[kind]}",
+            name_en=f"Unit {k + 1:03d}",
+            kind=kind,
+            is_ranked=True,
+            display_order=k,
+            is_active=True,
+        )
+        for k, kind in enumerate(kinds)
+    )
+
+
+def seed_periods():
+    from counties.models import Period, default_deadline
+
+    return Period.objects.bulk_create(
+        Period(year=y, month=m, deadline=default_deadline(y, m), is_open=False)
+        for y in YEARS
+        for m in range(1, 13)
+    )
+
+
+def seed_ruleset(year: int, categories, indicators, specs):
+    """A published rule set with its category and indicator rows (bulk: no signal, no recompute)."""
+    from django.utils import timezone
+
+    from indicators.models import RuleSet, RuleSetCategory, RuleSetIndicator
+
+    (ruleset,) = RuleSet.objects.bulk_create(
+        [
+            RuleSet(
+                year=year,
+                version=1,
+                name=f"{year}年度全省县域经济发展考核办法",
+                status=RuleSet.Status.PUBLISHED,
+                published_at=timezone.now(),
+                peer_groups=PEER_GROUPS,
+                period_weights={"3": 15, "6": 25, "9": 25, "12": 35},
+            )
+        ]
+    )
+    weights = [Decimal(0)] * len(categories)
+    for s in specs:
+        weights[s["category"]] += s["weight"]
+    rows = RuleSetCategory.objects.bulk_create(
+        RuleSetCategory(ruleset=ruleset, category=c, weight=weights[k], display_order=k)
+        for k, c in enumerate(categories)
+    )
+    RuleSetIndicator.objects.bulk_create(
+        RuleSetIndicator(
+            ruleset=ruleset,
+            indicator=indicators[s["j"]],
+            category=rows[s["category"]],
+            weight=s["weight"],
+            basis=s["basis"],
+            denominator=indicators[s["denominator"]] if s["denominator"] is not None else None,
+            factor=Decimal(100) if s["basis"] == "ratio" else Decimal(1),
+            direction=s["direction"],
+            decimals=s["decimals"],
+            method=s["method"],
+            params=s["params"],
+            frequency=s["frequency"],
+            display_order=s["j"],
+        )
+        for s in specs
+    )
+    return ruleset
+
+
+# -- synthetic values, the engine, synthetic gaps -----------------------------------------------
+
+
+def make_values(rng: np.random.Generator, year: int, codes: list[str], level) -> pd.DataFrame:
+    """Year-to-date values and last year's, 12 months x counties x indicators: each county's
+    growth has a lasting part, so ranks move a little from month to month, as they do."""
+    n_c, n_i = level.shape
+    county_effect = rng.normal(0, 3, size=(n_c, 1))
+    indicator_effect = rng.normal(0, 2, size=(1, n_i))
+    persistent = 6 + county_effect + indicator_effect + rng.normal(0, 2, size=(n_c, n_i))
+    frames = []
+    for month in range(1, 13):
+        growth = persistent + rng.normal(0, 0.6, size=(n_c, n_i))
+        prior = np.round(level * month, 4)
+        value = np.round(prior * (1 + growth / 100), 4)
+        value[rng.random((n_c, n_i)) < 0.003] = np.nan  # a few missing figures
+        frames.append(
+            pd.DataFrame(
+                {
+                    "county": np.repeat(np.arange(n_c), n_i),
+                    "indicator": np.tile(np.arange(n_i), n_c),
+                    "period": f"{year}-{month:02d}",
+                    "value": value.reshape(-1),
+                    "prior_value": prior.reshape(-1),
+                }
+            )
+        )
+    values = pd.concat(frames, ignore_index=True)
+    return values
+
+
+def synthetic_gaps(ind: pd.DataFrame, cty: pd.DataFrame, specs: list[dict]) -> pd.DataFrame:
+    """Gap columns for the indicator rows: the basis of the nearest better county of the peer
+    group, the value that reaches it, the place it brings, some points, and the overall place
+    those points would reach. Empty for leaders and rows without a rank."""
+    n = len(ind)
+    out = {
+        "gap_basis": np.full(n, np.nan),
+        "gap_value": np.full(n, np.nan),
+        "gap_rank": np.full(n, np.nan),
+        "gap_points": np.full(n, np.nan),
+        "gap_total_rank": np.full(n, np.nan),
+    }
+    spec_of = {s["code"]: s for s in specs}
+    totals = cty.set_index(["period", "county"])
+    ind = ind.reset_index(drop=True)
+    ranked = ind["rank"].notna() & ind["basis"].notna()
+    for (code, _period, _group), rows in ind[ranked].groupby(
+        ["indicator", "period", "group"], observed=True, sort=False
+    ):
+        spec = spec_of[code]
+        sign = -1.0 if spec["direction"] == "lower" else 1.0
+        xd = rows["basis"].to_numpy(float) * sign
+        uniq = np.unique(xd)
+        pos = np.searchsorted(uniq, xd, side="right")
+        has_better = pos < len(uniq)
+        target = np.where(has_better, uniq[np.minimum(pos, len(uniq) - 1)], np.nan)
+        ordered = np.sort(xd)
+        new_rank = len(xd) - np.searchsorted(ordered, target, side="right") + 1
+        rank = rows["rank"].to_numpy(float)
+        idx = rows.index.to_numpy()[has_better]
+        t = target[has_better] * sign
+        basis = rows["basis"].to_numpy(float)[has_better]
+        value = rows["value"].to_numpy(float)[has_better]
+        prior = rows["prior_value"].to_numpy(float)[has_better]
+        if spec["basis"] == "value":
+            gap_value = t
+        elif spec["basis"] == "growth":
+            gap_value = prior * (1 + t / 100)
+        else:
+            gap_value = np.where(basis != 0, value * t / np.where(basis == 0, 1, basis), np.nan)
+        places = rank[has_better] - new_rank[has_better]
+        out["gap_basis"][idx] = t
+        out["gap_value"][idx] = gap_value
+        out["gap_rank"][idx] = new_rank[has_better]
+        out["gap_points"][idx] = np.round(float(spec["weight"]) * places / len(xd) * 0.8 + 0.01, 4)
+    # the overall place the points would reach, against the group's other totals
+    gained = pd.Series(out["gap_points"])
+    with_gap = gained.notna() & ind["total_rank"].notna()
+    for (period, group), rows in ind[with_gap].groupby(["period", "group"], observed=True):
+        of_period = totals.loc[period]
+        group_totals = of_period.loc[of_period["group"] == group, "total"].dropna()
+        ordered = np.sort(group_totals.to_numpy(float))
+        new_total = rows["total"].to_numpy(float) + gained[rows.index].to_numpy(float)
+        better = len(ordered) - np.searchsorted(ordered, new_total, side="right")
+        own_rank = rows["total_rank"].to_numpy(float)
+        out["gap_total_rank"][rows.index.to_numpy()] = np.minimum(better + 1, own_rank)
+    return pd.DataFrame(out)
+
+
+def _dec(x: float, places: int) -> Decimal | None:
+    if x != x or x in (float("inf"), float("-inf")):  # NaN or infinite
+        return None
+    return Decimal(repr(round(x, places)))
+
+
+def _int(x: float) -> int | None:
+    return None if x != x else int(x)
+
+
+def _flags(value) -> list[str]:
+    if isinstance(value, str):
+        return [f for f in value.replace(";", ",").split(",") if f]
+    if isinstance(value, list | tuple | set | frozenset):
+        return sorted(str(f) for f in value)
+    return []
+
+
+def seed_year(
+    *, rng, year, ruleset, periods, counties, indicators, categories, specs, level, previous_ranks
+) -> dict[str, int]:
+    """Score the year with the engine and write one current, published run per month."""
+    from django.utils import timezone
+
+    from indicators.scoring import parse_rules, score
+    from indicators.selectors import ruleset_as_dict
+    from rankings.models import CategoryResult, CountyResult, IndicatorResult, RankingRun
+    from rankings.selectors import counties_frame
+
+    rules = parse_rules(ruleset_as_dict(ruleset))  # the stored rows, as the service reads them
+    codes = [i.code for i in indicators]
+    county_codes = [c.code for c in counties]
+    values = make_values(rng, year, codes, level)
+    values["county"] = np.array(county_codes, dtype=object)[values["county"].to_numpy()]
+    values["indicator"] = np.array(codes, dtype=object)[values["indicator"].to_numpy()]
+    result = score(values, rules, counties_frame(), previous_ranks=previous_ranks or None)
+
+    county_id = {c.code: c.pk for c in counties}
+    indicator_id = {i.code: i.pk for i in indicators}
+    category_id = {c.code: c.pk for c in categories}
+    cty = result.counties.astype({"period": str, "county": str, "group": object})
+    cty["group"] = cty["group"].where(cty["group"].notna(), "")
+    ind = result.indicators.astype({"period": str, "county": str, "indicator": str})
+    ind = ind.merge(
+        cty[["period", "county", "group", "total", "rank"]].rename(columns={"rank": "total_rank"}),
+        on=["period", "county"],
+        how="left",
+    )
+    gap = synthetic_gaps(ind, cty, specs)
+    ind = pd.concat([ind, gap], axis=1)
+    cat = result.categories.astype({"period": str, "county": str, "category": str})
+
+    now = timezone.now()
+    by_key = {p.key: p for p in periods if p.year == year}
+    runs = RankingRun.objects.bulk_create(
+        RankingRun(
+            period=by_key[key],
+            ruleset=ruleset,
+            input_checksum=f"bench-{key}",
+            status=RankingRun.Status.SUCCEEDED,
+            is_current=True,
+            trigger=RankingRun.Trigger.COMMAND,
+            started_at=now,
+            finished_at=now,
+            duration_ms=0,
+            counties_scored=int(cty.loc[cty["period"] == key, "total"].notna().sum()),
+            is_published=True,
+            published_at=now,
+        )
+        for key in sorted(by_key)
+    )
+    run_id = {r.period.key: r.pk for r in runs}
+
+    CountyResult.objects.bulk_create(
+        (
+            CountyResult(
+                run_id=run_id[r.period],
+                county_id=county_id[r.county],
+                total=_dec(r.total, 6),
+                rank=_int(r.rank),
+                rank_change=_int(r.rank_change),
+                tier=r.tier if isinstance(r.tier, str) else "",
+                peer_group=r.group,
+                bonus=_dec(r.bonus, 6) or Decimal(0),
+                flags=_flags(r.flags),
+            )
+            for r in cty.itertuples(index=False)
+        ),
+        batch_size=BATCH,
+    )
+    CategoryResult.objects.bulk_create(
+        (
+            CategoryResult(
+                run_id=run_id[r.period],
+                county_id=county_id[r.county],
+                category_id=category_id[r.category],
+                subtotal=_dec(r.subtotal, 6),
+                rank=_int(r.rank),
+            )
+            for r in cat.itertuples(index=False)
+        ),
+        batch_size=BATCH,
+    )
+    IndicatorResult.objects.bulk_create(
+        (
+            IndicatorResult(
+                run_id=run_id[r.period],
+                county_id=county_id[r.county],
+                indicator_id=indicator_id[r.indicator],
+                value=_dec(r.value, 4),
+                prior_value=_dec(r.prior_value, 4),
+                basis=_dec(r.basis, 6),
+                rank=_int(r.rank),
+                score=_dec(r.score, 6),
+                flags=_flags(r.flags),
+                gap_basis=_dec(r.gap_basis, 6),
+                gap_value=_dec(r.gap_value, 4),
+                gap_rank=_int(r.gap_rank),
+                gap_total_rank=_int(r.gap_total_rank),
+                gap_points=_dec(r.gap_points, 4),
+            )
+            for r in ind.itertuples(index=False)
+        ),
+        batch_size=BATCH,
+    )
+    december = cty[(cty["period"] == f"{year}-12") & cty["rank"].notna()]
+    return dict(zip(december["county"], december["rank"].astype(int), strict=True))
+
+
+def seed() -> None:
+    from django.db import connection, transaction
+
+    rng = np.random.default_rng(20260101)
+    specs = _indicator_specs()
+    with transaction.atomic():
+        categories, indicators = seed_catalogue(specs)
+        counties = seed_counties(rng)
+        periods = seed_periods()
+        level = rng.lognormal(3, 1, size=(len(counties), len(indicators)))
+        previous_ranks: dict[str, int] = {}
+        for year in YEARS:
+            ruleset = seed_ruleset(year, categories, indicators, specs)
+            previous_ranks = seed_year(
+                rng=rng,
+                year=year,
+                ruleset=ruleset,
+                periods=periods,
+                counties=counties,
+                indicators=indicators,
+                categories=categories,
+                specs=specs,
+                level=level,
+                previous_ranks=previous_ranks,
+            )
+            level = level * 1.06  # next year's base: this year's figures, roughly
+        seed_users(counties)
+    with connection.cursor() as cursor:  # as autovacuum would leave the tables
+        cursor.execute("VACUUM ANALYZE")
+
+
+def seed_users(counties) -> None:
+    from django.contrib.auth.models import Group, User
+
+    from counties.access import Role
+    from counties.models import CountyMembership
+
+    leader = User.objects.create_user("bench_leader")
+    leader.groups.add(Group.objects.get_or_create(name=Role.LEADER.value)[0])
+    reporter = User.objects.create_user("bench_reporter")
+    reporter.groups.add(Group.objects.get_or_create(name=Role.REPORTER.value)[0])
+    CountyMembership.objects.create(user=reporter, county=counties[N_COUNTIES // 2])
+
+
+def is_seeded() -> bool:
+    from counties.models import County
+    from rankings.models import RankingRun
+
+    runs = RankingRun.objects.filter(is_current=True, is_published=True).count()
+    return County.objects.count() == N_COUNTIES and runs == 12 * len(YEARS)
+
+
+# -- the requests -------------------------------------------------------------------------------
+
+
+def measure(
+    client, url: str, repeat: int, warmup: int = 3
+) -> tuple[list[float], list[float], int, int, int]:
+    """Wall-clock and CPU times in ms of `repeat` requests, the queries of one request, the
+    page size, and the first status other than 200 (or 200). The CPU time is this process's
+    only (not PostgreSQL's): on a busy machine it moves less than the wall-clock time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warmup):
+        response = client.get(url)
+        if response.status_code != 200:
+            return [], [], 0, 0, response.status_code
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    n_queries, size = len(queries), len(response.content)
+    timings, cpu = [], []
+    for _ in range(repeat):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        response = client.get(url)
+        timings.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+        if response.status_code != 200:
+            return timings, cpu, n_queries, size, response.status_code
+    return timings, cpu, n_queries, size, 200
+
+
+def p95(timings: list[float]) -> float:
+    ordered = sorted(timings)
+    return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=100, help="timed requests per page")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--reuse", action="store_true", help="reuse a database kept by --keep (no seeding)"
+    )
+    args = parser.parse_args()
+    started = time.perf_counter()
+    reuse = args.reuse and database_exists(DATABASE_URL)
+    if not reuse:
+        create_database(DATABASE_URL)
+
+    import django
+
+    # whitenoise looks for collectstatic's folder, which a benchmark does not need
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    from django.db import connections
+    from django.test import Client
+
+    from counties.models import County
+
+    status = 0
+    try:
+        call_command("migrate", verbosity=0, interactive=False)
+        seed_s = 0.0
+        if not (reuse and is_seeded()):
+            if reuse:
+                print("the kept database is not a complete seed: use it without --reuse")
+                return 1
+            clock = time.perf_counter()
+            seed()
+            seed_s = time.perf_counter() - clock
+        latest = YEARS[-1]
+        county = County.objects.get(memberships__user__username="bench_reporter")
+        pages = [
+            ("league table", f"/rankings/?period={latest}-12", True),
+            ("heatmap", f"/rankings/heatmap/?period={latest}-12", False),
+            ("county profile", f"/rankings/county/{county.code}/?year={latest}", True),
+        ]
+        seeded = "reused" if reuse else f"seeded in {seed_s:.1f} s"
+        print(
+            f"ranking pages at province scale on PostgreSQL: {N_COUNTIES} counties x "
+            f"{N_INDICATORS} indicators, {12 * len(YEARS)} months of runs ({seeded}); "
+            f"{args.repeat} requests per page, load average {os.getloadavg()[0]:.1f}"
+        )
+        print(
+            f"  {'role':<9}{'page':<16}{'median':>9}{'p95':>10}{'cpu':>9}{'queries':>9}"
+            f"{'size':>9}   "
+            f"target (median < {TARGET_MEDIAN_MS} ms, p95 < {TARGET_P95_MS} ms)"
+        )
+        for role, username in (("leader", "bench_leader"), ("reporter", "bench_reporter")):
+            client = Client()
+            client.force_login(User.objects.get(username=username))
+            for name, url, targeted in pages:
+                timings, cpu, n_queries, size, code = measure(client, url, args.repeat)
+                if code != 200:
+                    print(f"  {role:<9}{name:<16}HTTP {code} for {url}")
+                    status = 1
+                    continue
+                median, high = statistics.median(timings), p95(timings)
+                verdict = "(no target)"
+                if targeted:
+                    within = median < TARGET_MEDIAN_MS and high < TARGET_P95_MS
+                    verdict = "OK" if within else "OVER"
+                print(
+                    f"  {role:<9}{name:<16}{median:6.1f} ms{high:7.1f} ms"
+                    f"{statistics.median(cpu):6.1f} ms{n_queries:>9}"
+                    f"{size / 1024:>6.0f} KiB   {verdict}"
+                )
+        print(f"whole script: {time.perf_counter() - started:.0f} s")
+    finally:
+        connections.close_all()
+        if not args.keep:
+            drop_database(DATABASE_URL)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
