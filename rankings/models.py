@@ -155,6 +155,14 @@ class IndicatorResult(models.Model):
                 fields=["run", "county", "indicator"], name="indicatorresult_unique"
             ),
         ]
+        indexes = [
+            # one indicator over a year's runs (the profile's growth trend), read from the index
+            models.Index(
+                fields=["indicator", "run"],
+                include=["county", "value", "prior_value", "basis"],
+                name="indicatorresult_ind_run",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.county_id} {self.indicator_id} {self.score}"

@@ -11,16 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from counties.access import AnyUser, can_see_unpublished_rankings
 from counties.models import County, Period
-from indicators.models import Indicator, RuleSetIndicator
+from indicators.models import Indicator, RuleSetIndicator, Unit
 
 from .models import CategoryResult, CountyResult, IndicatorResult, RankingRun
 
 
-@dataclass(frozen=True)
+@dataclass
 class IndicatorLine:
     indicator: Indicator
     basis_type: str  # RuleSetIndicator.Basis: value, growth or ratio
@@ -36,30 +37,28 @@ class IndicatorLine:
     gap_rank: int | None = None  # the indicator rank it brings
     gap_points: Decimal | None = None  # total points it brings
     gap_total_rank: int | None = None  # the overall rank it brings
+    unit: str = ""  # the indicator's unit label, in the active language
+    # worked out once here rather than on every template lookup
+    growth: Decimal | None = field(init=False)  # year-on-year growth in percent
+    gap_increase: Decimal | None = field(init=False)  # the change in value the gap needs
+    meets_target: bool | None = field(init=False)
 
-    @property
-    def growth(self) -> Decimal | None:
-        """Year-on-year growth in percent (the basis itself for growth-based indicators)."""
+    def __post_init__(self) -> None:
         if self.basis_type == "growth":
-            return self.basis
-        if self.value is None or not self.prior_value:
-            return None
-        return (self.value / self.prior_value - 1) * 100
-
-    @property
-    def gap_increase(self) -> Decimal | None:
-        """How much the year-to-date value would have to change to reach the next place."""
-        if self.gap_value is None or self.value is None:
-            return None
-        return self.gap_value - self.value
-
-    @property
-    def meets_target(self) -> bool | None:
+            self.growth = self.basis
+        elif self.value is None or not self.prior_value:
+            self.growth = None
+        else:
+            self.growth = (self.value / self.prior_value - 1) * 100
+        self.gap_increase = (
+            None if self.gap_value is None or self.value is None else self.gap_value - self.value
+        )
         if self.target is None or self.basis is None:
-            return None
-        if self.indicator.direction == "lower":
-            return self.basis <= self.target
-        return self.basis >= self.target
+            self.meets_target = None
+        elif self.indicator.direction == "lower":
+            self.meets_target = self.basis <= self.target
+        else:
+            self.meets_target = self.basis >= self.target
 
 
 def rule_target(method: str, params: dict) -> Decimal | None:
@@ -213,13 +212,18 @@ def county_profile(
         indicator_id: (basis, method, params) for indicator_id, basis, method, params in rule_rows
     }
     order = {row[0]: i for i, row in enumerate(rule_rows)}
-    group_ids = ranked_in_group[latest_run.pk]
-    counts: dict[int, int] = {}
-    for indicator_id, county_id in IndicatorResult.objects.filter(
-        run=latest_run, rank__isnull=False
-    ).values_list("indicator_id", "county_id"):
-        if county_id in group_ids:
-            counts[indicator_id] = counts.get(indicator_id, 0) + 1
+    counts = dict(
+        IndicatorResult.objects.filter(
+            run=latest_run,
+            rank__isnull=False,
+            county_id__in=ranked_in_group[latest_run.pk],
+        )
+        .values("indicator_id")
+        .annotate(n=Count("id"))
+        .values_list("indicator_id", "n")
+        .order_by()
+    )
+    units = dict(Unit.choices)
     own_results = IndicatorResult.objects.filter(run=latest_run, county=county).select_related(
         "indicator"
     )
@@ -242,6 +246,7 @@ def county_profile(
                 gap_rank=r.gap_rank,
                 gap_points=r.gap_points,
                 gap_total_rank=r.gap_total_rank,
+                unit=str(units.get(r.indicator.unit, r.indicator.unit)),
             )
         )
     lines.sort(key=lambda line: (order.get(line.indicator.pk, len(order)), line.indicator.code))

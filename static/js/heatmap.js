@@ -9,8 +9,10 @@
   Plotly.newPlot(div, figure.data, figure.layout, { responsive: true, displaylogo: false });
   div.on("plotly_click", function (event) {
     var point = event.points && event.points[0];
-    if (!point || !point.customdata) return;
-    var code = Array.isArray(point.customdata) ? point.customdata[0] : point.customdata;
+    if (!point) return;
+    var row = figure.data[0].y.indexOf(point.y);
+    var code = figure.layout.meta && figure.layout.meta[row];
+    if (!code) return;
     window.location.href = div.getAttribute("data-profile-url").replace("CODE", encodeURIComponent(code));
   });
 })();

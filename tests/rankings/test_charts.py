@@ -61,8 +61,11 @@ def test_rank_heatmap_rows_columns_colours_and_click_data():
     assert list(trace["y"]) == ["东城区", "西城区"]
     assert fig["layout"]["yaxis"]["autorange"] == "reversed"  # first county at the top
     assert trace["colorscale"][0][1] == "#1f7a3a"  # first place green
-    assert [list(r) for r in trace["customdata"]] == [["369901"] * 2, ["369902"] * 2]
-    assert "第1名" in trace["hovertext"][0][0] and "未排名" in trace["hovertext"][1][1]
+    assert fig["layout"]["meta"] == ["369901", "369902"]  # county codes by row, for the click
+    assert trace["texttemplate"] == "%{z}"
+    assert trace["hovertemplate"] == "%{y} · %{x}：第%{z}名<extra></extra>"
+    assert trace["hoverongaps"] is False  # no hover on unranked cells
+    json.dumps(fig)
 
 
 def test_rank_trend_draws_category_ranks_under_the_overall_rank():
