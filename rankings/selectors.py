@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pandas as pd
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from counties.access import AnyUser, can_see_unpublished_rankings
 from counties.models import County, Period, Submission, SubmissionValue
@@ -76,10 +77,72 @@ def vetoed_codes(year: int) -> list[str]:
     return sorted(Veto.objects.filter(year=year).values_list("county__code", flat=True))
 
 
+def _text(value: Decimal | None, places: int = 2) -> str:
+    return "–" if value is None else f"{value:.{places}f}"
+
+
+def _sort_key(value: Decimal | int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _tier_labels() -> dict[str, str]:
+    return {
+        "leading": _("第一方阵"),
+        "middle": _("第二方阵"),
+        "lagging": _("第三方阵"),
+        "vetoed": _("一票否决"),
+    }
+
+
+def _flag_badges() -> dict[str, tuple[str, str]]:
+    return {
+        "not_ranked": ("status-missing", _("不参与排名")),
+        "incomplete": ("status-returned", _("缺报过多，不计总分")),
+        "vetoed": ("status-returned", _("一票否决")),
+        "missing": ("status-draft", _("缺报")),
+    }
+
+
 @dataclass(frozen=True)
 class LeagueRow:
+    """A county's line in the league table, with its cells formatted once here: at province
+    scale the template's filters and tags cost more than everything else on the page."""
+
     result: CountyResult
     subtotals: list[Decimal | None]  # one per category column, in order; None: no total
+    total_text: str = ""
+    total_sort: str = ""
+    subtotal_cells: list[tuple[str, str]] = field(default_factory=list)  # (sort key, text)
+    bonus_text: str = ""
+    change: tuple[str, str] = ("", "–")  # (css class, text): ↑2 / ↓1 / –
+    tier_label: str = "–"
+    badges: list[tuple[str, str]] = field(default_factory=list)  # (css class, label)
+
+
+def _league_row(
+    result: CountyResult,
+    subtotals: list[Decimal | None],
+    tiers: dict[str, str],
+    flags: dict[str, tuple[str, str]],
+) -> LeagueRow:
+    change = result.rank_change
+    if not change:
+        shown = ("", "–")
+    elif change > 0:
+        shown = ("up", f"↑{change}")
+    else:
+        shown = ("down", f"↓{-change}")
+    return LeagueRow(
+        result=result,
+        subtotals=subtotals,
+        total_text=_text(result.total),
+        total_sort=_sort_key(result.total),
+        subtotal_cells=[(_sort_key(v), _text(v)) for v in subtotals],
+        bonus_text=_text(result.bonus) if result.bonus else "–",
+        change=shown,
+        tier_label=tiers.get(result.tier, "–"),
+        badges=[flags[f] for f in result.flags if f in flags],
+    )
 
 
 @dataclass(frozen=True)
@@ -137,12 +200,13 @@ def league_table(period: Period, user: AnyUser) -> LeagueTable | None:
     categories = list(
         Category.objects.filter(id__in=category_ids).order_by("display_order", "code")
     )
+    tiers, flags = _tier_labels(), _flag_badges()
     rows = [
-        LeagueRow(
-            result=r,
-            subtotals=[
-                by_key.get((r.county_id, c.id)) if r.total is not None else None for c in categories
-            ],
+        _league_row(
+            r,
+            [by_key.get((r.county_id, c.id)) if r.total is not None else None for c in categories],
+            tiers,
+            flags,
         )
         for r in results
     ]

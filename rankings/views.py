@@ -43,7 +43,14 @@ def league(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "rankings/league.html",
-        {"periods": periods, "period": period, "table": table, "can_publish": can_publish},
+        {
+            "periods": periods,
+            "period": period,
+            "table": table,
+            "can_publish": can_publish,
+            # every row links to its county's profile: reverse the URL once, not per row
+            "profile_url": reverse("county_profile", args=["-"]).removesuffix("-/"),
+        },
     )
 
 
