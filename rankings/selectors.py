@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from counties.access import AnyUser, can_see_unpublished_rankings
 from counties.models import County, Period, Submission, SubmissionValue
 from indicators.models import Category, Indicator
+from indicators.scoring import Rules
 
 from .models import BonusItem, CategoryResult, CountyResult, IndicatorResult, RankingRun, Veto
 
@@ -75,6 +76,52 @@ def bonuses_frame(period: Period) -> pd.DataFrame:
 
 def vetoed_codes(year: int) -> list[str]:
     return sorted(Veto.objects.filter(year=year).values_list("county__code", flat=True))
+
+
+def period_base(period: Period) -> Period | None:
+    """Last year's final period: the base of the improvement bonus (进位奖励)."""
+    return Period.objects.filter(year=period.year - 1).order_by("-month").first()
+
+
+@dataclass(frozen=True)
+class EngineInputs:
+    """Everything the engine reads to score a period, besides the rules."""
+
+    values: pd.DataFrame
+    counties: pd.DataFrame
+    bonuses: pd.DataFrame
+    vetoes: list[str]
+    previous_ranks: dict[str, int]  # last month's stored ranks (rank change)
+    base_ranks: dict[str, int]  # last year's final ranks (improvement bonus)
+
+    def as_kwargs(self) -> dict:
+        """score()'s keyword arguments (empty rank maps as None)."""
+        return {
+            "bonuses": self.bonuses,
+            "vetoes": self.vetoes,
+            "base_ranks": self.base_ranks or None,
+            "previous_ranks": self.previous_ranks or None,
+        }
+
+
+def engine_inputs(period: Period, rules: Rules) -> EngineInputs:
+    """The approved values of the rules' indicators (and ratio denominators), the counties,
+    bonus and penalty items, vetoes and the stored ranks a period's scoring builds on. The one
+    read behind a recompute, a what-if preview and a stability analysis."""
+    codes = sorted(
+        {i.code for i in rules.indicators}
+        | {i.basis.denominator for i in rules.indicators if i.basis.denominator}
+    )
+    previous = period_previous(period)
+    base = period_base(period)
+    return EngineInputs(
+        values=approved_values_frame(period, codes),
+        counties=counties_frame(),
+        bonuses=bonuses_frame(period),
+        vetoes=vetoed_codes(period.year),
+        previous_ranks=ranks_of_run(run_current(previous) if previous else None),
+        base_ranks=ranks_of_run(run_current(base) if base else None),
+    )
 
 
 def _text(value: Decimal | None, places: int = 2) -> str:

@@ -107,11 +107,6 @@ def _actor(user: AbstractBaseUser | None) -> AbstractBaseUser | None:
     return user if user is not None and user.is_authenticated else None
 
 
-def _base_period(period: Period) -> Period | None:
-    """Last year's final period: the base of the improvement bonus (进位奖励)."""
-    return Period.objects.filter(year=period.year - 1).order_by("-month").first()
-
-
 def ranking_recompute(
     *,
     period: Period,
@@ -133,30 +128,15 @@ def ranking_recompute(
             Period.objects.select_for_update().filter(pk=period.pk).first()
             rules_dict = ruleset_as_dict(ruleset)
             rules = parse_rules(rules_dict)
-            codes = sorted(
-                {i.code for i in rules.indicators}
-                | {i.basis.denominator for i in rules.indicators if i.basis.denominator}
-            )
-            values = selectors.approved_values_frame(period, codes)
-            counties = selectors.counties_frame()
-            bonuses = selectors.bonuses_frame(period)
-            vetoes = selectors.vetoed_codes(period.year)
-            previous_period = selectors.period_previous(period)
-            previous_ranks = selectors.ranks_of_run(
-                selectors.run_current(previous_period) if previous_period else None
-            )
-            base_period = _base_period(period)
-            base_ranks = selectors.ranks_of_run(
-                selectors.run_current(base_period) if base_period else None
-            )
+            inputs = selectors.engine_inputs(period, rules)
             checksum = inputs_checksum(
                 rules=rules_dict,
-                values=values,
-                counties=counties,
-                bonuses=bonuses,
-                vetoes=vetoes,
-                previous_ranks=previous_ranks,
-                base_ranks=base_ranks,
+                values=inputs.values,
+                counties=inputs.counties,
+                bonuses=inputs.bonuses,
+                vetoes=inputs.vetoes,
+                previous_ranks=inputs.previous_ranks,
+                base_ranks=inputs.base_ranks,
             )
             current = selectors.run_current(period)
             if (
@@ -166,22 +146,14 @@ def ranking_recompute(
                 and current.ruleset_id == ruleset.pk
             ):
                 return RecomputeOutcome("unchanged", run=current)
-            result = score(
-                values,
-                rules,
-                counties,
-                bonuses=bonuses,
-                vetoes=vetoes,
-                base_ranks=base_ranks or None,
-                previous_ranks=previous_ranks or None,
-            )
+            result = score(inputs.values, rules, inputs.counties, **inputs.as_kwargs())
             gap = gaps(
-                values,
+                inputs.values,
                 rules,
-                counties,
-                bonuses=bonuses,
-                vetoes=vetoes,
-                base_ranks=base_ranks or None,
+                inputs.counties,
+                bonuses=inputs.bonuses,
+                vetoes=inputs.vetoes,
+                base_ranks=inputs.base_ranks or None,
             )
             run = _write_run(
                 gaps=gap,

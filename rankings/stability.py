@@ -157,23 +157,14 @@ def _claim(job: StabilityJob) -> StabilityJob | None:
 
 def _inputs(job: StabilityJob):
     rules = parse_rules(ruleset_as_dict(job.ruleset))
-    codes = sorted(
-        {i.code for i in rules.indicators}
-        | {i.basis.denominator for i in rules.indicators if i.basis.denominator}
-    )
-    period = job.period
-    base_ranks: dict[str, int] = {}
-    if rules.improvement is not None:
-        last_year = Period.objects.filter(year=period.year - 1).order_by("-month").first()
-        if last_year is not None:
-            base_ranks = selectors.ranks_of_run(selectors.run_current(last_year))
+    inputs = selectors.engine_inputs(job.period, rules)
     return {
-        "values": selectors.approved_values_frame(period, codes),
+        "values": inputs.values,
         "rules": rules,
-        "counties": selectors.counties_frame(),
-        "bonuses": selectors.bonuses_frame(period),
-        "vetoes": selectors.vetoed_codes(period.year),
-        "base_ranks": base_ranks or None,
+        "counties": inputs.counties,
+        "bonuses": inputs.bonuses,
+        "vetoes": inputs.vetoes,
+        "base_ranks": inputs.base_ranks or None,
     }
 
 

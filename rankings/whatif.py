@@ -73,32 +73,12 @@ def _int(value: Any) -> int | None:
     return None if math.isnan(number) else int(number)
 
 
-def _base_period(period: Period) -> Period | None:
-    """Last year's final period: the base of the improvement reward, as in a recompute."""
-    return Period.objects.filter(year=period.year - 1).order_by("-month").first()
-
-
 def ranking_whatif(*, rules: dict[str, Any], period: Period) -> WhatIf:
     """Score `period` with `rules` (the engine's rule-set dict, already accepted by
     `parse_rules`) and set the result beside the period's current stored ranking."""
     parsed = parse_rules({**rules, "year": period.year})
-    codes = sorted(
-        {i.code for i in parsed.indicators}
-        | {i.basis.denominator for i in parsed.indicators if i.basis.denominator}
-    )
-    previous = selectors.period_previous(period)
-    base = _base_period(period)
-    previous_ranks = selectors.ranks_of_run(selectors.run_current(previous) if previous else None)
-    base_ranks = selectors.ranks_of_run(selectors.run_current(base) if base else None)
-    result = score(
-        selectors.approved_values_frame(period, codes),
-        parsed,
-        selectors.counties_frame(),
-        bonuses=selectors.bonuses_frame(period),
-        vetoes=selectors.vetoed_codes(period.year),
-        base_ranks=base_ranks or None,
-        previous_ranks=previous_ranks or None,
-    )
+    inputs = selectors.engine_inputs(period, parsed)
+    result = score(inputs.values, parsed, inputs.counties, **inputs.as_kwargs())
     run = selectors.run_current(period)
     stored: dict[int, CountyResult] = {}
     if run is not None:

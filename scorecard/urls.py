@@ -4,8 +4,6 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from counties import views as county_views
-from rankings import views as ranking_views
-from rankings import views_profile, views_tables
 
 admin.site.site_header = _("经济发展考核管理")
 admin.site.site_title = _("经济发展考核")
@@ -13,14 +11,8 @@ admin.site.index_title = _("系统配置")
 
 urlpatterns = [
     path("", county_views.home, name="home"),
-    path("rankings/", ranking_views.league, name="league"),
-    path("rankings/heatmap/", ranking_views.heatmap, name="heatmap"),
-    path("rankings/categories/", views_tables.category_table, name="category_table"),
-    path("rankings/city/", views_tables.city_overview, name="city_overview"),
-    path("rankings/county/<str:code>/", views_profile.county_profile, name="county_profile"),
-    path("", include("rankings.urls_tools")),
     path("", include("counties.urls")),
-    path("", include("rankings.urls_rules")),
+    path("", include("rankings.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .engine import score
+from .engine import _improvement, _weighted_mean, score  # the engine's own steps
 from .ranking import competition_rank
 from .rounding import round_half_up
 from .rules import Rules
@@ -197,27 +197,6 @@ def _weights(prep: _Prepared, total_weight: float, factors: np.ndarray):
 # ------------------------------------------------------------------------------- the samples
 
 
-def _weighted_mean(
-    ratios: np.ndarray, weights: np.ndarray, member: np.ndarray, geometric: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted arithmetic or geometric mean over the item axis, per group of items, as the
-    engine computes it: ratios (S, N, C), weights (S, N), member (N, K), geometric (K,)."""
-    w = weights[:, :, None]
-    r = np.where(w > 0, ratios, 0.0)
-    total_w = weights @ member
-    mt = member.T[None].astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.matmul(mt, w * r) / total_w[:, :, None]
-        if geometric.any():
-            logs = np.log(np.where(r > 0, r, 1.0))
-            zeros = np.matmul(mt, ((r <= 0) & (w > 0)).astype(float))
-            geo = np.exp(np.matmul(mt, w * logs) / total_w[:, :, None])
-            geo = np.where(zeros > 0, 0.0, geo)
-            out = np.where(geometric[None, :, None], geo, out)
-    has = total_w > 0
-    return np.where(has[:, :, None], out, np.nan), has
-
-
 def _rank_in_groups(prep: _Prepared, by: np.ndarray, eligible: np.ndarray) -> np.ndarray:
     out = np.full(by.shape, np.nan)
     eligible = eligible & np.isfinite(by)
@@ -226,19 +205,6 @@ def _rank_in_groups(prep: _Prepared, by: np.ndarray, eligible: np.ndarray) -> np
         if len(cols):
             out[:, cols] = competition_rank(by[:, cols], eligible[:, cols])
     return out
-
-
-def _improvement(rules: Rules, gained: np.ndarray) -> np.ndarray:
-    imp = rules.improvement
-    assert imp is not None
-    up = gained * float(imp.points_per_place)
-    if imp.cap is not None:
-        up = np.minimum(up, float(imp.cap))
-    down = -gained * float(imp.penalty_per_place)
-    if imp.penalty_cap is not None:
-        down = np.minimum(down, float(imp.penalty_cap))
-    pts = np.where(gained > 0, up, np.where(gained < 0, -down, 0.0))
-    return np.where(np.isnan(gained), 0.0, pts) + 0.0
 
 
 def _rank_samples(
