@@ -53,6 +53,11 @@ def _check_rules(data: Any) -> None:
 
 
 def _next_version(year: int) -> int:
+    """The year's next version number. Called inside the writing transaction: the year's rule
+    sets are locked first, so two admins making a version at once get 2 and 3, not 2 twice."""
+    # Lock, then read in a second statement: under READ COMMITTED a statement that waited for
+    # a lock does not see rows inserted meanwhile, the next statement does.
+    list(RuleSet.objects.select_for_update().filter(year=year).values_list("pk", flat=True))
     top = RuleSet.objects.filter(year=year).aggregate(top=Max("version"))["top"]
     return (top or 0) + 1
 

@@ -285,3 +285,32 @@ def test_import_takes_names_from_the_catalogue_and_says_so(admin_user):
     data["indicators"][0]["name"] = "GDP 增速"
     written = ruleset_import(data=data, user=admin_user)
     assert written.notes == ["“GDP 增速”（gdp）按指标目录中的名称“地区生产总值增速”保存。"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_making_a_new_version_at_once_get_two_numbers(published_ruleset, admin_user):
+    """The year's rule sets are locked while the next number is taken: 2 and 3, not 2 twice."""
+    import threading
+
+    from django.db import connection
+
+    versions, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def work():
+        barrier.wait()
+        try:
+            draft = ruleset_new_version(source=published_ruleset, user=admin_user)
+            versions.append(draft.version)
+        except Exception as exc:  # an IntegrityError here is the race this test is about
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    assert sorted(versions) == [published_ruleset.version + 1, published_ruleset.version + 2]
