@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from counties.access import can_run_stability
 
-from . import charts_stability
+from . import charts
 from .forms_stability import StabilityForm
 from .models import StabilityJob
 from .stability import stability_job_visible_or_404, stability_jobs_recent, stability_start
@@ -60,7 +60,7 @@ def stability_detail(request: HttpRequest, pk: int) -> HttpResponse:
     counties = []
     if job.status == StabilityJob.Status.SUCCEEDED and job.result:
         counties = job.result["counties"]
-        figure = charts_stability.rank_distribution(
+        figure = charts.rank_distribution(
             names=[c["name"] for c in counties],
             base_ranks=[c["base_rank"] for c in counties],
             ranks=[c["ranks"] for c in counties],

@@ -67,7 +67,7 @@ def annual(result: ScoreResult, rules: Rules | None = None) -> pd.DataFrame:
             "ranked": ranked,
             "total": total,
             "rank": rank,
-            "tier": pd.Categorical.from_codes(tier, categories=list(TIERS)),
+            "tier": pd.Categorical.from_codes(tier, categories=pd.Index(TIERS)),
             "flags": [
                 ",".join(n for k, n in enumerate(ANNUAL_FLAGS) if int(f) >> k & 1) for f in flags
             ],

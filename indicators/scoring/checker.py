@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Set as AbstractSet
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -19,7 +20,9 @@ class Checker:
     def fail(self, path: str, message: str) -> None:
         self.errors.append(f"{path}: {message}")
 
-    def obj(self, d: Any, path: str, allowed: set[str], required: set[str] = frozenset()) -> bool:
+    def obj(
+        self, d: Any, path: str, allowed: AbstractSet[str], required: AbstractSet[str] = frozenset()
+    ) -> bool:
         if not isinstance(d, dict):
             self.fail(path or "rules", f"must be an object, got {show(d)}")
             return False
@@ -106,7 +109,7 @@ def exact(value: int | float | Decimal) -> Fraction:
     return Fraction(value)
 
 
-def fmt_exact(value: Fraction) -> str:
+def fmt_exact(value: Fraction | int) -> str:
     d = value.denominator
     while d % 2 == 0:
         d //= 2

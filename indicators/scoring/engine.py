@@ -142,11 +142,14 @@ def score_grid(
     value = g.value[:, :n_ind]
     prior = g.prior[:, :n_ind]
 
-    idx = None if only is None or reuse is None else list(only)
-    if idx is None:
+    idx: list[int] | None = None
+    kept: GridScores | None = None  # the base scores the variants keep outside `only`
+    if only is not None and reuse is not None:
+        idx, kept = list(only), reuse
+    if kept is None or idx is None:
         basis = _basis(g, rules)
     else:
-        basis = np.repeat(reuse.basis, g.value.shape[0], axis=0)
+        basis = np.repeat(kept.basis, g.value.shape[0], axis=0)
         basis[:, idx] = _basis(g, rules, idx)[:, idx]
     scheduled = np.array(
         [[i.frequency == "monthly" or m % 3 == 0 for i in ind] for m in g.months], dtype=bool
@@ -156,21 +159,21 @@ def score_grid(
     invalid = ~missing & np.isnan(basis)
     valid = ~missing & ~invalid & sched3
 
-    if idx is None:
+    if kept is None or idx is None:
         s, rank = _score_indicators(g, rules, basis, valid, invalid & sched3)
     else:
         n = basis.shape[0]
-        s, rank = np.repeat(reuse.s, n, axis=0), np.repeat(reuse.rank, n, axis=0)
+        s, rank = np.repeat(kept.s, n, axis=0), np.repeat(kept.rank, n, axis=0)
         part_rules = replace(rules, indicators=tuple(ind[j] for j in idx))
         s[:, idx], rank[:, idx] = _score_indicators(
             g, part_rules, basis[:, idx], valid[:, idx], (invalid & sched3)[:, idx]
         )
     s = np.where(sched3, np.where(np.isnan(s), 0.0, s), np.nan)  # missing (or no reference) -> 0
     weight = np.array([float(i.weight) for i in ind])
-    if idx is None:
+    if kept is None or idx is None:
         points = round_half_up(weight[None, :, None] * s, rules.indicator_decimals)
     else:
-        points = np.repeat(reuse.points, s.shape[0], axis=0)
+        points = np.repeat(kept.points, s.shape[0], axis=0)
         scaled = weight[None, idx, None] * s[:, idx]
         points[:, idx] = round_half_up(scaled, rules.indicator_decimals)
     s_used = s if rules.indicator_decimals is None else points / weight[None, :, None]
@@ -260,14 +263,15 @@ def _basis(g: Grid, rules: Rules, cols: Sequence[int] | None = None) -> np.ndarr
             p = g.prior[:, idx]
             out[:, idx] = np.where(p > 0, (v[:, idx] / p - 1.0) * 100.0, np.nan)
         if idx := by_type["ratio"]:
-            den_idx = [g.codes.index(ind[j].basis.denominator) for j in idx]
+            den_idx = [g.codes.index(str(ind[j].basis.denominator)) for j in idx]
             factor = np.array([ind[j].basis.factor_value for j in idx])[None, :, None]
             d = g.value[:, den_idx]
             out[:, idx] = np.where(d > 0, v[:, idx] / d * factor, np.nan)
     by_decimals: dict[int, list[int]] = {}
     for j in wanted:
-        if ind[j].decimals is not None:
-            by_decimals.setdefault(ind[j].decimals, []).append(j)
+        places = ind[j].decimals
+        if places is not None:
+            by_decimals.setdefault(places, []).append(j)
     for dec, idx in by_decimals.items():
         out[:, idx] = round_half_up(out[:, idx], dec)
     return out

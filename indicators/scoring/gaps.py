@@ -164,7 +164,7 @@ def _scenarios(g, rules: Rules, base) -> list[tuple[int, int, float, float]]:
             if not better.any():
                 continue
             target = float(np.min(xd[better]) * sign)
-            v = _value_for(g, ind, j, c, target)
+            v = _value_for(g, ind, j, int(c), target)
             if v is not None:
                 out.append((j, int(c), target, v))
     return out

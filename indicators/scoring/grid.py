@@ -221,7 +221,7 @@ def _unique_labels(fact: Factorized, table: str, column: str) -> list[str]:
     used = np.flatnonzero(np.bincount(codes, minlength=len(labels)))
     out = []
     for k in used:
-        label = labels[k]
+        label = labels[int(k)]
         if not isinstance(label, str):
             raise ScoringInputError(
                 f"must be text, got {label!r}",

@@ -70,9 +70,11 @@ def parse_rules(d: Any) -> Rules:
         "improvement": _parse_improvement(c, d.get("improvement")),
     }
     if not c.errors:
+        assert total is not None  # parsed without errors
         _check_weights(c, total, categories, indicators)
     if c.errors:
         raise RulesError(c.errors)
+    assert total is not None
     return Rules(
         name=name,
         year=year,
@@ -158,7 +160,7 @@ def _parse_indicators(c: Checker, items: Any, categories: list[Category]) -> lis
                 name=c.text(d, "name", path, default=code or ""),
                 category=category,
                 weight=weight,
-                basis=basis,
+                basis=basis,  # type: ignore[arg-type]  # None only with a recorded error
                 method=method,
                 params=params,
                 direction=direction,
@@ -307,9 +309,11 @@ def _check_weights(
                  "total.weight", exact(total.weight))  # fmt: skip
 
 
-def _compare_sum(c: Checker, path: str, what: str, got: Fraction, target: str, want: Fraction):
+def _compare_sum(
+    c: Checker, path: str, what: str, got: Fraction | int, target: str, want: Fraction
+) -> None:
     diff = got - want
-    if abs(diff) > WEIGHT_TOLERANCE * max(1, abs(want)):
+    if abs(diff) > WEIGHT_TOLERANCE * max(Fraction(1), abs(want)):
         side = "over" if diff > 0 else "short"
         c.fail(path, f"{what} add up to {fmt_exact(got)}, not {target} {fmt_exact(want)} "
                      f"({fmt_exact(abs(diff))} {side})")  # fmt: skip

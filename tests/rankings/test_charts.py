@@ -86,3 +86,34 @@ def test_growth_trend_draws_the_target_as_a_flat_line():
     assert target["name"] == "省定目标"
     assert list(target["y"]) == [6.5, 6.5]
     assert "%{y:.1f}%" in target["hovertemplate"]
+
+
+def test_every_figure_is_valid_plotly():
+    """The figures are plain dicts for speed; plotly's own schema checks them here
+    (an unknown or misspelt property raises)."""
+    import plotly.graph_objects as go
+
+    figures = [
+        charts.rank_trend(["9月", "10月"], [2, 1], 3, {"主要经济指标": [3, None]}),
+        charts.growth_trend(["9月", "10月"], [6.0, None], [5.0, 5.5], "地区生产总值", 6.5),
+        charts.rank_heatmap(
+            counties=["东城区", "西城区"],
+            county_codes=["369901", "369902"],
+            indicators=["地区生产总值", "社会消费品零售总额"],
+            ranks=[[1, 2], [2, None]],
+            n_ranked=2,
+        ),
+        charts.city_growth(["9月", "10月"], {"地区生产总值": [11.75, None]}),
+        charts.rank_distribution(
+            names=["东城区", "西城区"],
+            base_ranks=[1, 2],
+            ranks=[[1, 1, 2], [2, 2, 1]],
+            firm=[True, False],
+            medians=[1, 2],
+            shares=[0.67, 0.67],
+            n_ranked=2,
+        ),
+    ]
+    for figure in figures:
+        go.Figure(figure)  # raises ValueError on anything plotly.js would not understand
+        json.dumps(figure)

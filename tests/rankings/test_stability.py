@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rankings import stability, tasks
-from rankings.charts_stability import rank_distribution
+from rankings.charts import rank_distribution
 from rankings.models import StabilityJob
 from tests.factories import PeriodFactory, RuleSetCategoryFactory, RuleSetFactory
 
