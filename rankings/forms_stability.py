@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import RuleSet
 
-from .stability import DEFAULT_SAMPLES, MAX_SAMPLES, stability_periods, stability_rulesets
+from .stability import (
+    DEFAULT_SAMPLES,
+    MAX_SAMPLES,
+    stability_period_default,
+    stability_periods,
+    stability_rulesets,
+)
 
 
 class RuleSetChoice(forms.ModelChoiceField):
@@ -53,7 +59,7 @@ class StabilityForm(forms.Form):
         periods = stability_periods()
         self.fields["period"].queryset = periods
         if not self.is_bound:
-            latest = periods.first()
+            latest = stability_period_default()
             if latest is not None:
                 self.initial.setdefault("period", latest.pk)
                 published = (

@@ -26,7 +26,7 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,7 +39,7 @@ from indicators.scoring.stability import FIRM_SHARE
 from indicators.selectors import ruleset_as_dict
 
 from . import selectors
-from .models import StabilityJob
+from .models import RankingRun, StabilityJob
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +68,21 @@ def stability_periods() -> QuerySet[Period]:
     """Periods with at least one approved submission, newest first."""
     approved = Submission.objects.filter(period=OuterRef("pk"), status=Submission.Status.APPROVED)
     return Period.objects.filter(Exists(approved)).order_by("-year", "-month")
+
+
+def stability_period_default() -> Period | None:
+    """The period a stability analysis starts on: the newest whose current ranking scored as
+    many counties as any (the open month, with counties still reporting, is a poor picture);
+    without rankings the newest period with approved data."""
+    runs = RankingRun.objects.filter(is_current=True)
+    most = runs.aggregate(most=Max("counties_scored"))["most"]
+    run = (
+        runs.filter(counties_scored=most, period__in=stability_periods())
+        .select_related("period")
+        .order_by("-period__year", "-period__month")
+        .first()
+    )
+    return run.period if run is not None else stability_periods().first()
 
 
 def stability_jobs_recent(limit: int = 10) -> list[StabilityJob]:

@@ -354,3 +354,18 @@ def test_a_failed_job_shows_its_error(client, city, leader):
     client.force_login(leader)
     body = client.get(reverse("stability_detail", kwargs={"pk": job.pk})).content.decode()
     assert "计算失败" in body and "规则有误" in body
+
+
+def test_the_form_starts_on_the_newest_month_every_county_was_scored_in(client, city, leader):
+    """The open month, with counties still reporting, is a poor default."""
+    from counties.models import Submission
+    from rankings import services
+
+    services.ranking_recompute(period=city["september"], trigger="command")
+    Submission.objects.filter(county__code="369903", period=city["october"]).update(
+        status="submitted"
+    )
+    services.ranking_recompute(period=city["october"], trigger="command")
+    client.force_login(leader)
+    form = client.get(reverse("stability")).context["form"]
+    assert form.initial["period"] == city["september"].pk
