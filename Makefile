@@ -53,7 +53,7 @@ test: $(VENV)/.installed-test messages
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy
+	DEBUG=1 $(VENV)/bin/mypy
 
 bench: $(VENV)/.installed-test
 	$(PY) bench/bench_engine.py

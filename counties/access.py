@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from .models import County, Submission
 
-AnyUser = AbstractBaseUser | AnonymousUser
+# The project uses Django's own auth.User (no AUTH_USER_MODEL); request.user is one of these.
+AnyUser = User | AnonymousUser
 
 
 class Role(StrEnum):
@@ -30,12 +31,15 @@ class Role(StrEnum):
 
 CITY_ROLES = frozenset({Role.REVIEWER, Role.LEADER, Role.ADMIN})
 
+# The attribute of a user object that caches its roles for the request.
+_ROLES_CACHE = "_scorecard_roles"
+
 
 def roles_of(user: AnyUser) -> frozenset[Role]:
     """The user's roles, cached on the user object for the request."""
     if not user.is_authenticated:
         return frozenset()
-    cached = getattr(user, "_scorecard_roles", None)
+    cached: frozenset[Role] | None = getattr(user, _ROLES_CACHE, None)
     if cached is not None:
         return cached
     names = set(user.groups.values_list("name", flat=True))
@@ -43,7 +47,7 @@ def roles_of(user: AnyUser) -> frozenset[Role]:
     if user.is_superuser:
         roles.add(Role.ADMIN)
     result = frozenset(roles)
-    user._scorecard_roles = result
+    setattr(user, _ROLES_CACHE, result)
     return result
 
 
@@ -54,6 +58,8 @@ def is_city_staff(user: AnyUser) -> bool:
 
 def counties_visible_to(user: AnyUser) -> QuerySet[County]:
     """Counties whose unpublished data the user may read."""
+    if not user.is_authenticated:
+        return County.objects.none()
     if is_city_staff(user):
         return County.objects.filter(is_active=True)
     if Role.REPORTER in roles_of(user):
@@ -72,7 +78,7 @@ def can_view_county(user: AnyUser, county: County) -> bool:
 def can_edit_submission(user: AnyUser, submission: Submission) -> bool:
     """Only a reporter of the submission's own county edits its figures, and only while the
     submission is a draft or returned and its period is open."""
-    if Role.REPORTER not in roles_of(user):
+    if not user.is_authenticated or Role.REPORTER not in roles_of(user):
         return False
     if not submission.period.is_open:
         return False
@@ -135,4 +141,8 @@ def submission_visible_or_404(user: AnyUser, pk: int) -> Submission:
 
 def can_edit_county(user: AnyUser, county: County) -> bool:
     """A reporter of this county (the state of a submission is checked separately)."""
-    return Role.REPORTER in roles_of(user) and county.memberships.filter(user=user).exists()
+    return (
+        user.is_authenticated
+        and Role.REPORTER in roles_of(user)
+        and county.memberships.filter(user=user).exists()
+    )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db.models import Count, Max, Min, Q
 
 from indicators.models import Indicator
@@ -157,12 +159,12 @@ def last_year_values(*, county: County, period: Period) -> dict[int, Decimal]:
         submission__status=Submission.Status.APPROVED,
         value__isnull=False,
     ).values_list("indicator_id", "value")
-    return dict(rows)
+    return {indicator_id: value for indicator_id, value in rows if value is not None}
 
 
 @dataclass(frozen=True)
 class HistoryLine:
-    when: object
+    when: datetime
     who: str
     channel: str
     what: str  # indicator name, or the submission's status
@@ -229,7 +231,7 @@ def submission_trail(submission: Submission) -> list[HistoryLine]:
     return lines
 
 
-def user_label(user, missing: str = "–") -> str:
+def user_label(user: User | None, missing: str = "–") -> str:
     """A user as the pages name them: surname first (李建国), else the user name."""
     if user is None:
         return missing

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,8 +64,22 @@ class SaveResult:
     warnings: list[Issue] = field(default_factory=list)
 
 
-def _check_can_edit(user: AnyUser, county: County, period: Period, submission: Submission | None):
-    if Role.REPORTER not in roles_of(user) or not county.memberships.filter(user=user).exists():
+def _set_change_reason(instance: Model, reason: str) -> None:
+    """The change reason simple-history stores with the history row of the instance's next
+    save: it reads the attribute `_change_reason`, which the model's type does not declare."""
+    setattr(instance, "_change_reason", reason)  # noqa: B010 (undeclared attribute, see above)
+
+
+def _check_can_edit(
+    user: AnyUser, county: County, period: Period, submission: Submission | None
+) -> User:
+    """PermissionDenied or ValidationError unless the user may edit the county's figures for
+    the period now; otherwise the user, a signed-in reporter of the county."""
+    if (
+        not user.is_authenticated
+        or Role.REPORTER not in roles_of(user)
+        or not county.memberships.filter(user=user).exists()
+    ):
         raise PermissionDenied(_("只有本县区的填报员可以填报本县区的数据。"))
     if not period.is_open:
         raise ValidationError(_("%(period)s 已关闭，不能再修改。") % {"period": period})
@@ -76,6 +91,7 @@ def _check_can_edit(user: AnyUser, county: County, period: Period, submission: S
             _("%(period)s 的数据当前状态为“%(status)s”，不能修改。")
             % {"period": period, "status": submission.get_status_display()}
         )
+    return user
 
 
 def check_entries(
@@ -145,7 +161,7 @@ def submission_save(
         elif (row.value, row.prior_value, row.note) == (entry.value, entry.prior_value, entry.note):
             continue
         row.value, row.prior_value, row.note = entry.value, entry.prior_value, entry.note
-        row._change_reason = channel
+        _set_change_reason(row, channel)
         row.save()
     Submission.objects.filter(pk=submission.pk).update(
         version=F("version") + 1, status=Submission.Status.DRAFT
@@ -177,7 +193,7 @@ def submission_submit(*, submission: Submission, user: AnyUser) -> Submission:
         .select_related("county", "period")
         .get(pk=submission.pk)
     )
-    _check_can_edit(user, locked.county, locked.period, locked)
+    editor = _check_can_edit(user, locked.county, locked.period, locked)
     stored = {
         v.indicator.code: Entry(v.value, v.prior_value, v.note)
         for v in locked.values.select_related("indicator")
@@ -191,7 +207,7 @@ def submission_submit(*, submission: Submission, user: AnyUser) -> Submission:
     now = timezone.now()
     locked.status = Submission.Status.SUBMITTED
     locked.submitted_at = now
-    locked.submitted_by = user
+    locked.submitted_by = editor
     locked.is_late = timezone.localdate(now) > locked.period.deadline
     locked.version += 1
     locked.save(

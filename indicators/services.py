@@ -11,11 +11,12 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,9 @@ from .rule_errors import explain
 from .scoring import RulesError, parse_rules
 from .selectors import json_ready, ruleset_as_dict
 from .signals import ruleset_published
+
+if TYPE_CHECKING:
+    from counties.access import AnyUser
 
 
 @dataclass
@@ -69,15 +73,22 @@ def _draft_locked(ruleset: RuleSet) -> RuleSet:
     return locked
 
 
-def _actor(user) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
+def _actor(user: AnyUser | None) -> User | None:
+    """The signed-in user who made a change; None if nobody is signed in."""
+    return user if user is not None and user.is_authenticated else None
+
+
+def _set_history_user(instance: Model, user: AnyUser | None) -> None:
+    """The author simple-history records with the history row of the instance's next save or
+    delete: it reads the attribute `_history_user`, which the model's type does not declare."""
+    setattr(instance, "_history_user", _actor(user))  # noqa: B010 (undeclared attribute, see above)
 
 
 # ------------------------------------------------------------------------- clone and versions
 
 
 @transaction.atomic
-def ruleset_clone(*, source: RuleSet, year: int, user) -> RuleSet:
+def ruleset_clone(*, source: RuleSet, year: int, user: AnyUser | None) -> RuleSet:
     """A new draft for `year` with everything of `source`: rule-set settings (totals, tiers,
     peer groups, period weights, bonus and penalty caps, improvement reward), categories with
     their weights, indicators with weights, basis, method and parameters. It takes the year's
@@ -94,7 +105,7 @@ def ruleset_clone(*, source: RuleSet, year: int, user) -> RuleSet:
     )
     for attr in _COPIED_FIELDS:
         setattr(clone, attr, copy.deepcopy(getattr(source, attr)))
-    clone._history_user = _actor(user)
+    _set_history_user(clone, user)
     clone.save()
     categories = {}
     for rc in RuleSetCategory.objects.filter(ruleset=source).order_by("display_order", "id"):
@@ -145,7 +156,7 @@ _COPIED_FIELDS = [
 ]
 
 
-def ruleset_new_version(*, source: RuleSet, user) -> RuleSet:
+def ruleset_new_version(*, source: RuleSet, user: AnyUser | None) -> RuleSet:
     """A draft copy of a published rule set, same year, next version: the way to change it."""
     if not source.is_published:
         raise ValidationError(_("草稿可以直接修改，无需新建版本。"))
@@ -153,7 +164,7 @@ def ruleset_new_version(*, source: RuleSet, user) -> RuleSet:
 
 
 @transaction.atomic
-def ruleset_delete(*, ruleset: RuleSet, user) -> None:
+def ruleset_delete(*, ruleset: RuleSet, user: AnyUser | None) -> None:
     """Delete a draft (a published rule set stays: rankings name it)."""
     _draft_locked(ruleset).delete()
 
@@ -180,7 +191,9 @@ def _decimal(value: Any, path: str, places: int, max_digits: int, errors: list[s
     return number
 
 
-def _catalogue(data: dict, errors: list[str], notes: list[str]):
+def _catalogue(
+    data: dict, errors: list[str], notes: list[str]
+) -> tuple[dict[str, Category], dict[str, Indicator]]:
     """Categories and indicators of the rule-set dict, matched by code against the catalogue."""
     cat_codes = [c["code"] for c in data["categories"]]
     ind_codes = [i["code"] for i in data["indicators"]]
@@ -214,7 +227,7 @@ def _catalogue(data: dict, errors: list[str], notes: list[str]):
     return categories, indicators
 
 
-def _write_rules(*, ruleset: RuleSet, data: dict, user) -> list[str]:
+def _write_rules(*, ruleset: RuleSet, data: dict, user: AnyUser | None) -> list[str]:
     """Replace the draft's contents with the rule-set dict (already accepted by the engine).
     Rows are matched by category and indicator code: kept rows are updated in place (their
     history stays one line), new ones added, missing ones deleted. Raises ValidationError with
@@ -265,7 +278,7 @@ def _write_rules(*, ruleset: RuleSet, data: dict, user) -> list[str]:
 
     for attr, value in values.items():
         setattr(ruleset, attr, value)
-    ruleset._history_user = _actor(user)
+    _set_history_user(ruleset, user)
     ruleset.save()
 
     stored_cats = {rc.category.code: rc for rc in ruleset.categories.select_related("category")}
@@ -274,7 +287,7 @@ def _write_rules(*, ruleset: RuleSet, data: dict, user) -> list[str]:
     keep_inds = {item["code"] for item, _w, _f in ind_rows}
     for code, ri in stored_inds.items():
         if code not in keep_inds:
-            ri._history_user = _actor(user)
+            _set_history_user(ri, user)
             ri.delete()
     by_code = {}
     for k, (item, weight) in enumerate(cat_rows):
@@ -285,7 +298,7 @@ def _write_rules(*, ruleset: RuleSet, data: dict, user) -> list[str]:
         rc.aggregation = item.get("aggregation", "sum")
         rc.decimals = item.get("decimals", 2)
         rc.display_order = k
-        rc._history_user = _actor(user)
+        _set_history_user(rc, user)
         rc.save()
         by_code[item["code"]] = rc
     for k, (item, weight, factor) in enumerate(ind_rows):
@@ -304,11 +317,11 @@ def _write_rules(*, ruleset: RuleSet, data: dict, user) -> list[str]:
         ri.params = json_ready(copy.deepcopy(item.get("params", {})))
         ri.frequency = item.get("frequency", "monthly")
         ri.display_order = k
-        ri._history_user = _actor(user)
+        _set_history_user(ri, user)
         ri.save()
     for code, rc in stored_cats.items():
         if code not in keep_cats:
-            rc._history_user = _actor(user)
+            _set_history_user(rc, user)
             rc.delete()
     return notes
 
@@ -320,7 +333,7 @@ def _as_rules_dict(data: Any) -> dict:
 
 
 @transaction.atomic
-def ruleset_import(*, data: Any, user) -> RuleSetWrite:
+def ruleset_import(*, data: Any, user: AnyUser | None) -> RuleSetWrite:
     """A new draft from the engine's rule-set JSON (what `ruleset_as_json` exports and
     `score_csv --rules` reads). Categories and indicators are matched by code in the catalogue;
     unknown codes are refused by name. The JSON's version is kept when the year does not have
@@ -345,7 +358,9 @@ def ruleset_import(*, data: Any, user) -> RuleSetWrite:
 
 
 @transaction.atomic
-def ruleset_update(*, ruleset: RuleSet, data: Any, user, partial: bool = False) -> RuleSetWrite:
+def ruleset_update(
+    *, ruleset: RuleSet, data: Any, user: AnyUser | None, partial: bool = False
+) -> RuleSetWrite:
     """Save edits to a draft: `data` is the whole rule set in the engine's JSON shape, or with
     `partial` only the top-level fields to change (the rest is kept). Refused for a published
     rule set, and when the engine rejects the result (nothing is written then)."""
@@ -364,7 +379,7 @@ def ruleset_update(*, ruleset: RuleSet, data: Any, user, partial: bool = False) 
 
 
 @transaction.atomic
-def ruleset_publish(*, ruleset: RuleSet, user) -> RuleSet:
+def ruleset_publish(*, ruleset: RuleSet, user: AnyUser | None) -> RuleSet:
     """Publish a draft rule set after the engine has accepted it (weights add up, parameters
     valid). From then on it is read-only and scores its year's rankings."""
     locked = RuleSet.objects.select_for_update().get(pk=ruleset.pk)

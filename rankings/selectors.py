@@ -38,7 +38,7 @@ def ranks_of_run(run: RankingRun | None) -> dict[str, int]:
     rows = CountyResult.objects.filter(run=run, rank__isnull=False).values_list(
         "county__code", "rank"
     )
-    return dict(rows)
+    return {code: rank for code, rank in rows if rank is not None}
 
 
 def approved_values_frame(period: Period, indicator_codes: list[str]) -> pd.DataFrame:

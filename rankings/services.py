@@ -13,12 +13,14 @@ import json
 import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -102,7 +104,7 @@ def _flags(value: Any) -> list[str]:
     return sorted(str(f) for f in value)
 
 
-def _actor(user: AbstractBaseUser | None) -> AbstractBaseUser | None:
+def _actor(user: AnyUser | None) -> User | None:
     """The signed-in user who triggered a run; None for the system (nightly, commands)."""
     return user if user is not None and user.is_authenticated else None
 
@@ -111,7 +113,7 @@ def ranking_recompute(
     *,
     period: Period,
     trigger: str,
-    user: AbstractBaseUser | None = None,
+    user: AnyUser | None = None,
     force: bool = False,
 ) -> RecomputeOutcome:
     """Score the period with its year's published rule set and make the result current."""
@@ -199,8 +201,8 @@ def _write_run(
     ruleset: RuleSet,
     checksum: str,
     trigger: str,
-    user: AbstractBaseUser | None,
-    started,
+    user: AnyUser | None,
+    started: datetime,
     clock: float,
     result,
     gaps: pd.DataFrame | None = None,
@@ -292,8 +294,8 @@ def _record_failure(
     ruleset: RuleSet,
     checksum: str,
     trigger: str,
-    user: AbstractBaseUser | None,
-    started,
+    user: AnyUser | None,
+    started: datetime,
     clock: float,
     error: Exception,
 ) -> None:
@@ -314,7 +316,12 @@ def _record_failure(
         logger.exception("could not record the failed run of %s", period.key)
 
 
-def rankings_recompute_year(*, year: int, trigger: str, progress=None) -> list[RecomputeOutcome]:
+def rankings_recompute_year(
+    *,
+    year: int,
+    trigger: str,
+    progress: Callable[[Period, RecomputeOutcome], object] | None = None,
+) -> list[RecomputeOutcome]:
     """Recompute every period of a year in month order (rank changes build on the month before)."""
     outcomes = []
     for period in Period.objects.filter(year=year).order_by("month"):
@@ -334,6 +341,6 @@ def ranking_publish(*, run: RankingRun, user: AnyUser | None) -> RankingRun:
     if not run.is_published:
         run.is_published = True
         run.published_at = timezone.now()
-        run.published_by = user
+        run.published_by = _actor(user)
         run.save(update_fields=["is_published", "published_at", "published_by"])
     return run
