@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from indicators.models import Indicator
+from scorecard.naming import localized
 
 division_code_validator = RegexValidator(r"^\d{6}$", _("行政区划代码应为 6 位数字（GB/T 2260）。"))
 
@@ -47,7 +48,12 @@ class County(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (English when the interface is in English)."""
+        return localized(self.name, self.name_en)
 
 
 class CountyMembership(models.Model):

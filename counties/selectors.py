@@ -137,7 +137,7 @@ def entry_contexts(
         last = last_month.get(ind.id)
         contexts[ind.code] = IndicatorContext(
             code=ind.code,
-            name=ind.name,
+            name=ind.display_name,
             unit=ind.get_unit_display(),
             kind=ind.kind,
             can_be_negative=ind.can_be_negative,

@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from scorecard.naming import localized
+
 code_validator = RegexValidator(
     r"^[a-z][a-z0-9_]{0,39}$",
     _("代码只能包含小写字母、数字和下划线，并以字母开头。"),
@@ -35,7 +37,12 @@ class Category(models.Model):
         verbose_name_plural = _("指标类别")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (English when the interface is in English)."""
+        return localized(self.name, self.name_en)
 
 
 class Unit(models.TextChoices):
@@ -94,7 +101,12 @@ class Indicator(models.Model):
         verbose_name_plural = _("指标")
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.get_unit_display()}）"
+        return f"{self.display_name}（{self.get_unit_display()}）"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (English when the interface is in English)."""
+        return localized(self.name, self.name_en)
 
 
 class PublishedRuleSetError(ValidationError):

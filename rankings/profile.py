@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from counties.access import AnyUser, can_see_unpublished_rankings
 from counties.models import County, Period
 from indicators.models import Indicator, RuleSetIndicator, Unit
+from scorecard.naming import localized
 
 from .models import CategoryResult, CountyResult, IndicatorResult, RankingRun
 
@@ -192,11 +193,11 @@ def county_profile(
 
     # Category ranks month by month.
     category_rows = CategoryResult.objects.filter(run_id__in=run_ids, county=county).values_list(
-        "run_id", "category__name", "category__display_order", "rank"
+        "run_id", "category__name", "category__name_en", "category__display_order", "rank"
     )
     by_category: dict[tuple[int, str], dict[int, int | None]] = {}
-    for run_id, name, order, rank in category_rows:
-        by_category.setdefault((order, name), {})[run_id] = rank
+    for run_id, name, name_en, order, rank in category_rows:
+        by_category.setdefault((order, localized(name, name_en)), {})[run_id] = rank
     category_ranks = {
         name: [per_run.get(pk) for pk in run_ids]
         for (_order, name), per_run in sorted(by_category.items())

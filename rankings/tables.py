@@ -304,7 +304,7 @@ def city_overview(period: Period, user: AnyUser) -> CityOverview | None:
             v, p = sums.get((r.pk, rule.indicator_id), (None, None))
             g = _growth(v, p)
             series.append(None if g is None else round(float(g), 2))
-        trend[rule.indicator.name] = series
+        trend[rule.indicator.display_name] = series
     return CityOverview(
         period=period,
         run=run,

@@ -82,9 +82,9 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     figure = None
     if data is not None:
         figure = charts.rank_heatmap(
-            counties=[c.name for c in data.counties],
+            counties=[c.display_name for c in data.counties],
             county_codes=[c.code for c in data.counties],
-            indicators=[i.name for i in data.indicators],
+            indicators=[i.display_name for i in data.indicators],
             ranks=data.ranks,
             n_ranked=data.n_ranked,
         )

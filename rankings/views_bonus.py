@@ -84,7 +84,7 @@ def bonus_add(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 _("已录入%(county)s的加减分项（%(points)s 分），该期排名将重新计算。")
-                % {"county": item.county.name, "points": f"{item.points:+}"},
+                % {"county": item.county.display_name, "points": f"{item.points:+}"},
             )
             return redirect(_list_url(period))
     return _render_list(request, period, periods, form=form, status=400)
@@ -109,7 +109,7 @@ def bonus_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             _("已撤销%(county)s的加减分项“%(reason)s”，该期排名将重新计算。")
-            % {"county": item.county.name, "reason": item.reason},
+            % {"county": item.county.display_name, "reason": item.reason},
         )
     return redirect(_list_url(period))
 

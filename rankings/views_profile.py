@@ -34,7 +34,7 @@ def county_profile(request: HttpRequest, code: str) -> HttpResponse:
                 labels,
                 data.county_growth,
                 data.city_average,
-                data.growth_indicator.name,
+                data.growth_indicator.display_name,
                 data.growth_target,
             )
     return render(request, "rankings/county_profile.html", context)

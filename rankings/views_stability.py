@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from counties.access import can_run_stability
+from counties.models import County
 
 from . import charts
 from .forms_stability import StabilityForm
@@ -59,7 +60,9 @@ def stability_detail(request: HttpRequest, pk: int) -> HttpResponse:
     figure = None
     counties = []
     if job.status == StabilityJob.Status.SUCCEEDED and job.result:
-        counties = job.result["counties"]
+        # names in the active language, by code (the stored result keeps the Chinese name)
+        names = {c.code: c.display_name for c in County.objects.all()}
+        counties = [{**c, "name": names.get(c["code"], c["name"])} for c in job.result["counties"]]
         figure = charts.rank_distribution(
             names=[c["name"] for c in counties],
             base_ranks=[c["base_rank"] for c in counties],

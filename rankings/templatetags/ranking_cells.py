@@ -54,7 +54,7 @@ def league_row(row, grouped: bool, profile_url: str, year: int) -> SafeString:
         url=profile_url,
         code=r.county.code,
         year=year,
-        name=r.county.name,
+        name=r.county.display_name,
         group=group,
         total_sort=row.total_sort,
         total=row.total_text,
@@ -100,7 +100,7 @@ def indicator_line_row(line) -> SafeString:
         '<tr><th scope="row">{}</th><td class="num">{}</td><td class="num">{}</td>'
         '<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td>'
         '<td class="num">{}</td></tr>',
-        line.indicator.name,
+        line.indicator.display_name,
         "–" if line.value is None else f"{_fixed(line.value, decimals)} {line.unit}",
         "–" if line.growth is None else f"{_fixed(line.growth, 1)}%",
         "–" if line.basis is None else f"{_fixed(line.basis, 2)}{pct}",
@@ -134,7 +134,7 @@ def gap_line_row(line, total_rank: int | None) -> SafeString:
         '<tr><th scope="row">{}</th><td class="num">{}</td><td class="num">{}</td>'
         '<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td>'
         '<td class="num">{}</td><td class="num">{}</td></tr>',
-        line.indicator.name,
+        line.indicator.display_name,
         f"{_fixed(line.basis, 2)}{pct}",
         f"{_fixed(line.gap_basis, 2)}{pct}",
         f"{_fixed(line.gap_value, decimals)} {line.unit}",

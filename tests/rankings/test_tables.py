@@ -117,3 +117,21 @@ def test_queries_do_not_grow(client, scored, leader, django_assert_max_num_queri
     client.force_login(leader)
     with django_assert_max_num_queries(14):
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_pages_in_english_name_counties_categories_and_indicators_in_english(
+    client, scored, leader, settings
+):
+    for model in (scored["gdp"], scored["gdp"].category, scored["counties"]["369901"]):
+        type(model).objects.filter(pk=model.pk).update(name_en="Eng " + model.name)
+    client.force_login(leader)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get(reverse("category_table")).content.decode()
+    assert "Eng 地区生产总值" in body and "Eng 主要经济指标" in body and "Eng 东城区" in body
+    body = client.get(reverse("county_profile", args=["369901"])).content.decode()
+    assert "Eng 东城区" in body and "Eng 地区生产总值" in body
+    figure = client.get(reverse("heatmap")).context["figure"]
+    assert "Eng 东城区" in figure["data"][0]["y"]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    body = client.get(reverse("category_table")).content.decode()
+    assert "Eng 地区生产总值" not in body and "地区生产总值" in body
