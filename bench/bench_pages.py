@@ -26,31 +26,16 @@ import sys
 import time
 import warnings
 from decimal import Decimal
-from pathlib import Path
-from urllib.parse import urlsplit
 
+import benchdb
 import numpy as np
 import pandas as pd
+from benchdb import create_database, database_exists, drop_database
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 DATABASE_URL = os.environ.get(
     "BENCH_PAGES_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/scorecard_bench_pages"
 )
-os.environ.update(
-    {
-        "DATABASE_URL": DATABASE_URL,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only",
-        "SECURE_SSL_REDIRECT": "0",
-        "STATIC_MANIFEST": "0",
-        "ALLOWED_HOSTS": "testserver",
-        "LOG_LEVEL": "WARNING",
-    }
-)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scorecard.settings")
-os.environ.pop("CELERY_BROKER_URL", None)  # nothing is enqueued; no broker needed
-os.environ.pop("REDIS_URL", None)
+benchdb.configure(DATABASE_URL)
 
 N_COUNTIES = 200
 N_URBAN = 60  # districts; the rest are counties and county-level cities
@@ -78,48 +63,6 @@ METHOD_CYCLE = [
 ]
 TARGET_MEDIAN_MS = 50
 TARGET_P95_MS = 150
-
-
-# -- the database -------------------------------------------------------------------------------
-
-
-def _server(url: str):
-    import psycopg2
-
-    parts = urlsplit(url)
-    conn = psycopg2.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password,
-        dbname="postgres",
-    )
-    conn.autocommit = True
-    return conn, parts.path.lstrip("/")
-
-
-def database_exists(url: str) -> bool:
-    conn, name = _server(url)
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        found = cur.fetchone() is not None
-    conn.close()
-    return found
-
-
-def create_database(url: str) -> None:
-    conn, name = _server(url)
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
-
-
-def drop_database(url: str) -> None:
-    conn, name = _server(url)
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    conn.close()
 
 
 # -- the province: catalogue, counties, periods, rule sets --------------------------------------

@@ -10,44 +10,13 @@ Run: `python bench/bench_recompute.py [--period 2026-09] [--repeat 30]` (make be
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/scorecard_bench"
-)
-os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scorecard.settings")
-os.environ.pop("CELERY_BROKER_URL", None)
-os.environ.pop("REDIS_URL", None)
+import benchdb
 
-
-def ensure_database(url: str) -> None:
-    """Create the benchmark database if the server does not have it yet."""
-    from urllib.parse import urlsplit
-
-    import psycopg2
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    conn = psycopg2.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password,
-        dbname="postgres",
-    )
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cur.fetchone() is None:
-            cur.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
+benchdb.configure(benchdb.DEMO_DATABASE_URL)
 
 
 def main() -> int:
@@ -55,24 +24,9 @@ def main() -> int:
     parser.add_argument("--period", default="2026-09")
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
-    ensure_database(os.environ["DATABASE_URL"])
-
-    import django
-
-    django.setup()
-    import logging
-
-    from django.core.management import call_command
-
-    from counties.models import County, Period
+    period = benchdb.demo_period(args.period)
     from rankings import services
 
-    logging.getLogger("rankings.services").setLevel(logging.WARNING)
-    call_command("migrate", verbosity=0, interactive=False)
-    if not County.objects.exists():
-        call_command("load_demo_city", verbosity=0)
-    year, month = (int(x) for x in args.period.split("-"))
-    period = Period.objects.get(year=year, month=month)
     services.ranking_recompute(period=period, trigger="command", force=True)  # warm up
 
     timings = []

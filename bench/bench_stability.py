@@ -11,23 +11,14 @@ Run: `python bench/bench_stability.py [--period 2026-09] [--samples 300] [--repe
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/scorecard_bench"
-)
-os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scorecard.settings")
-os.environ.pop("CELERY_BROKER_URL", None)
-os.environ.pop("REDIS_URL", None)
+import benchdb
+
+benchdb.configure(benchdb.DEMO_DATABASE_URL)
 
 
 def main() -> int:
@@ -36,30 +27,13 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    from bench_recompute import ensure_database
-
-    ensure_database(os.environ["DATABASE_URL"])
-
-    import django
-
-    django.setup()
-    import logging
-
-    from django.core.management import call_command
-
-    from counties.models import County, Period
+    period = benchdb.demo_period(args.period)
     from indicators.scoring import rank_stability
     from indicators.selectors import ruleset_published_for_year
     from rankings import stability
     from rankings.models import StabilityJob
 
-    logging.getLogger("rankings").setLevel(logging.WARNING)
-    call_command("migrate", verbosity=0, interactive=False)
-    if not County.objects.exists():
-        call_command("load_demo_city", verbosity=0)
-    year, month = (int(x) for x in args.period.split("-"))
-    period = Period.objects.get(year=year, month=month)
-    ruleset = ruleset_published_for_year(year)
+    ruleset = ruleset_published_for_year(period.year)
 
     def new_job() -> StabilityJob:
         return StabilityJob.objects.create(
