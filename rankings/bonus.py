@@ -36,6 +36,7 @@ from indicators.models import RuleSet
 from indicators.selectors import ruleset_published_for_year
 
 from .models import BonusItem, RankingRun
+from .selectors import periods_with_rankings, runs_visible
 from .tasks import enqueue_recompute
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -105,9 +106,7 @@ def bonus_items_visible(user: AnyUser, period: Period) -> bool:
         return True
     if not user.is_authenticated:
         return False
-    return RankingRun.objects.filter(
-        period=period, is_published=True, status=RankingRun.Status.SUCCEEDED
-    ).exists()
+    return runs_visible(user).filter(period=period).exists()
 
 
 def bonus_periods(user: AnyUser) -> list[Period]:
@@ -116,10 +115,7 @@ def bonus_periods(user: AnyUser) -> list[Period]:
         return list(Period.objects.order_by("-year", "-month"))
     if not user.is_authenticated:
         return []
-    published = RankingRun.objects.filter(is_published=True, status=RankingRun.Status.SUCCEEDED)
-    return list(
-        Period.objects.filter(ranking_runs__in=published).distinct().order_by("-year", "-month")
-    )
+    return periods_with_rankings(user)
 
 
 def bonus_items_of(period: Period) -> QuerySet[BonusItem]:

@@ -14,12 +14,13 @@ from decimal import Decimal
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from counties.access import AnyUser, can_see_unpublished_rankings
+from counties.access import AnyUser
 from counties.models import County, Period
 from indicators.models import Indicator, RuleSetIndicator, Unit
 from scorecard.naming import localized
 
 from .models import CategoryResult, CountyResult, IndicatorResult, RankingRun
+from .selectors import runs_visible
 
 
 @dataclass
@@ -124,12 +125,7 @@ def is_short_board(rank: int | None, n_ranked: int) -> bool:
 
 def runs_visible_in_year(year: int, user: AnyUser) -> dict[int, RankingRun]:
     """Period id -> the run the user sees, for the year's periods (one query)."""
-    if can_see_unpublished_rankings(user):
-        runs = RankingRun.objects.filter(period__year=year, is_current=True)
-    else:
-        runs = RankingRun.objects.filter(
-            period__year=year, is_published=True, status="succeeded"
-        ).order_by("-published_at", "-pk")
+    runs = runs_visible(user).filter(period__year=year)
     by_period: dict[int, RankingRun] = {}
     for run in runs.select_related("period", "ruleset"):
         by_period.setdefault(run.period_id, run)  # the latest published one comes first
@@ -137,11 +133,8 @@ def runs_visible_in_year(year: int, user: AnyUser) -> dict[int, RankingRun]:
 
 
 def years_with_rankings(user: AnyUser) -> list[int]:
-    if can_see_unpublished_rankings(user):
-        runs = RankingRun.objects.filter(is_current=True)
-    else:
-        runs = RankingRun.objects.filter(is_published=True, status="succeeded")
-    return sorted(set(runs.values_list("period__year", flat=True)), reverse=True)
+    years = runs_visible(user).order_by().values_list("period__year", flat=True)
+    return sorted(set(years), reverse=True)
 
 
 def _float(value: Decimal | None) -> float | None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pandas as pd
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from counties.access import AnyUser, can_see_unpublished_rankings
@@ -205,25 +205,28 @@ class LeagueTable:
         return any(row.result.peer_group for row in self.rows)
 
 
-def run_visible(period: Period, user: AnyUser) -> RankingRun | None:
-    """The run of the period the user sees: city staff the current one at once; county users
-    the latest published one (a newer, unpublished recompute stays invisible to them)."""
+def runs_visible(user: AnyUser) -> QuerySet[RankingRun]:
+    """The runs the user may read, the one rule every ranking page follows: city staff each
+    period's current run at once; county users published runs only, the latest published one
+    first (a newer, unpublished recompute stays invisible to them)."""
     if can_see_unpublished_rankings(user):
-        return run_current(period)
-    return (
-        RankingRun.objects.filter(period=period, is_published=True, status="succeeded")
-        .select_related("ruleset")
-        .order_by("-published_at", "-pk")
-        .first()
-    )
+        return RankingRun.objects.filter(is_current=True)
+    return RankingRun.objects.filter(
+        is_published=True, status=RankingRun.Status.SUCCEEDED
+    ).order_by("-published_at", "-pk")
+
+
+def run_visible(period: Period, user: AnyUser) -> RankingRun | None:
+    """The run of the period the user sees (see runs_visible)."""
+    return runs_visible(user).filter(period=period).select_related("ruleset").first()
 
 
 def periods_with_rankings(user: AnyUser) -> list[Period]:
-    if can_see_unpublished_rankings(user):
-        runs = RankingRun.objects.filter(is_current=True)
-    else:
-        runs = RankingRun.objects.filter(is_published=True, status="succeeded")
-    return list(Period.objects.filter(ranking_runs__in=runs).distinct().order_by("-year", "-month"))
+    return list(
+        Period.objects.filter(ranking_runs__in=runs_visible(user))
+        .distinct()
+        .order_by("-year", "-month")
+    )
 
 
 def league_table(period: Period, user: AnyUser) -> LeagueTable | None:
