@@ -46,12 +46,7 @@ class IndicatorLine:
     meets_target: bool | None = field(init=False)
 
     def __post_init__(self) -> None:
-        if self.basis_type == "growth":
-            self.growth = self.basis
-        elif self.value is None or not self.prior_value:
-            self.growth = None
-        else:
-            self.growth = (self.value / self.prior_value - 1) * 100
+        self.growth = basis_growth(self.basis_type, self.value, self.prior_value, self.basis)
         self.gap_increase = (
             None if self.gap_value is None or self.value is None else self.gap_value - self.value
         )
@@ -96,7 +91,7 @@ class Profile:
 
     @property
     def month_labels(self) -> list[str]:
-        return [_("%(month)d月") % {"month": p.month} for p in self.periods]
+        return month_labels(self.periods)
 
     @property
     def gap_lines(self) -> list[IndicatorLine]:
@@ -137,16 +132,23 @@ def years_with_rankings(user: AnyUser) -> list[int]:
     return sorted(set(years), reverse=True)
 
 
-def _float(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
+def month_labels(periods: list[Period]) -> list[str]:
+    """Chart labels for months of one year: 1月, 2月, … (Jan, Feb, … in English)."""
+    return [_("%(month)d月") % {"month": p.month} for p in periods]
 
 
-def _growth(basis_type: str, value, prior, basis) -> float | None:
-    if basis_type == "growth":
-        return _float(basis)
+def growth_percent(value: Decimal | None, prior: Decimal | None) -> Decimal | None:
+    """Year-on-year growth in percent; None without both figures (or with a zero base)."""
     if value is None or not prior:
         return None
-    return float((value / prior - 1) * 100)
+    return (value / prior - 1) * 100
+
+
+def basis_growth(
+    basis_type: str, value: Decimal | None, prior: Decimal | None, basis: Decimal | None
+) -> Decimal | None:
+    """An indicator's growth: its basis when it is scored on growth, else from its figures."""
+    return basis if basis_type == "growth" else growth_percent(value, prior)
 
 
 def county_profile(
@@ -265,7 +267,8 @@ def county_profile(
         for run_id, county_id, value, prior, basis in IndicatorResult.objects.filter(
             run_id__in=run_ids, indicator=growth_indicator
         ).values_list("run_id", "county_id", "value", "prior_value", "basis"):
-            growth[run_id][county_id] = _growth(growth_line.basis_type, value, prior, basis)
+            g = basis_growth(growth_line.basis_type, value, prior, basis)
+            growth[run_id][county_id] = None if g is None else float(g)
         for pk in run_ids:
             county_growth.append(_rounded(growth[pk].get(county.pk)))
             values = [growth[pk][c] for c in ranked_in[pk] if growth[pk].get(c) is not None]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from indicators.scoring import gaps, parse_rules, score
 from indicators.selectors import ruleset_as_dict, ruleset_published_for_year
 
 from . import selectors
+from .convert import decimal_or_none, flag_list, int_or_none
 from .models import CategoryResult, CountyResult, IndicatorResult, RankingRun
 
 logger = logging.getLogger(__name__)
@@ -78,30 +78,6 @@ def inputs_checksum(
     }
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=_json_default)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _dec(value: Any, places: int = 6) -> Decimal | None:
-    if value is None:
-        return None
-    number = float(value)
-    if math.isnan(number) or math.isinf(number):
-        return None
-    return Decimal(repr(round(number, places)))
-
-
-def _int(value: Any) -> int | None:
-    if value is None:
-        return None
-    number = float(value)
-    return None if math.isnan(number) else int(number)
-
-
-def _flags(value: Any) -> list[str]:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return []
-    if isinstance(value, str):
-        return [f for f in value.replace(";", ",").split(",") if f]
-    return sorted(str(f) for f in value)
 
 
 def _actor(user: AnyUser | None) -> User | None:
@@ -228,13 +204,13 @@ def _write_run(
         CountyResult(
             run=run,
             county_id=county_ids[row.county],
-            total=_dec(row.total),
-            rank=_int(row.rank),
-            rank_change=_int(row.rank_change),
+            total=decimal_or_none(row.total),
+            rank=int_or_none(row.rank),
+            rank_change=int_or_none(row.rank_change),
             tier=row.tier if isinstance(row.tier, str) else "",
             peer_group=str(row.group) if grouped and isinstance(row.group, str) else "",
-            bonus=_dec(row.bonus) or Decimal(0),
-            flags=_flags(row.flags),
+            bonus=decimal_or_none(row.bonus) or Decimal(0),
+            flags=flag_list(row.flags),
         )
         for row in counties.itertuples(index=False)
     )
@@ -244,8 +220,8 @@ def _write_run(
             run=run,
             county_id=county_ids[row.county],
             category_id=category_ids[row.category],
-            subtotal=_dec(row.subtotal),
-            rank=_int(row.rank),
+            subtotal=decimal_or_none(row.subtotal),
+            rank=int_or_none(row.rank),
         )
         for row in categories.itertuples(index=False)
     )
@@ -257,12 +233,12 @@ def _write_run(
                 run=run,
                 county_id=county_ids[row.county],
                 indicator_id=indicator_ids[row.indicator],
-                value=_dec(row.value, 4),
-                prior_value=_dec(row.prior_value, 4),
-                basis=_dec(row.basis),
-                rank=_int(row.rank),
-                score=_dec(row.score),
-                flags=_flags(row.flags),
+                value=decimal_or_none(row.value, 4),
+                prior_value=decimal_or_none(row.prior_value, 4),
+                basis=decimal_or_none(row.basis),
+                rank=int_or_none(row.rank),
+                score=decimal_or_none(row.score),
+                flags=flag_list(row.flags),
                 **_gap_fields(gap_of.get((row.county, row.indicator))),
             )
             for row in indicators.itertuples(index=False)
@@ -280,11 +256,11 @@ def _gap_fields(gap: Any) -> dict[str, Any]:
     if gap is None:
         return {}
     return {
-        "gap_basis": _dec(gap.target_basis),
-        "gap_value": _dec(gap.target_value, 4),
-        "gap_rank": _int(gap.new_rank),
-        "gap_total_rank": _int(gap.new_total_rank),
-        "gap_points": _dec(gap.points, 4),
+        "gap_basis": decimal_or_none(gap.target_basis),
+        "gap_value": decimal_or_none(gap.target_value, 4),
+        "gap_rank": int_or_none(gap.new_rank),
+        "gap_total_rank": int_or_none(gap.new_total_rank),
+        "gap_points": decimal_or_none(gap.points, 4),
     }
 
 

@@ -16,7 +16,7 @@ from counties.models import County, Period
 from indicators.models import Indicator, RuleSetCategory, RuleSetIndicator, Unit
 
 from .models import CategoryResult, CountyResult, IndicatorResult, RankingRun
-from .profile import rule_target, runs_visible_in_year
+from .profile import growth_percent, rule_target, runs_visible_in_year
 from .selectors import run_visible
 
 # Quantities that add up over counties to the city's figure; rates, per-capita figures and
@@ -38,12 +38,6 @@ def is_summable(indicator: Indicator) -> bool:
     return indicator.kind != Indicator.Kind.RATE and indicator.unit in SUMMABLE_UNITS
 
 
-def _growth(value: Decimal | None, prior: Decimal | None) -> Decimal | None:
-    if value is None or not prior:
-        return None
-    return (value / prior - 1) * 100
-
-
 @dataclass(frozen=True)
 class Cell:
     """One county's result on one indicator."""
@@ -56,7 +50,7 @@ class Cell:
 
     @property
     def growth(self) -> Decimal | None:
-        return _growth(self.value, self.prior_value)
+        return growth_percent(self.value, self.prior_value)
 
 
 @dataclass(frozen=True)
@@ -193,7 +187,7 @@ def _column(
         total = sum((c.value for c in reported), Decimal(0))
         # growth on the counties that have both figures, so a missing base does not inflate it
         paired = [c for c in reported if c.prior_value is not None]
-        growth = _growth(
+        growth = growth_percent(
             sum((c.value for c in paired), Decimal(0)),
             sum((c.prior_value for c in paired), Decimal(0)),
         )
@@ -264,13 +258,13 @@ def city_overview(period: Period, user: AnyUser) -> CityOverview | None:
     for rule in rules:
         rows = [(c, v, p) for c, v, p in by_indicator.get(rule.indicator_id, []) if v is not None]
         paired = [(c, v, p) for c, v, p in rows if p]
-        growths = [(_growth(v, p), c) for c, v, p in paired if c.pk in ranked]
+        growths = [(growth_percent(v, p), c) for c, v, p in paired if c.pk in ranked]
         best = max(growths, key=lambda g: g[0], default=(None, None))
         headlines.append(
             Headline(
                 indicator=rule.indicator,
                 total=sum((v for _c, v, _p in rows), Decimal(0)) if rows else None,
-                growth=_growth(
+                growth=growth_percent(
                     sum((v for _c, v, _p in paired), Decimal(0)),
                     sum((p for _c, _v, p in paired), Decimal(0)),
                 ),
@@ -302,7 +296,7 @@ def city_overview(period: Period, user: AnyUser) -> CityOverview | None:
         series = []
         for r in runs:
             v, p = sums.get((r.pk, rule.indicator_id), (None, None))
-            g = _growth(v, p)
+            g = growth_percent(v, p)
             series.append(None if g is None else round(float(g), 2))
         trend[rule.indicator.display_name] = series
     return CityOverview(

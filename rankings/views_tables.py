@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
 from . import charts, selectors, tables
+from .profile import month_labels
 from .views import chosen_period
 
 
@@ -33,9 +33,7 @@ def city_overview(request: HttpRequest) -> HttpResponse:
     overview = tables.city_overview(period, request.user) if period else None
     figure = None
     if overview is not None and overview.trend:
-        figure = charts.city_growth(
-            [_("%(month)d月") % {"month": p.month} for p in overview.months], overview.trend
-        )
+        figure = charts.city_growth(month_labels(overview.months), overview.trend)
     return render(
         request,
         "rankings/city_overview.html",

@@ -8,7 +8,6 @@ this year's figures): it is scored as if it were the period's year.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -19,6 +18,7 @@ from counties.models import County, Period
 from indicators.scoring import parse_rules, score
 
 from . import selectors
+from .convert import decimal_or_none, int_or_none
 from .models import CountyResult, RankingRun
 
 
@@ -59,20 +59,6 @@ class WhatIf:
         return sum(1 for row in self.rows if row.change)
 
 
-def _dec(value: Any) -> Decimal | None:
-    if value is None:
-        return None
-    number = float(value)
-    return None if math.isnan(number) else Decimal(repr(round(number, 6)))
-
-
-def _int(value: Any) -> int | None:
-    if value is None:
-        return None
-    number = float(value)
-    return None if math.isnan(number) else int(number)
-
-
 def ranking_whatif(*, rules: dict[str, Any], period: Period) -> WhatIf:
     """Score `period` with `rules` (the engine's rule-set dict, already accepted by
     `parse_rules`) and set the result beside the period's current stored ranking."""
@@ -97,8 +83,8 @@ def ranking_whatif(*, rules: dict[str, Any], period: Period) -> WhatIf:
                 group=str(row.group) if parsed.peer_groups and isinstance(row.group, str) else "",
                 published_rank=before.rank if before else None,
                 published_total=before.total if before else None,
-                preview_rank=_int(row.rank),
-                preview_total=_dec(row.total),
+                preview_rank=int_or_none(row.rank),
+                preview_total=decimal_or_none(row.total),
                 flags=[f for f in flags.split(",") if f],
             )
         )
