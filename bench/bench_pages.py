@@ -258,8 +258,8 @@ def seed_year(*, rng, year, ruleset, periods, counties, indicators, level, previ
     from indicators.scoring import gaps, parse_rules, score
     from indicators.selectors import ruleset_as_dict
     from rankings.models import RankingRun
-    from rankings.selectors import counties_frame
-    from rankings.services import _write_run
+    from rankings.selectors.inputs import counties_frame
+    from rankings.services.recompute import _write_run
 
     rules = parse_rules(ruleset_as_dict(ruleset))  # the stored rows, as the service reads them
     codes = [i.code for i in indicators]

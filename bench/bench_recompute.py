@@ -26,17 +26,22 @@ def main() -> int:
     args = parser.parse_args()
     period = benchdb.demo_period(args.period)
     from rankings import services
+    from rankings.models import RankingRun
 
-    services.ranking_recompute(period=period, trigger="command", force=True)  # warm up
+    services.ranking_recompute(
+        period=period, trigger=RankingRun.Trigger.COMMAND, force=True
+    )  # warm up
 
     timings = []
     for _ in range(args.repeat):
         start = time.perf_counter()
-        outcome = services.ranking_recompute(period=period, trigger="command", force=True)
+        outcome = services.ranking_recompute(
+            period=period, trigger=RankingRun.Trigger.COMMAND, force=True
+        )
         timings.append((time.perf_counter() - start) * 1000)
         assert outcome.status == "computed"
     start = time.perf_counter()
-    unchanged = services.ranking_recompute(period=period, trigger="command")
+    unchanged = services.ranking_recompute(period=period, trigger=RankingRun.Trigger.COMMAND)
     unchanged_ms = (time.perf_counter() - start) * 1000
     assert unchanged.status == "unchanged"
     timings.sort()

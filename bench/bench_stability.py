@@ -30,8 +30,8 @@ def main() -> int:
     period = benchdb.demo_period(args.period)
     from indicators.scoring import rank_stability
     from indicators.selectors import ruleset_published_for_year
-    from rankings import stability
     from rankings.models import StabilityJob
+    from rankings.services import stability
 
     ruleset = ruleset_published_for_year(period.year)
 

@@ -2,7 +2,7 @@
 
 Every view, export and API goes through these functions; none re-derives the rules inline.
 
-Roles are Django groups (names in Role) plus, for county reporters, CountyMembership rows:
+Roles (scorecard.roles) are Django groups plus, for county reporters, CountyMembership rows:
 - reporter: its own counties' submissions only;
 - reviewer: every county's submissions, approves or returns them, never edits figures;
 - leader: reads everything, changes nothing;
@@ -11,49 +11,11 @@ Roles are Django groups (names in Role) plus, for county reporters, CountyMember
 
 from __future__ import annotations
 
-from enum import StrEnum
-
-from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
+from scorecard.roles import AnyUser, Role, is_city_staff, roles_of
+
 from .models import County, Submission
-
-# The project uses Django's own auth.User (no AUTH_USER_MODEL); request.user is one of these.
-AnyUser = User | AnonymousUser
-
-
-class Role(StrEnum):
-    REPORTER = "reporter"
-    REVIEWER = "reviewer"
-    LEADER = "leader"
-    ADMIN = "admin"
-
-
-CITY_ROLES = frozenset({Role.REVIEWER, Role.LEADER, Role.ADMIN})
-
-# The attribute of a user object that caches its roles for the request.
-_ROLES_CACHE = "_scorecard_roles"
-
-
-def roles_of(user: AnyUser) -> frozenset[Role]:
-    """The user's roles, cached on the user object for the request."""
-    if not user.is_authenticated:
-        return frozenset()
-    cached: frozenset[Role] | None = getattr(user, _ROLES_CACHE, None)
-    if cached is not None:
-        return cached
-    names = set(user.groups.values_list("name", flat=True))
-    roles = {role for role in Role if role.value in names}
-    if user.is_superuser:
-        roles.add(Role.ADMIN)
-    result = frozenset(roles)
-    setattr(user, _ROLES_CACHE, result)
-    return result
-
-
-def is_city_staff(user: AnyUser) -> bool:
-    """Reviewers, leaders and admins see every county."""
-    return bool(roles_of(user) & CITY_ROLES)
 
 
 def counties_visible_to(user: AnyUser) -> QuerySet[County]:
@@ -91,29 +53,13 @@ def can_review(user: AnyUser) -> bool:
     return bool(roles_of(user) & {Role.REVIEWER, Role.ADMIN})
 
 
-def can_see_unpublished_rankings(user: AnyUser) -> bool:
-    """City staff see the latest ranking run at once; county users only published ones."""
+def can_download_all_counties(user: AnyUser) -> bool:
+    """City staff download one workbook with a sheet for every county."""
     return is_city_staff(user)
 
 
-def can_configure_rules(user: AnyUser) -> bool:
-    """Admins edit, import, publish and preview rule sets; city staff only read them."""
-    return Role.ADMIN in roles_of(user)
-
-
-def can_publish_rankings(user: AnyUser) -> bool:
-    """Reviewers and admins publish a period's ranking to the counties."""
-    return can_review(user)
-
-
-def can_manage_bonus_items(user: AnyUser) -> bool:
-    """Reviewers and admins add and cancel bonus and penalty items (加减分项); whoever may see
-    a period's ranking may see its items."""
-    return can_review(user)
-
-
-def can_run_stability(user: AnyUser) -> bool:
-    """City staff run and read rank-stability analyses of any rule set, draft or published."""
+def can_see_completeness(user: AnyUser) -> bool:
+    """City staff follow every county's reporting on the completeness board (报送进度)."""
     return is_city_staff(user)
 
 

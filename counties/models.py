@@ -1,6 +1,7 @@
 """Counties and districts, who belongs to which, the reporting calendar and monthly submissions."""
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from indicators.models import Indicator
+from indicators.scoring.growth import growth_percent
 from scorecard.naming import localized
 
 division_code_validator = RegexValidator(r"^\d{6}$", _("行政区划代码应为 6 位数字（GB/T 2260）。"))
@@ -235,8 +237,6 @@ class SubmissionValue(models.Model):
         return f"{self.submission} {self.indicator.code}={self.value}"
 
     @property
-    def growth(self):
-        """Year-on-year growth in percent, or None where the base is missing or not positive."""
-        if self.value is None or self.prior_value is None or self.prior_value <= 0:
-            return None
-        return (self.value / self.prior_value - 1) * 100
+    def growth(self) -> Decimal | None:
+        """Year-on-year growth in percent (indicators.scoring.growth: none on a base <= 0)."""
+        return growth_percent(self.value, self.prior_value)

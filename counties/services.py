@@ -17,14 +17,15 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
+from scorecard.history import set_change_reason
 
 from . import selectors
-from .access import AnyUser, Role, can_review, roles_of
+from .access import AnyUser, can_edit_county, can_review
 from .models import County, Period, Submission, SubmissionValue
 from .signals import submission_approved, submission_reopened
 from .validation import Entry, Issue, check_entry, unexplained_warnings
@@ -64,22 +65,12 @@ class SaveResult:
     warnings: list[Issue] = field(default_factory=list)
 
 
-def _set_change_reason(instance: Model, reason: str) -> None:
-    """The change reason simple-history stores with the history row of the instance's next
-    save: it reads the attribute `_change_reason`, which the model's type does not declare."""
-    setattr(instance, "_change_reason", reason)  # noqa: B010 (undeclared attribute, see above)
-
-
 def _check_can_edit(
     user: AnyUser, county: County, period: Period, submission: Submission | None
 ) -> User:
     """PermissionDenied or ValidationError unless the user may edit the county's figures for
     the period now; otherwise the user, a signed-in reporter of the county."""
-    if (
-        not user.is_authenticated
-        or Role.REPORTER not in roles_of(user)
-        or not county.memberships.filter(user=user).exists()
-    ):
+    if not isinstance(user, User) or not can_edit_county(user, county):
         raise PermissionDenied(_("只有本县区的填报员可以填报本县区的数据。"))
     if not period.is_open:
         raise ValidationError(_("%(period)s 已关闭，不能再修改。") % {"period": period})
@@ -161,7 +152,7 @@ def submission_save(
         elif (row.value, row.prior_value, row.note) == (entry.value, entry.prior_value, entry.note):
             continue
         row.value, row.prior_value, row.note = entry.value, entry.prior_value, entry.note
-        _set_change_reason(row, channel)
+        set_change_reason(row, channel)
         row.save()
     Submission.objects.filter(pk=submission.pk).update(
         version=F("version") + 1, status=Submission.Status.DRAFT

@@ -17,6 +17,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from indicators.scoring.growth import growth_percent as growth
+
 MAX_DIGITS = 14  # integer digits the database keeps (max_digits 18, 4 decimals)
 
 
@@ -85,13 +87,6 @@ class Issue:
     @property
     def is_warning(self) -> bool:
         return not self.blocking
-
-
-def growth(value: Decimal | None, prior: Decimal | None) -> Decimal | None:
-    """Year-on-year growth in percent, or None when the base is missing or not positive."""
-    if value is None or prior is None or prior <= 0:
-        return None
-    return (value / prior - 1) * 100
 
 
 def _fmt(number: Decimal) -> str:

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators.models import Indicator
+from indicators.scoring.growth import growth_percent
 
 from . import access, selectors, services
 from .forms import parse_entry_post
 from .models import Period, Submission
-from .validation import Entry, Issue, growth
+from .validation import Entry, Issue
 
 
 @login_required
@@ -90,7 +91,7 @@ def _form_rows(*, county, period, submission, indicators, raw=None, issues=None)
                 prior_value=texts["prior_value"],
                 note=texts["note"],
                 last_month=contexts[ind.code].last_month_value,
-                growth=growth(value, prior),
+                growth=growth_percent(value, prior),
                 issues=[i for i in issues if i.code == ind.code],
             )
         )
@@ -255,7 +256,7 @@ def submission_history(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def completeness(request: HttpRequest) -> HttpResponse:
     """Counties x months: who has reported, who is late, who still owes what."""
-    if not access.is_city_staff(request.user):
+    if not access.can_see_completeness(request.user):
         raise PermissionDenied
     years = selectors.years_with_periods()
     try:

@@ -50,7 +50,7 @@ def submission_template(request: HttpRequest, code: str, year: int, month: int) 
 @require_GET
 def period_template(request: HttpRequest, year: int, month: int) -> HttpResponse:
     """City staff: one workbook with a sheet per county they see."""
-    if not access.is_city_staff(request.user):
+    if not access.can_download_all_counties(request.user):
         raise PermissionDenied
     period = get_object_or_404(Period, year=year, month=month)
     counties = access.counties_visible_to(request.user).order_by("display_order", "code")

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.forms import BaseForm
 
 from .forms import CategoryRowForm, IndicatorRowForm, SettingsForm, rules_number
 from .models import Category, Indicator, RuleSet
@@ -120,8 +121,8 @@ class RuleSetEditor:
         self.total_errors: list[str] = []
         self.checked = False
         if disabled:
-            for form in self.forms():
-                for f in form.fields.values():
+            for each in self.forms():
+                for f in each.fields.values():
                     f.disabled = True
         self._running_totals()
 
@@ -187,14 +188,14 @@ class RuleSetEditor:
 
     # ------------------------------------------------------------------------ checks
 
-    def forms(self) -> list[forms.Form]:
-        out: list[forms.Form] = [self.settings]
+    def forms(self) -> list[BaseForm]:
+        out: list[BaseForm] = [self.settings]
         for section in self.sections:
             out.append(section.form)
             out.extend(row.form for row in section.rows)
         return out
 
-    def _value(self, form: forms.Form, name: str) -> Any:
+    def _value(self, form: BaseForm, name: str) -> Any:
         return form[name].value() if self.bound else form.initial.get(name)
 
     def _running_totals(self) -> None:

@@ -131,10 +131,19 @@ def rulesets_by_year() -> list[tuple[int, list[RuleSet]]]:
         .annotate(n_indicators=Count("indicators"))
         .order_by("-year", "-version")
     )
+    # ranking runs scored with each set (the reverse relation of rankings.RankingRun), counted
+    # in a query of its own so that the two counts do not multiply each other's joins
+    runs = dict(RuleSet.objects.annotate(n=Count("ranking_runs")).values_list("pk", "n"))
     years: dict[int, list[RuleSet]] = {}
     for ruleset in rulesets:
+        ruleset.n_runs = runs.get(ruleset.pk, 0)
         years.setdefault(ruleset.year, []).append(ruleset)
     return list(years.items())
+
+
+def ruleset_run_count(ruleset: RuleSet) -> int:
+    """How many ranking runs this rule set has scored (rankings.RankingRun's reverse relation)."""
+    return RuleSet.objects.filter(pk=ruleset.pk).aggregate(n=Count("ranking_runs"))["n"] or 0
 
 
 def ruleset_latest() -> RuleSet | None:

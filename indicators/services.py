@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Model
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from scorecard.history import set_history_user
 
 from .models import (
     Category,
@@ -34,7 +36,7 @@ from .selectors import json_ready, ruleset_as_dict
 from .signals import ruleset_published
 
 if TYPE_CHECKING:
-    from counties.access import AnyUser
+    from scorecard.roles import AnyUser
 
 
 @dataclass
@@ -78,12 +80,6 @@ def _actor(user: AnyUser | None) -> User | None:
     return user if user is not None and user.is_authenticated else None
 
 
-def _set_history_user(instance: Model, user: AnyUser | None) -> None:
-    """The author simple-history records with the history row of the instance's next save or
-    delete: it reads the attribute `_history_user`, which the model's type does not declare."""
-    setattr(instance, "_history_user", _actor(user))  # noqa: B010 (undeclared attribute, see above)
-
-
 # ------------------------------------------------------------------------- clone and versions
 
 
@@ -105,7 +101,7 @@ def ruleset_clone(*, source: RuleSet, year: int, user: AnyUser | None) -> RuleSe
     )
     for attr in _COPIED_FIELDS:
         setattr(clone, attr, copy.deepcopy(getattr(source, attr)))
-    _set_history_user(clone, user)
+    set_history_user(clone, user)
     clone.save()
     categories = {}
     for rc in RuleSetCategory.objects.filter(ruleset=source).order_by("display_order", "id"):
@@ -278,7 +274,7 @@ def _write_rules(*, ruleset: RuleSet, data: dict, user: AnyUser | None) -> list[
 
     for attr, value in values.items():
         setattr(ruleset, attr, value)
-    _set_history_user(ruleset, user)
+    set_history_user(ruleset, user)
     ruleset.save()
 
     stored_cats = {rc.category.code: rc for rc in ruleset.categories.select_related("category")}
@@ -287,7 +283,7 @@ def _write_rules(*, ruleset: RuleSet, data: dict, user: AnyUser | None) -> list[
     keep_inds = {item["code"] for item, _w, _f in ind_rows}
     for code, ri in stored_inds.items():
         if code not in keep_inds:
-            _set_history_user(ri, user)
+            set_history_user(ri, user)
             ri.delete()
     by_code = {}
     for k, (item, weight) in enumerate(cat_rows):
@@ -298,7 +294,7 @@ def _write_rules(*, ruleset: RuleSet, data: dict, user: AnyUser | None) -> list[
         rc.aggregation = item.get("aggregation", "sum")
         rc.decimals = item.get("decimals", 2)
         rc.display_order = k
-        _set_history_user(rc, user)
+        set_history_user(rc, user)
         rc.save()
         by_code[item["code"]] = rc
     for k, (item, weight, factor) in enumerate(ind_rows):
@@ -317,11 +313,11 @@ def _write_rules(*, ruleset: RuleSet, data: dict, user: AnyUser | None) -> list[
         ri.params = json_ready(copy.deepcopy(item.get("params", {})))
         ri.frequency = item.get("frequency", "monthly")
         ri.display_order = k
-        _set_history_user(ri, user)
+        set_history_user(ri, user)
         ri.save()
     for code, rc in stored_cats.items():
         if code not in keep_cats:
-            _set_history_user(rc, user)
+            set_history_user(rc, user)
             rc.delete()
     return notes
 

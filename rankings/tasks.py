@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from counties.models import Period
 
-from . import services
+from .models import RankingRun, StabilityJob
 
 logger = logging.getLogger(__name__)
 
@@ -25,35 +25,36 @@ logger = logging.getLogger(__name__)
     retry_jitter=True,
     max_retries=6,
 )
-def recompute(self, period_id: int, trigger: str = "approval", user_id: int | None = None) -> dict:
+def recompute(
+    self, period_id: int, trigger: str = RankingRun.Trigger.APPROVAL, user_id: int | None = None
+) -> dict:
     """Recompute a period's ranking, then the later months of its year whose rank changes
     depend on it. Idempotent: unchanged inputs write nothing."""
     from django.contrib.auth import get_user_model
 
+    from .services import rankings_recompute_from  # services queue tasks: import at run time
+
     period = Period.objects.get(pk=period_id)
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    outcome = services.ranking_recompute(period=period, trigger=trigger, user=user)
-    statuses = {period.key: outcome.status}
-    if outcome.status == "computed":
-        for later in Period.objects.filter(year=period.year, month__gt=period.month).order_by(
-            "month"
-        ):
-            follow = services.ranking_recompute(period=later, trigger=trigger, user=user)
-            statuses[later.key] = follow.status
-            if follow.status != "computed":
-                break
-    return statuses
+    outcomes = rankings_recompute_from(
+        period=period, trigger=RankingRun.Trigger(trigger), user=user
+    )
+    return {o.run.period.key if o.run else period.key: str(o.status) for o in outcomes}
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def recompute_open_year(year: int | None = None) -> dict:
     """Nightly: recompute every period of the open assessment year, in month order."""
+    from .services import rankings_recompute_year
+
     year = year or timezone.localdate().year
-    outcomes = services.rankings_recompute_year(year=year, trigger="nightly")
-    return {o.run.period.key if o.run else str(i): o.status for i, o in enumerate(outcomes)}
+    outcomes = rankings_recompute_year(year=year, trigger=RankingRun.Trigger.NIGHTLY)
+    return {o.run.period.key if o.run else str(i): str(o.status) for i, o in enumerate(outcomes)}
 
 
-def enqueue_recompute(period: Period, *, trigger: str, user_id: int | None = None) -> None:
+def enqueue_recompute(
+    period: Period, *, trigger: RankingRun.Trigger, user_id: int | None = None
+) -> None:
     """Queue a recompute once the current transaction commits, without making the user wait.
 
     With the broker down the enqueue fails fast (short connection timeouts in settings) and is
@@ -85,8 +86,7 @@ def enqueue_recompute(period: Period, *, trigger: str, user_id: int | None = Non
 )
 def stability_run(job_id: int) -> dict:
     """Compute a rank-stability analysis; a job another worker holds is left alone."""
-    from .models import StabilityJob
-    from .stability import stability_compute
+    from .services.stability import stability_compute
 
     job = StabilityJob.objects.filter(pk=job_id).select_related("ruleset", "period").first()
     if job is None:
@@ -100,7 +100,7 @@ def enqueue_stability(job) -> None:
     the job is marked failed at once, with a message the page shows."""
     from django.utils.translation import gettext as _
 
-    from .stability import stability_mark_failed
+    from .services.stability import stability_mark_failed
 
     def send() -> None:
         try:

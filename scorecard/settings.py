@@ -74,7 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "counties.context_processors.roles",
+                "scorecard.context_processors.permissions",
             ],
         },
     },

@@ -12,6 +12,7 @@ admin.site.index_title = _("系统配置")
 urlpatterns = [
     path("", county_views.home, name="home"),
     path("", include("counties.urls")),
+    path("", include("indicators.urls")),
     path("", include("rankings.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from counties.models import Submission
 from tests.browser.conftest import login
@@ -39,7 +40,8 @@ def test_reporter_fills_and_submits_and_reviewer_approves(
     page.click("text=未报送")  # the October cell of the reporter's home page
     page.fill("#value_gdp", "３３０.５")  # full-width digits, as officials type them
     page.fill("input[name=prior_gdp]", "300")
-    assert page.text_content("[data-growth-for=gdp]") == "10.2"  # growth shown while typing
+    # growth shown while typing (the script updates it on the input event: wait for it)
+    expect(page.locator("[data-growth-for=gdp]")).to_have_text("10.2")
     page.fill("#value_retail", "1,20.0".replace(",", ""))
     page.fill("input[name=prior_retail]", "100")
     shot("entry-filled")

@@ -12,8 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from rankings import bonus, services, tasks
+from rankings import services, tasks
 from rankings.models import BonusItem, CountyResult, RankingRun
+from rankings.selectors import bonus
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def ooxml(folder: str) -> bytes:
 
 
 def add(city, user, *, county="369901", points="2", reason="招商引资突出", document=None):
-    return bonus.bonus_item_create(
+    return services.bonus_item_create(
         county=city["counties"][county],
         period=city["october"],
         points=Decimal(points),
@@ -85,7 +86,7 @@ def test_leaders_and_county_users_cannot_add_or_cancel(request, city, reviewer, 
         add(city, user)
     item = add(city, reviewer)
     with pytest.raises(PermissionDenied):
-        bonus.bonus_item_cancel(item=item, reason="x", user=user)
+        services.bonus_item_cancel(item=item, reason="x", user=user)
 
 
 def test_cancel_keeps_the_item_in_the_history_with_who_and_why(
@@ -94,7 +95,7 @@ def test_cancel_keeps_the_item_in_the_history_with_who_and_why(
     item = add(city, reviewer)
     pk, name = item.pk, item.document.name
     with django_capture_on_commit_callbacks(execute=True):
-        bonus.bonus_item_cancel(item=item, reason="依据文件有误", user=admin_user)
+        services.bonus_item_cancel(item=item, reason="依据文件有误", user=admin_user)
     assert not BonusItem.objects.filter(pk=pk).exists()
     gone = BonusItem.history.filter(id=pk).order_by("history_date")
     assert [r.history_type for r in gone] == ["+", "-"]
@@ -107,7 +108,7 @@ def test_cancel_keeps_the_item_in_the_history_with_who_and_why(
 def test_cancel_needs_a_reason(city, reviewer):
     item = add(city, reviewer)
     with pytest.raises(ValidationError):
-        bonus.bonus_item_cancel(item=item, reason="  ", user=reviewer)
+        services.bonus_item_cancel(item=item, reason="  ", user=reviewer)
     assert BonusItem.objects.filter(pk=item.pk).exists()
 
 

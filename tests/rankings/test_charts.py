@@ -2,7 +2,7 @@
 
 import json
 
-from rankings import charts
+from rankings.presentation import charts
 
 
 def test_rank_trend_has_first_place_at_the_top():
@@ -46,7 +46,7 @@ def test_growth_trend_county_against_the_average():
 
 
 def test_rank_heatmap_rows_columns_colours_and_click_data():
-    from rankings.charts import rank_heatmap
+    from rankings.presentation.charts import rank_heatmap
 
     fig = rank_heatmap(
         counties=["东城区", "西城区"],

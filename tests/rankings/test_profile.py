@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from rankings import services
 from rankings.models import RankingRun
-from rankings.profile import county_profile, is_leading, is_short_board
+from rankings.selectors.profile import county_profile, is_leading, is_short_board
 
 
 @pytest.fixture

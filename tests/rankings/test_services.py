@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from rankings import selectors, services
 from rankings.models import BonusItem, CountyResult, IndicatorResult, RankingRun, Veto
+from rankings.services import recompute
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +94,7 @@ def test_a_failed_run_leaves_the_previous_ranking_intact(city):
         reason="招商引资重大项目",
     )
     with (
-        mock.patch.object(services, "_write_run", side_effect=RuntimeError("disk full")),
+        mock.patch.object(recompute, "_write_run", side_effect=RuntimeError("disk full")),
         pytest.raises(RuntimeError),
     ):
         services.ranking_recompute(period=city["october"], trigger="command")

@@ -12,9 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from rankings import stability, tasks
-from rankings.charts import rank_distribution
+from rankings import tasks
 from rankings.models import StabilityJob
+from rankings.presentation.charts import rank_distribution
+from rankings.services import stability
 from tests.factories import PeriodFactory, RuleSetCategoryFactory, RuleSetFactory
 
 pytestmark = pytest.mark.django_db

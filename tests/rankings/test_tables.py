@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from rankings import services, tables
+from rankings import services
 from rankings.models import RankingRun
+from rankings.selectors import tables
 
 # the `city` fixture: gdp 110 / 105 / 102 and the zone 130 on a base of 100 each;
 # retail 52 / 55 / 51 and the zone 60 on a base of 50 each (亿元, flows)

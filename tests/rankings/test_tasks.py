@@ -104,9 +104,9 @@ def test_task_retries_on_a_database_error(city, monkeypatch):
     """A dropped database connection makes the task retry rather than fail."""
     from django.db import OperationalError
 
-    from rankings import services
+    from rankings.services import recompute
 
-    real = services.ranking_recompute
+    real = recompute.ranking_recompute
     calls = []
 
     def flaky(**kwargs):
@@ -115,7 +115,7 @@ def test_task_retries_on_a_database_error(city, monkeypatch):
             raise OperationalError("server closed the connection unexpectedly")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "ranking_recompute", flaky)
+    monkeypatch.setattr(recompute, "ranking_recompute", flaky)
     from celery.exceptions import Retry
 
     with pytest.raises(Retry):  # scheduled again with backoff, not failed

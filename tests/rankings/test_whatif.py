@@ -11,7 +11,7 @@ from indicators.selectors import ruleset_as_dict, ruleset_as_json
 from indicators.services import ruleset_clone, ruleset_new_version
 from rankings import services
 from rankings.models import CategoryResult, CountyResult, IndicatorResult, RankingRun
-from rankings.whatif import ranking_whatif
+from rankings.selectors.whatif import ranking_whatif
 from tests.indicators.test_editor import editor_post
 
 pytestmark = pytest.mark.django_db

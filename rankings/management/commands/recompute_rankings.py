@@ -10,6 +10,7 @@ from tqdm import tqdm
 
 from counties.models import Period
 from rankings import services
+from rankings.models import RankingRun
 
 
 class Command(BaseCommand):
@@ -46,7 +47,9 @@ class Command(BaseCommand):
         counts: dict[str, int] = {}
         for p in bar:
             bar.set_description(p.key)
-            outcome = services.ranking_recompute(period=p, trigger="command", force=force)
+            outcome = services.ranking_recompute(
+                period=p, trigger=RankingRun.Trigger.COMMAND, force=force
+            )
             counts[outcome.status] = counts.get(outcome.status, 0) + 1
             if options["publish_closed"] and not p.is_open and outcome.run is not None:
                 services.ranking_publish(run=outcome.run, user=None)

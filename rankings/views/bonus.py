@@ -14,13 +14,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from counties.access import can_manage_bonus_items
 from counties.models import Period
 
-from . import bonus
-from .forms_bonus import BonusItemForm, CancelForm
-from .models import BonusItem
-from .views import chosen_period
+from .. import services
+from ..access import (
+    bonus_history_visible_or_404,
+    bonus_item_visible_or_404,
+    can_manage_bonus_items,
+)
+from ..forms import BonusItemForm, CancelForm
+from ..models import BonusItem
+from ..selectors import bonus
+from .common import chosen_period
 
 
 def _list_url(period: Period) -> str:
@@ -38,7 +43,7 @@ def _render_list(
     request: HttpRequest, period: Period | None, periods: list[Period], form=None, status=200
 ) -> HttpResponse:
     can_manage = can_manage_bonus_items(request.user)
-    context = {"periods": periods, "period": period, "can_manage": can_manage}
+    context: dict[str, object] = {"periods": periods, "period": period, "can_manage": can_manage}
     if period is not None:
         caps = bonus.bonus_caps(period)
         context.update(
@@ -69,7 +74,7 @@ def bonus_add(request: HttpRequest) -> HttpResponse:
     form = BonusItemForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            item = bonus.bonus_item_create(
+            item = services.bonus_item_create(
                 county=form.cleaned_data["county"],
                 period=period,
                 points=form.cleaned_data["points"],
@@ -95,14 +100,14 @@ def bonus_add(request: HttpRequest) -> HttpResponse:
 def bonus_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_manage_bonus_items(request.user):
         raise PermissionDenied
-    item = bonus.bonus_item_visible_or_404(request.user, pk)
+    item = bonus_item_visible_or_404(request.user, pk)
     period = item.period
     form = CancelForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("撤销失败：请填写撤销原因（不超过 100 个字）。"))
         return redirect(_list_url(period))
     try:
-        bonus.bonus_item_cancel(item=item, reason=form.cleaned_data["reason"], user=request.user)
+        services.bonus_item_cancel(item=item, reason=form.cleaned_data["reason"], user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -128,7 +133,7 @@ def _document_response(name: str) -> FileResponse:
         handle,
         as_attachment=True,
         filename=filename,
-        content_type=bonus.document_content_type(filename),
+        content_type=services.document_content_type(filename),
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -137,13 +142,13 @@ def _document_response(name: str) -> FileResponse:
 @login_required
 def bonus_document(request: HttpRequest, pk: int) -> FileResponse:
     """An item's document, for whoever may see the period's ranking."""
-    return _document_response(bonus.bonus_item_visible_or_404(request.user, pk).document.name)
+    return _document_response(bonus_item_visible_or_404(request.user, pk).document.name)
 
 
 @login_required
 def bonus_document_version(request: HttpRequest, history_id: int) -> FileResponse:
     """The document of a historical version (a cancelled item's, for instance)."""
-    record = bonus.bonus_history_visible_or_404(request.user, history_id)
+    record = bonus_history_visible_or_404(request.user, history_id)
     return _document_response(record.document)
 
 

@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404, render
 
 from counties.models import County
 
-from . import charts, profile
+from ..presentation import charts
+from ..selectors import profile, years_with_rankings
 
 
 @login_required
@@ -16,7 +17,7 @@ def county_profile(request: HttpRequest, code: str) -> HttpResponse:
     """Stored results only, never recomputed on a request. Rankings are visible for every county
     once published, so any signed-in user may open any active county's profile."""
     county = get_object_or_404(County, code=code, is_active=True)
-    years = profile.years_with_rankings(request.user)
+    years = years_with_rankings(request.user)
     wanted = request.GET.get("year", "")
     year = int(wanted) if wanted.isdigit() and int(wanted) in years else None
     if year is None and years:
@@ -25,7 +26,7 @@ def county_profile(request: HttpRequest, code: str) -> HttpResponse:
     data = profile.county_profile(county, year, request.user, indicator) if year else None
     context = {"county": county, "years": years, "year": year, "profile": data}
     if data is not None:
-        labels = data.month_labels
+        labels = charts.month_labels(data.periods)
         context["rank_figure"] = charts.rank_trend(
             labels, data.ranks, data.n_ranked, data.category_ranks
         )

@@ -14,10 +14,11 @@ from django.db.models import Sum
 from counties.access import AnyUser
 from counties.models import County, Period
 from indicators.models import Indicator, RuleSetCategory, RuleSetIndicator, Unit
+from indicators.scoring.growth import growth_percent
 
-from .models import CategoryResult, CountyResult, IndicatorResult, RankingRun
-from .profile import growth_percent, rule_target, runs_visible_in_year
-from .selectors import run_visible
+from ..models import CategoryResult, CountyResult, IndicatorResult, RankingRun
+from .profile import rule_target
+from .runs import run_visible, runs_visible_in_year
 
 # Quantities that add up over counties to the city's figure; rates, per-capita figures and
 # intensities do not (their city figure is shown as the counties' average instead).
@@ -181,15 +182,18 @@ def _column(
 ) -> IndicatorColumn:
     indicator = rule.indicator
     summable = is_summable(indicator)
-    reported = [c for c in cells if c is not None and c.value is not None]
+    reported = [c.value for c in cells if c is not None and c.value is not None]
     total = growth = average = None
     if summable and reported:
-        total = sum((c.value for c in reported), Decimal(0))
+        total = sum(reported, Decimal(0))
         # growth on the counties that have both figures, so a missing base does not inflate it
-        paired = [c for c in reported if c.prior_value is not None]
+        paired = [
+            (c.value, c.prior_value)
+            for c in cells
+            if c is not None and c.value is not None and c.prior_value is not None
+        ]
         growth = growth_percent(
-            sum((c.value for c in paired), Decimal(0)),
-            sum((c.prior_value for c in paired), Decimal(0)),
+            sum((v for v, _p in paired), Decimal(0)), sum((p for _v, p in paired), Decimal(0))
         )
     bases = [
         c.basis
@@ -258,8 +262,14 @@ def city_overview(period: Period, user: AnyUser) -> CityOverview | None:
     for rule in rules:
         rows = [(c, v, p) for c, v, p in by_indicator.get(rule.indicator_id, []) if v is not None]
         paired = [(c, v, p) for c, v, p in rows if p]
-        growths = [(growth_percent(v, p), c) for c, v, p in paired if c.pk in ranked]
-        best = max(growths, key=lambda g: g[0], default=(None, None))
+        growths = [
+            (g, c)
+            for c, v, p in paired
+            if c.pk in ranked and (g := growth_percent(v, p)) is not None
+        ]
+        best: tuple[Decimal | None, County | None] = max(
+            growths, key=lambda g: g[0], default=(None, None)
+        )
         headlines.append(
             Headline(
                 indicator=rule.indicator,
@@ -294,8 +304,8 @@ def city_overview(period: Period, user: AnyUser) -> CityOverview | None:
     trend = {}
     for rule in rules:
         series = []
-        for r in runs:
-            v, p = sums.get((r.pk, rule.indicator_id), (None, None))
+        for run_ in runs:
+            v, p = sums.get((run_.pk, rule.indicator_id), (None, None))
             g = growth_percent(v, p)
             series.append(None if g is None else round(float(g), 2))
         trend[rule.indicator.display_name] = series

@@ -16,31 +16,36 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 import pandas as pd
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from counties.access import AnyUser, can_publish_rankings
+from counties.access import AnyUser
 from counties.models import County, Period
 from indicators.models import Category, Indicator, RuleSet
 from indicators.scoring import gaps, parse_rules, score
 from indicators.selectors import ruleset_as_dict, ruleset_published_for_year
 
-from . import selectors
-from .convert import decimal_or_none, flag_list, int_or_none
-from .models import CategoryResult, CountyResult, IndicatorResult, RankingRun
+from ..convert import decimal_or_none, flag_list, int_or_none
+from ..models import CategoryResult, CountyResult, IndicatorResult, RankingRun
+from ..selectors.inputs import engine_inputs, run_current
 
 logger = logging.getLogger(__name__)
 
 
+class Outcome(StrEnum):
+    COMPUTED = "computed"  # a new run was written and made current
+    UNCHANGED = "unchanged"  # same inputs and rule set as the current run: nothing written
+    NO_RULES = "no_rules"  # the year has no published rule set
+
+
 @dataclass(frozen=True)
 class RecomputeOutcome:
-    status: str  # "computed", "unchanged", "no_rules", "failed"
+    status: Outcome
     run: RankingRun | None = None
     detail: str = ""
 
@@ -80,7 +85,7 @@ def inputs_checksum(
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _actor(user: AnyUser | None) -> User | None:
+def actor(user: AnyUser | None) -> User | None:
     """The signed-in user who triggered a run; None for the system (nightly, commands)."""
     return user if user is not None and user.is_authenticated else None
 
@@ -88,14 +93,14 @@ def _actor(user: AnyUser | None) -> User | None:
 def ranking_recompute(
     *,
     period: Period,
-    trigger: str,
+    trigger: RankingRun.Trigger,
     user: AnyUser | None = None,
     force: bool = False,
 ) -> RecomputeOutcome:
     """Score the period with its year's published rule set and make the result current."""
     ruleset = ruleset_published_for_year(period.year)
     if ruleset is None:
-        return RecomputeOutcome("no_rules", detail=f"no published rule set for {period.year}")
+        return RecomputeOutcome(Outcome.NO_RULES, detail=f"no published rule set for {period.year}")
     started = timezone.now()
     clock = time.perf_counter()
     checksum = ""
@@ -106,7 +111,7 @@ def ranking_recompute(
             Period.objects.select_for_update().filter(pk=period.pk).first()
             rules_dict = ruleset_as_dict(ruleset)
             rules = parse_rules(rules_dict)
-            inputs = selectors.engine_inputs(period, rules)
+            inputs = engine_inputs(period, rules)
             checksum = inputs_checksum(
                 rules=rules_dict,
                 values=inputs.values,
@@ -116,14 +121,14 @@ def ranking_recompute(
                 previous_ranks=inputs.previous_ranks,
                 base_ranks=inputs.base_ranks,
             )
-            current = selectors.run_current(period)
+            current = run_current(period)
             if (
                 not force
                 and current is not None
                 and current.input_checksum == checksum
                 and current.ruleset_id == ruleset.pk
             ):
-                return RecomputeOutcome("unchanged", run=current)
+                return RecomputeOutcome(Outcome.UNCHANGED, run=current)
             result = score(inputs.values, rules, inputs.counties, **inputs.as_kwargs())
             gap = gaps(
                 inputs.values,
@@ -168,7 +173,7 @@ def ranking_recompute(
         run.duration_ms,
         trigger,
     )
-    return RecomputeOutcome("computed", run=run)
+    return RecomputeOutcome(Outcome.COMPUTED, run=run)
 
 
 def _write_run(
@@ -176,7 +181,7 @@ def _write_run(
     period: Period,
     ruleset: RuleSet,
     checksum: str,
-    trigger: str,
+    trigger: RankingRun.Trigger,
     user: AnyUser | None,
     started: datetime,
     clock: float,
@@ -194,7 +199,7 @@ def _write_run(
         input_checksum=checksum,
         status=RankingRun.Status.SUCCEEDED,
         trigger=trigger,
-        triggered_by=_actor(user),
+        triggered_by=actor(user),
         started_at=started,
         finished_at=started,
         duration_ms=0,
@@ -269,7 +274,7 @@ def _record_failure(
     period: Period,
     ruleset: RuleSet,
     checksum: str,
-    trigger: str,
+    trigger: RankingRun.Trigger,
     user: AnyUser | None,
     started: datetime,
     clock: float,
@@ -282,7 +287,7 @@ def _record_failure(
             input_checksum=checksum,
             status=RankingRun.Status.FAILED,
             trigger=trigger,
-            triggered_by=_actor(user),
+            triggered_by=actor(user),
             started_at=started,
             finished_at=timezone.now(),
             duration_ms=int((time.perf_counter() - clock) * 1000),
@@ -292,31 +297,43 @@ def _record_failure(
         logger.exception("could not record the failed run of %s", period.key)
 
 
-def rankings_recompute_year(
+def rankings_recompute_from(
     *,
-    year: int,
-    trigger: str,
+    period: Period,
+    trigger: RankingRun.Trigger,
+    user: AnyUser | None = None,
+    through_unchanged: bool = False,
     progress: Callable[[Period, RecomputeOutcome], object] | None = None,
 ) -> list[RecomputeOutcome]:
-    """Recompute every period of a year in month order (rank changes build on the month before)."""
+    """Recompute `period`, then the later months of its year in month order: each month's rank
+    change builds on the month before, so a change carries forward. The one cascade.
+
+    It stops after the first month whose recompute writes nothing (unchanged inputs: nothing
+    after it can have changed either), unless `through_unchanged` (the nightly run and the
+    command go through the whole year whatever they find).
+    """
     outcomes = []
-    for period in Period.objects.filter(year=year).order_by("month"):
-        outcomes.append(ranking_recompute(period=period, trigger=trigger))
+    periods = Period.objects.filter(year=period.year, month__gte=period.month).order_by("month")
+    for current in periods:
+        outcome = ranking_recompute(period=current, trigger=trigger, user=user)
+        outcomes.append(outcome)
         if progress is not None:
-            progress(period, outcomes[-1])
+            progress(current, outcome)
+        if outcome.status != Outcome.COMPUTED and not through_unchanged:
+            break
     return outcomes
 
 
-def ranking_publish(*, run: RankingRun, user: AnyUser | None) -> RankingRun:
-    """Publish a period's current ranking to the counties (通报). `user` None: a system step
-    (the demo loader); otherwise a reviewer or admin."""
-    if user is not None and not can_publish_rankings(user):
-        raise PermissionDenied(_("只有市统计局审核人员或管理员可以发布排名。"))
-    if not (run.is_current and run.status == RankingRun.Status.SUCCEEDED):
-        raise ValidationError(_("只能发布该期当前有效的排名结果。"))
-    if not run.is_published:
-        run.is_published = True
-        run.published_at = timezone.now()
-        run.published_by = _actor(user)
-        run.save(update_fields=["is_published", "published_at", "published_by"])
-    return run
+def rankings_recompute_year(
+    *,
+    year: int,
+    trigger: RankingRun.Trigger,
+    progress: Callable[[Period, RecomputeOutcome], object] | None = None,
+) -> list[RecomputeOutcome]:
+    """Recompute every period of a year in month order, through unchanged months."""
+    first = Period.objects.filter(year=year).order_by("month").first()
+    if first is None:
+        return []
+    return rankings_recompute_from(
+        period=first, trigger=trigger, through_unchanged=True, progress=progress
+    )

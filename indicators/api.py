@@ -25,10 +25,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from counties import access
-from indicators import services
-from indicators.models import PublishedRuleSetError, RuleSet
-from indicators.selectors import json_ready, ruleset_as_dict
+from . import access, services
+from .models import PublishedRuleSetError, RuleSet
+from .selectors import json_ready, ruleset_as_dict
 
 
 class RulesPermission(BasePermission):
@@ -36,7 +35,7 @@ class RulesPermission(BasePermission):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         if request.method in SAFE_METHODS:
-            return access.is_city_staff(request.user)
+            return access.can_read_rules(request.user)
         return access.can_configure_rules(request.user)
 
 

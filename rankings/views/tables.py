@@ -6,15 +6,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from . import charts, selectors, tables
-from .profile import month_labels
-from .views import chosen_period
+from ..presentation import charts
+from ..selectors import periods_with_rankings, tables
+from .common import chosen_period
 
 
 @login_required
 def category_table(request: HttpRequest) -> HttpResponse:
     """A category's subtotals and, per indicator, value, growth, rank and score per county."""
-    periods = selectors.periods_with_rankings(request.user)
+    periods = periods_with_rankings(request.user)
     period = chosen_period(request, periods)
     wanted = request.GET.get("category") or None
     table = tables.category_table(period, request.user, wanted) if period else None
@@ -28,12 +28,12 @@ def category_table(request: HttpRequest) -> HttpResponse:
 @login_required
 def city_overview(request: HttpRequest) -> HttpResponse:
     """The city's headline indicators summed over the counties, with growth against last year."""
-    periods = selectors.periods_with_rankings(request.user)
+    periods = periods_with_rankings(request.user)
     period = chosen_period(request, periods)
     overview = tables.city_overview(period, request.user) if period else None
     figure = None
     if overview is not None and overview.trend:
-        figure = charts.city_growth(month_labels(overview.months), overview.trend)
+        figure = charts.city_growth(charts.month_labels(overview.months), overview.trend)
     return render(
         request,
         "rankings/city_overview.html",

@@ -1,58 +1,44 @@
-"""Rule-set pages for admins: the list by year, clone, new version, import and export, the
-editor (save, publish) and the what-if preview. They live in rankings because the preview
-scores stored figures and every page asks counties.access who may open it; the writes are
-indicators.services, the forms indicators.forms."""
+"""Rule-set pages for admins: the list by year, clone, new version, import and export, and the
+editor (save, publish). Every page asks indicators.access who may open it; the writes are
+indicators.services, the forms indicators.forms. The editor's what-if preview scores stored
+figures, so it lives in rankings (rankings.views.whatif), which fills the editor's preview panel
+through indicators.hooks: imports run one way, indicators <- counties <- rankings."""
 
 from __future__ import annotations
 
 import json
-import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from counties import access
-from counties.models import Period
-from indicators import selectors as rule_selectors
-from indicators import services as rule_services
-from indicators.editor import RuleSetEditor, method_params_hint
-from indicators.models import RuleSet
-from indicators.rule_errors import weight_texts
-from indicators.scoring import ScoringInputError
-
-from .models import RankingRun
-from .whatif import WhatIf, periods_for_preview, ranking_whatif
+from . import access, hooks
+from . import selectors as rule_selectors
+from . import services as rule_services
+from .editor import RuleSetEditor, method_params_hint
+from .models import RuleSet
+from .rule_errors import weight_texts
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
 
-def _admin_only(request: HttpRequest) -> None:
+def admin_only(request: HttpRequest) -> None:
+    """PermissionDenied unless the user configures rules (the what-if view asks here too)."""
     if not access.can_configure_rules(request.user):
         raise PermissionDenied(_("只有系统管理员可以配置考核规则。"))
-
-
-def _runs_per_ruleset() -> dict[int, int]:
-    rows = RankingRun.objects.values_list("ruleset").annotate(n=Count("id")).order_by()
-    return dict(rows)
 
 
 @login_required
 def ruleset_list(request: HttpRequest) -> HttpResponse:
     """考核规则: every rule set by year with status and version; clone, import, export."""
-    _admin_only(request)
+    admin_only(request)
     latest = rule_selectors.ruleset_latest()
     years = rule_selectors.rulesets_by_year()
-    runs = _runs_per_ruleset()
-    for _year, rulesets in years:
-        for ruleset in rulesets:
-            ruleset.n_runs = runs.get(ruleset.pk, 0)
     context = {
         "years": years,
         "latest": latest,
@@ -64,7 +50,7 @@ def ruleset_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def ruleset_clone(request: HttpRequest) -> HttpResponse:
-    _admin_only(request)
+    admin_only(request)
     source = get_object_or_404(RuleSet, pk=request.POST.get("source") or 0)
     try:
         year = int(request.POST.get("year", ""))
@@ -86,7 +72,7 @@ def ruleset_clone(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def ruleset_new_version(request: HttpRequest, pk: int) -> HttpResponse:
-    _admin_only(request)
+    admin_only(request)
     source = get_object_or_404(RuleSet, pk=pk)
     try:
         draft = rule_services.ruleset_new_version(source=source, user=request.user)
@@ -104,7 +90,7 @@ def ruleset_new_version(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def ruleset_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _admin_only(request)
+    admin_only(request)
     ruleset = get_object_or_404(RuleSet, pk=pk)
     try:
         rule_services.ruleset_delete(ruleset=ruleset, user=request.user)
@@ -119,12 +105,12 @@ def ruleset_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ruleset_import(request: HttpRequest) -> HttpResponse:
     """Upload a rule-set JSON file (the format `score_csv --rules` reads): a new draft."""
-    _admin_only(request)
+    admin_only(request)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("请选择要导入的 JSON 文件。"))
         return redirect("ruleset_list")
-    if upload.size > MAX_IMPORT_BYTES:
+    if (upload.size or 0) > MAX_IMPORT_BYTES:
         messages.error(request, _("文件过大（最大 2 MB）。"))
         return redirect("ruleset_list")
     try:
@@ -154,7 +140,7 @@ def ruleset_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def ruleset_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The rule set as the engine's JSON file (`score_csv --rules`), as a download."""
-    _admin_only(request)
+    admin_only(request)
     ruleset = get_object_or_404(RuleSet, pk=pk)
     response = HttpResponse(
         rule_selectors.ruleset_as_json(ruleset), content_type="application/json; charset=utf-8"
@@ -164,35 +150,20 @@ def ruleset_export(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _chosen_period(request: HttpRequest, periods: list[Period], ruleset: RuleSet):
-    match = re.fullmatch(r"(\d{4})-(\d{2})", request.POST.get("preview_period", ""))
-    if match:
-        for period in periods:
-            if (period.year, period.month) == (int(match[1]), int(match[2])):
-                return period
-    same_year = [p for p in periods if p.year == ruleset.year]
-    return (same_year or periods or [None])[0]
-
-
-def _render_editor(
-    request: HttpRequest,
-    ruleset: RuleSet,
-    editor: RuleSetEditor,
-    *,
-    whatif: WhatIf | None = None,
-    period: Period | None = None,
+def render_editor(
+    request: HttpRequest, ruleset: RuleSet, editor: RuleSetEditor, **preview: object
 ) -> HttpResponse:
-    periods = periods_for_preview()
+    """The editor page; `preview` is what the preview panel shows (hooks.editor_preview fills
+    it: the periods to preview on, the chosen one, a what-if result)."""
     context = {
         "ruleset": ruleset,
         "editor": editor,
-        "periods": periods,
-        "period": period or _chosen_period(request, periods, ruleset),
-        "whatif": whatif,
-        "runs": RankingRun.objects.filter(ruleset=ruleset).count(),
+        "runs": rule_selectors.ruleset_run_count(ruleset),
         "scoring": rule_selectors.ruleset_published_for_year(ruleset.year),
         "method_params": method_params_hint(),
         "weight_texts": weight_texts(),
+        **hooks.editor_preview(request, ruleset),
+        **preview,
     }
     return render(request, "indicators/ruleset_editor.html", context)
 
@@ -201,10 +172,10 @@ def _render_editor(
 def ruleset_editor(request: HttpRequest, pk: int) -> HttpResponse:
     """The editor. POST saves the draft (action "save") or saves and publishes it ("publish"):
     nothing is written unless every field is valid and the engine accepts the weights."""
-    _admin_only(request)
+    admin_only(request)
     ruleset = get_object_or_404(RuleSet, pk=pk)
     if request.method != "POST":
-        return _render_editor(
+        return render_editor(
             request, ruleset, RuleSetEditor(ruleset, disabled=ruleset.is_published)
         )
     if ruleset.is_published:
@@ -232,26 +203,4 @@ def ruleset_editor(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("已保存。"))
             return redirect("ruleset_editor", pk=pk)
-    return _render_editor(request, ruleset, editor)
-
-
-@login_required
-@require_POST
-def ruleset_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """What-if: the editor's unsaved rules scored on a period beside its stored ranking.
-    Nothing is saved: neither the rule set nor any ranking."""
-    _admin_only(request)
-    ruleset = get_object_or_404(RuleSet, pk=pk)
-    editor = RuleSetEditor(ruleset, request.POST, disabled=ruleset.is_published)
-    periods = periods_for_preview()
-    period = _chosen_period(request, periods, ruleset)
-    whatif = None
-    if editor.is_valid():
-        if period is None:
-            editor.errors.append(_("还没有可对比的排名结果：请先计算某一期的排名。"))
-        else:
-            try:
-                whatif = ranking_whatif(rules=editor.rules_dict(), period=period)
-            except ScoringInputError as exc:
-                editor.errors.append(_("无法试算：%(error)s") % {"error": exc})
-    return _render_editor(request, ruleset, editor, whatif=whatif, period=period)
+    return render_editor(request, ruleset, editor)

@@ -1,4 +1,5 @@
-"""The form that starts a rank-stability analysis."""
+"""Forms of the ranking pages: add or cancel a bonus or penalty item, start a rank-stability
+analysis."""
 
 from __future__ import annotations
 
@@ -7,15 +8,34 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from counties.models import County
 from indicators.models import RuleSet
 
-from .stability import (
-    DEFAULT_SAMPLES,
-    MAX_SAMPLES,
-    stability_period_default,
-    stability_periods,
-    stability_rulesets,
-)
+from .selectors.stability import stability_period_default, stability_periods, stability_rulesets
+from .services.bonus import ACCEPTED_EXTENSIONS, CANCEL_REASON_MAX
+from .services.stability import DEFAULT_SAMPLES, MAX_SAMPLES
+
+
+class BonusItemForm(forms.Form):
+    county = forms.ModelChoiceField(
+        label=_("县区"), queryset=County.objects.filter(is_active=True), empty_label=None
+    )
+    points = forms.DecimalField(
+        label=_("分值（分）"),
+        max_digits=7,
+        decimal_places=2,
+        help_text=_("加分填正数，扣分填负数，例如 1.5 或 -2。"),
+    )
+    reason = forms.CharField(label=_("事由"), max_length=200)
+    document = forms.FileField(
+        label=_("依据文件"),
+        help_text=_("PDF、图片（PNG、JPG）或 Office 文档，不超过 10 MB。"),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)}),
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("撤销原因"), max_length=CANCEL_REASON_MAX)
 
 
 class RuleSetChoice(forms.ModelChoiceField):
@@ -55,9 +75,13 @@ class StabilityForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ruleset"].queryset = stability_rulesets()
+        ruleset_field = self.fields["ruleset"]
+        period_field = self.fields["period"]
+        assert isinstance(ruleset_field, forms.ModelChoiceField)
+        assert isinstance(period_field, forms.ModelChoiceField)
+        ruleset_field.queryset = stability_rulesets()
         periods = stability_periods()
-        self.fields["period"].queryset = periods
+        period_field.queryset = periods
         if not self.is_bound:
             latest = stability_period_default()
             if latest is not None:

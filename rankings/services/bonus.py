@@ -14,30 +14,22 @@ cap, each part on its own.
 from __future__ import annotations
 
 import zipfile
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
-from counties.access import (
-    AnyUser,
-    can_manage_bonus_items,
-    can_see_unpublished_rankings,
-)
 from counties.models import County, Period
-from indicators.models import RuleSet
-from indicators.selectors import ruleset_published_for_year
+from scorecard.history import set_change_reason, set_history_user
+from scorecard.roles import AnyUser
 
-from .models import BonusItem, RankingRun
-from .selectors import periods_with_rankings, runs_visible
-from .tasks import enqueue_recompute
+from ..access import can_manage_bonus_items
+from ..models import BonusItem, RankingRun
+from ..tasks import enqueue_recompute
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_POINTS = Decimal("100")
@@ -69,113 +61,6 @@ MAGIC = {
     "ole": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
 }
 ACCEPTED_EXTENSIONS = tuple(DOCUMENT_TYPES)
-
-
-# ------------------------------------------------------------------------------------- reads
-
-
-@dataclass(frozen=True)
-class Caps:
-    ruleset: RuleSet | None
-    bonus_cap: Decimal | None  # None: no cap
-    penalty_cap: Decimal | None
-
-
-@dataclass(frozen=True)
-class CountyPoints:
-    county: County
-    bonus: Decimal  # sum of the positive items
-    penalty: Decimal  # sum of the negative items (<= 0)
-    effective: Decimal  # after the caps
-    capped: bool  # a cap changed the sum
-    items: int
-
-
-def bonus_caps(period: Period) -> Caps:
-    """The caps of the rule set that scores the period (its year's published version)."""
-    ruleset = ruleset_published_for_year(period.year)
-    if ruleset is None:
-        return Caps(None, None, None)
-    return Caps(ruleset, ruleset.bonus_cap, ruleset.penalty_cap)
-
-
-def bonus_items_visible(user: AnyUser, period: Period) -> bool:
-    """Items are seen by whoever may see the period's ranking: city staff at once, county
-    users once a ranking of the period has been published."""
-    if can_see_unpublished_rankings(user):
-        return True
-    if not user.is_authenticated:
-        return False
-    return runs_visible(user).filter(period=period).exists()
-
-
-def bonus_periods(user: AnyUser) -> list[Period]:
-    """Periods whose items the user may see, newest first."""
-    if can_see_unpublished_rankings(user):
-        return list(Period.objects.order_by("-year", "-month"))
-    if not user.is_authenticated:
-        return []
-    return periods_with_rankings(user)
-
-
-def bonus_items_of(period: Period) -> QuerySet[BonusItem]:
-    return (
-        BonusItem.objects.filter(period=period)
-        .select_related("county", "created_by")
-        .order_by("county__display_order", "county__code", "created_at", "pk")
-    )
-
-
-def bonus_county_points(period: Period, caps: Caps) -> list[CountyPoints]:
-    """Each county with items in the period: its bonuses, penalties and capped effective points."""
-    by_county: dict[int, list[BonusItem]] = {}
-    counties: dict[int, County] = {}
-    for item in bonus_items_of(period):
-        by_county.setdefault(item.county_id, []).append(item)
-        counties[item.county_id] = item.county
-    rows = []
-    for county_id, items in by_county.items():
-        plus = sum((i.points for i in items if i.points > 0), Decimal(0))
-        minus = sum((i.points for i in items if i.points < 0), Decimal(0))
-        plus_capped = plus if caps.bonus_cap is None else min(plus, caps.bonus_cap)
-        minus_capped = minus if caps.penalty_cap is None else max(minus, -caps.penalty_cap)
-        rows.append(
-            CountyPoints(
-                county=counties[county_id],
-                bonus=plus,
-                penalty=minus,
-                effective=plus_capped + minus_capped,
-                capped=(plus_capped, minus_capped) != (plus, minus),
-                items=len(items),
-            )
-        )
-    return rows
-
-
-def bonus_history_of(period: Period) -> QuerySet:
-    """Every change to the period's items, newest first: added, changed, cancelled, with who."""
-    return (
-        BonusItem.history.filter(period=period)
-        .select_related("county", "history_user")
-        .order_by("-history_date", "-history_id")
-    )
-
-
-def bonus_item_visible_or_404(user: AnyUser, pk: int) -> BonusItem:
-    item = BonusItem.objects.select_related("period", "county").filter(pk=pk).first()
-    if item is None or not bonus_items_visible(user, item.period):
-        raise Http404("no such item")
-    return item
-
-
-def bonus_history_visible_or_404(user: AnyUser, history_id: int):
-    """A historical version of an item (a cancelled item's document stays readable)."""
-    record = (
-        BonusItem.history.select_related("period", "county").filter(history_id=history_id).first()
-    )
-    if record is None or not bonus_items_visible(user, record.period):
-        raise Http404("no such record")
-    return record
 
 
 # ------------------------------------------------------------------------------ the document
@@ -246,12 +131,13 @@ def bonus_item_create(
     points: Decimal,
     reason: str,
     document: UploadedFile,
-    user: AbstractBaseUser,
+    user: AnyUser,
 ) -> BonusItem:
     """Add a bonus (points > 0) or penalty (points < 0) with its reason and document, and queue
     the period's recompute."""
     if not can_manage_bonus_items(user):
         raise PermissionDenied(_("只有市统计局审核人员或管理员可以录入加减分项。"))
+    assert isinstance(user, User)  # the check above admits signed-in users only
     errors: dict[str, list[str]] = {}
     reason = (reason or "").strip()
     if not reason:
@@ -279,18 +165,19 @@ def bonus_item_create(
             reason=reason,
             created_by=user,
         )
-        item.document.save(PurePath(document.name).name, document, save=False)
-        item._history_user = user
+        item.document.save(PurePath(document.name or "").name, document, save=False)
+        set_history_user(item, user)
         item.save()
         enqueue_recompute(period, trigger=RankingRun.Trigger.BONUS, user_id=user.pk)
     return item
 
 
-def bonus_item_cancel(*, item: BonusItem, reason: str, user: AbstractBaseUser) -> None:
+def bonus_item_cancel(*, item: BonusItem, reason: str, user: AnyUser) -> None:
     """Cancel (delete) an item with a reason. The history keeps the item, its document and
     who cancelled it and why; the period's recompute is queued."""
     if not can_manage_bonus_items(user):
         raise PermissionDenied(_("只有市统计局审核人员或管理员可以撤销加减分项。"))
+    assert isinstance(user, User)  # the check above admits signed-in users only
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("请填写撤销原因。")]})
@@ -300,7 +187,7 @@ def bonus_item_cancel(*, item: BonusItem, reason: str, user: AbstractBaseUser) -
         )
     period = item.period
     with transaction.atomic():
-        item._history_user = user
-        item._change_reason = reason
+        set_history_user(item, user)
+        set_change_reason(item, reason)
         item.delete()  # the file stays on disk: the history points at it
         enqueue_recompute(period, trigger=RankingRun.Trigger.BONUS, user_id=user.pk)

@@ -17,9 +17,9 @@ from django.db.models import F
 from counties.models import County, Period
 from indicators.scoring import parse_rules, score
 
-from . import selectors
-from .convert import decimal_or_none, int_or_none
-from .models import CountyResult, RankingRun
+from ..convert import decimal_or_none, int_or_none
+from ..models import CountyResult, RankingRun
+from .inputs import engine_inputs, run_current
 
 
 @dataclass(frozen=True)
@@ -63,9 +63,9 @@ def ranking_whatif(*, rules: dict[str, Any], period: Period) -> WhatIf:
     """Score `period` with `rules` (the engine's rule-set dict, already accepted by
     `parse_rules`) and set the result beside the period's current stored ranking."""
     parsed = parse_rules({**rules, "year": period.year})
-    inputs = selectors.engine_inputs(period, parsed)
+    inputs = engine_inputs(period, parsed)
     result = score(inputs.values, parsed, inputs.counties, **inputs.as_kwargs())
-    run = selectors.run_current(period)
+    run = run_current(period)
     stored: dict[int, CountyResult] = {}
     if run is not None:
         results = CountyResult.objects.filter(run=run).only("county", "rank", "total")
@@ -74,7 +74,7 @@ def ranking_whatif(*, rules: dict[str, Any], period: Period) -> WhatIf:
     frame = result.counties[result.counties["period"] == period.key]
     rows = []
     for row in frame.itertuples(index=False):
-        county = counties[row.county]
+        county = counties[str(row.county)]
         before = stored.get(county.pk)
         flags = row.flags if isinstance(row.flags, str) else ""
         rows.append(

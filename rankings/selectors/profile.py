@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count
-from django.utils.translation import gettext as _
 
 from counties.access import AnyUser
 from counties.models import County, Period
 from indicators.models import Indicator, RuleSetIndicator, Unit
+from indicators.scoring.growth import growth_percent
 from scorecard.naming import localized
 
-from .models import CategoryResult, CountyResult, IndicatorResult, RankingRun
-from .selectors import runs_visible
+from ..models import CategoryResult, CountyResult, IndicatorResult, RankingRun
+from .runs import runs_visible_in_year
 
 
 @dataclass
@@ -90,10 +90,6 @@ class Profile:
     peer_group: str = ""
 
     @property
-    def month_labels(self) -> list[str]:
-        return month_labels(self.periods)
-
-    @property
     def gap_lines(self) -> list[IndicatorLine]:
         """Indicators with a gap to close, the most total points first."""
         lines = [line for line in self.lines if line.gap_basis is not None]
@@ -116,32 +112,6 @@ def is_short_board(rank: int | None, n_ranked: int) -> bool:
         and rank > n_ranked - third(n_ranked)
         and not is_leading(rank, n_ranked)
     )
-
-
-def runs_visible_in_year(year: int, user: AnyUser) -> dict[int, RankingRun]:
-    """Period id -> the run the user sees, for the year's periods (one query)."""
-    runs = runs_visible(user).filter(period__year=year)
-    by_period: dict[int, RankingRun] = {}
-    for run in runs.select_related("period", "ruleset"):
-        by_period.setdefault(run.period_id, run)  # the latest published one comes first
-    return by_period
-
-
-def years_with_rankings(user: AnyUser) -> list[int]:
-    years = runs_visible(user).order_by().values_list("period__year", flat=True)
-    return sorted(set(years), reverse=True)
-
-
-def month_labels(periods: list[Period]) -> list[str]:
-    """Chart labels for months of one year: 1月, 2月, … (Jan, Feb, … in English)."""
-    return [_("%(month)d月") % {"month": p.month} for p in periods]
-
-
-def growth_percent(value: Decimal | None, prior: Decimal | None) -> Decimal | None:
-    """Year-on-year growth in percent; None without both figures (or with a zero base)."""
-    if value is None or not prior:
-        return None
-    return (value / prior - 1) * 100
 
 
 def basis_growth(
@@ -207,8 +177,8 @@ def county_profile(
     rule_of = {
         indicator_id: (basis, method, params) for indicator_id, basis, method, params in rule_rows
     }
-    order = {row[0]: i for i, row in enumerate(rule_rows)}
-    counts = dict(
+    rule_order = {row[0]: i for i, row in enumerate(rule_rows)}
+    ranked_counts = dict(
         IndicatorResult.objects.filter(
             run=latest_run,
             rank__isnull=False,
@@ -235,7 +205,7 @@ def county_profile(
                 basis=r.basis,
                 rank=r.rank,
                 score=r.score,
-                n_ranked=counts.get(r.indicator_id, 0),
+                n_ranked=ranked_counts.get(r.indicator_id, 0),
                 target=rule_target(method, params or {}),
                 gap_basis=r.gap_basis,
                 gap_value=r.gap_value,
@@ -245,7 +215,9 @@ def county_profile(
                 unit=str(units.get(r.indicator.unit, r.indicator.unit)),
             )
         )
-    lines.sort(key=lambda line: (order.get(line.indicator.pk, len(order)), line.indicator.code))
+    lines.sort(
+        key=lambda line: (rule_order.get(line.indicator.pk, len(rule_order)), line.indicator.code)
+    )
     leading = [line for line in lines if is_leading(line.rank, line.n_ranked)]
     short_boards = [line for line in lines if is_short_board(line.rank, line.n_ranked)]
 
@@ -271,7 +243,7 @@ def county_profile(
             growth[run_id][county_id] = None if g is None else float(g)
         for pk in run_ids:
             county_growth.append(_rounded(growth[pk].get(county.pk)))
-            values = [growth[pk][c] for c in ranked_in[pk] if growth[pk].get(c) is not None]
+            values = [x for c in ranked_in[pk] if (x := growth[pk].get(c)) is not None]
             city_average.append(round(sum(values) / len(values), 2) if values else None)
 
     return Profile(

@@ -8,13 +8,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from counties.access import can_run_stability
 from counties.models import County
 
-from . import charts
-from .forms_stability import StabilityForm
-from .models import StabilityJob
-from .stability import stability_job_visible_or_404, stability_jobs_recent, stability_start
+from ..access import can_run_stability, stability_job_visible_or_404
+from ..forms import StabilityForm
+from ..models import StabilityJob
+from ..presentation import charts
+from ..selectors.stability import stability_jobs_recent
+from ..services import stability_start
 
 
 @login_required

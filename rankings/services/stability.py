@@ -23,23 +23,24 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
-from django.http import Http404
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from counties.access import AnyUser, can_run_stability
-from counties.models import Period, Submission
+from counties.models import Period
 from indicators.models import RuleSet
 from indicators.scoring import RulesError, ScoringInputError, parse_rules, rank_stability
 from indicators.scoring.stability import FIRM_SHARE
 from indicators.selectors import ruleset_as_dict
+from scorecard.roles import AnyUser
 
-from . import selectors
-from .models import RankingRun, StabilityJob
+from ..access import can_run_stability
+from ..models import StabilityJob
+from ..selectors.inputs import engine_inputs
+from ..selectors.stability import stability_periods
 
 logger = logging.getLogger(__name__)
 
@@ -56,57 +57,6 @@ class _ClaimLost(Exception):
     """Another worker now owns the job: stop without writing anything."""
 
 
-# ------------------------------------------------------------------------------------- reads
-
-
-def stability_rulesets() -> QuerySet[RuleSet]:
-    """Rule sets an analysis may use: published and draft, newest first."""
-    return RuleSet.objects.order_by("-year", "-version")
-
-
-def stability_periods() -> QuerySet[Period]:
-    """Periods with at least one approved submission, newest first."""
-    approved = Submission.objects.filter(period=OuterRef("pk"), status=Submission.Status.APPROVED)
-    return Period.objects.filter(Exists(approved)).order_by("-year", "-month")
-
-
-def stability_period_default() -> Period | None:
-    """The period a stability analysis starts on: the newest whose current ranking scored as
-    many counties as any (the open month, with counties still reporting, is a poor picture);
-    without rankings the newest period with approved data."""
-    runs = RankingRun.objects.filter(is_current=True)
-    most = runs.aggregate(most=Max("counties_scored"))["most"]
-    run = (
-        runs.filter(counties_scored=most, period__in=stability_periods())
-        .select_related("period")
-        .order_by("-period__year", "-period__month")
-        .first()
-    )
-    return run.period if run is not None else stability_periods().first()
-
-
-def stability_jobs_recent(limit: int = 10) -> list[StabilityJob]:
-    return list(
-        StabilityJob.objects.select_related("ruleset", "period", "created_by").defer("result")[
-            :limit
-        ]
-    )
-
-
-def stability_job_visible_or_404(user: AnyUser, pk: int) -> StabilityJob:
-    """The job for city staff; 404 for anyone else, so that an id reveals nothing."""
-    if not can_run_stability(user):
-        raise Http404("no such analysis")
-    job = StabilityJob.objects.select_related("ruleset", "period", "created_by").filter(pk=pk)
-    found = job.first()
-    if found is None:
-        raise Http404("no such analysis")
-    return found
-
-
-# ----------------------------------------------------------------------------------- writes
-
-
 def stability_start(
     *,
     ruleset: RuleSet,
@@ -114,13 +64,14 @@ def stability_start(
     samples: int = DEFAULT_SAMPLES,
     spread: Decimal = DEFAULT_SPREAD,
     seed: int = 0,
-    user: AbstractBaseUser,
+    user: AnyUser,
 ) -> StabilityJob:
     """Create an analysis job and queue its computation once the transaction commits."""
-    from .tasks import enqueue_stability  # tasks imports this module
+    from ..tasks import enqueue_stability  # tasks imports this module
 
     if not can_run_stability(user):
         raise PermissionDenied(_("只有市级用户（审核员、市领导、管理员）可以进行排名稳定性分析。"))
+    assert isinstance(user, User)  # the check above admits signed-in users only
     errors = {}
     if not 1 <= samples <= MAX_SAMPLES:
         errors["samples"] = _("抽样次数须在 1 到 %(max)d 次之间。") % {"max": MAX_SAMPLES}
@@ -172,7 +123,7 @@ def _claim(job: StabilityJob) -> StabilityJob | None:
 
 def _inputs(job: StabilityJob):
     rules = parse_rules(ruleset_as_dict(job.ruleset))
-    inputs = selectors.engine_inputs(job.period, rules)
+    inputs = engine_inputs(job.period, rules)
     return {
         "values": inputs.values,
         "rules": rules,

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,29 +9,22 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from counties.access import can_publish_rankings
-from counties.models import Period
-
-from . import charts, selectors, services
-from .models import RankingRun
-
-
-def chosen_period(request: HttpRequest, periods: list[Period]) -> Period | None:
-    wanted = request.GET.get("period", "")
-    match = re.fullmatch(r"(\d{4})-(\d{2})", wanted)
-    if match:
-        for period in periods:
-            if (period.year, period.month) == (int(match[1]), int(match[2])):
-                return period
-    return periods[0] if periods else None
+from ..access import can_publish_rankings
+from ..models import RankingRun
+from ..presentation import charts
+from ..presentation.league import league_rows
+from ..selectors import periods_with_rankings
+from ..selectors.league import league_table, rank_heatmap
+from ..services import ranking_publish
+from .common import chosen_period
 
 
 @login_required
 def league(request: HttpRequest) -> HttpResponse:
     """综合排名: the stored ranking of a period, never recomputed on a request."""
-    periods = selectors.periods_with_rankings(request.user)
+    periods = periods_with_rankings(request.user)
     period = chosen_period(request, periods)
-    table = selectors.league_table(period, request.user) if period else None
+    table = league_table(period, request.user) if period else None
     can_publish = (
         table is not None
         and not table.run.is_published
@@ -47,6 +38,7 @@ def league(request: HttpRequest) -> HttpResponse:
             "periods": periods,
             "period": period,
             "table": table,
+            "rows": league_rows(table) if table is not None else [],
             "can_publish": can_publish,
             # every row links to its county's profile: reverse the URL once, not per row
             "profile_url": reverse("county_profile", args=["-"]).removesuffix("-/"),
@@ -62,7 +54,7 @@ def league_publish(request: HttpRequest, run_id: int) -> HttpResponse:
         raise PermissionDenied
     run = get_object_or_404(RankingRun.objects.select_related("period"), pk=run_id)
     try:
-        services.ranking_publish(run=run, user=request.user)
+        ranking_publish(run=run, user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -76,9 +68,9 @@ def league_publish(request: HttpRequest, run_id: int) -> HttpResponse:
 @login_required
 def heatmap(request: HttpRequest) -> HttpResponse:
     """Counties x indicators coloured by rank: every county's strong and weak indicators at once."""
-    periods = selectors.periods_with_rankings(request.user)
+    periods = periods_with_rankings(request.user)
     period = chosen_period(request, periods)
-    data = selectors.rank_heatmap(period, request.user) if period else None
+    data = rank_heatmap(period, request.user) if period else None
     figure = None
     if data is not None:
         figure = charts.rank_heatmap(

@@ -1,4 +1,4 @@
-"""Plotly figures for ranking pages: pure functions of plain lists, no ORM.
+"""Plotly figures for ranking pages: pure functions of plain lists (and periods), no queries.
 
 Each returns the figure as a JSON-ready dict (plotly.js's figure schema: {"data": [traces],
 "layout": {...}}) that a template passes with `json_script` and a page script draws with
@@ -13,9 +13,16 @@ from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 
+from counties.models import Period
+
 LINE_COLOR = "#1f5fa8"
 AVERAGE_COLOR = "#9a9a9a"
 FONT = {"family": "system-ui, 'PingFang SC', 'Microsoft YaHei', sans-serif", "size": 13}
+
+
+def month_labels(periods: Sequence[Period]) -> list[str]:
+    """Chart labels for months of one year: 1月, 2月, … (Jan, Feb, … in English)."""
+    return [_("%(month)d月") % {"month": p.month} for p in periods]
 
 
 def _figure(traces: list[dict], layout: dict) -> dict:

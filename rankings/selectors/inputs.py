@@ -1,0 +1,121 @@
+"""What the scoring engine reads to score a period: approved values, counties, bonus and penalty
+items, vetoes, and the stored ranks a period builds on. The one read behind a recompute, a what-if
+preview and a rank-stability analysis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from counties.models import County, Period, Submission, SubmissionValue
+from indicators.scoring import Rules
+
+from ..models import BonusItem, CountyResult, RankingRun, Veto
+
+VALUE_COLUMNS = ["county", "indicator", "period", "value", "prior_value"]
+
+
+def period_previous(period: Period) -> Period | None:
+    """The month before in the same assessment year (January has none)."""
+    if period.month == 1:
+        return None
+    return Period.objects.filter(year=period.year, month=period.month - 1).first()
+
+
+def run_current(period: Period) -> RankingRun | None:
+    return (
+        RankingRun.objects.filter(period=period, is_current=True).select_related("ruleset").first()
+    )
+
+
+def ranks_of_run(run: RankingRun | None) -> dict[str, int]:
+    if run is None:
+        return {}
+    rows = CountyResult.objects.filter(run=run, rank__isnull=False).values_list(
+        "county__code", "rank"
+    )
+    return {code: rank for code, rank in rows if rank is not None}
+
+
+def approved_values_frame(period: Period, indicator_codes: list[str]) -> pd.DataFrame:
+    """Approved year-to-date values of the period, long form, as floats for the engine.
+
+    Only approved submissions feed rankings. A county with none is simply absent (the engine
+    flags it missing on every indicator).
+    """
+    rows = SubmissionValue.objects.filter(
+        submission__period=period,
+        submission__status=Submission.Status.APPROVED,
+        indicator__code__in=indicator_codes,
+    ).values_list("submission__county__code", "indicator__code", "value", "prior_value")
+    frame = pd.DataFrame.from_records(
+        [(c, i, period.key, v, p) for c, i, v, p in rows], columns=VALUE_COLUMNS
+    )
+    for column in ("value", "prior_value"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    return frame
+
+
+def counties_frame() -> pd.DataFrame:
+    rows = County.objects.filter(is_active=True).values_list("code", "name", "kind", "is_ranked")
+    return pd.DataFrame.from_records(list(rows), columns=["county", "name", "kind", "ranked"])
+
+
+def bonuses_frame(period: Period) -> pd.DataFrame:
+    rows = BonusItem.objects.filter(period=period).values_list("county__code", "points", "reason")
+    frame = pd.DataFrame.from_records(
+        [(c, period.key, float(p), r) for c, p, r in rows],
+        columns=["county", "period", "points", "reason"],
+    )
+    return frame
+
+
+def vetoed_codes(year: int) -> list[str]:
+    return sorted(Veto.objects.filter(year=year).values_list("county__code", flat=True))
+
+
+def period_base(period: Period) -> Period | None:
+    """Last year's final period: the base of the improvement bonus (进位奖励)."""
+    return Period.objects.filter(year=period.year - 1).order_by("-month").first()
+
+
+@dataclass(frozen=True)
+class EngineInputs:
+    """Everything the engine reads to score a period, besides the rules."""
+
+    values: pd.DataFrame
+    counties: pd.DataFrame
+    bonuses: pd.DataFrame
+    vetoes: list[str]
+    previous_ranks: dict[str, int]  # last month's stored ranks (rank change)
+    base_ranks: dict[str, int]  # last year's final ranks (improvement bonus)
+
+    def as_kwargs(self) -> dict:
+        """score()'s keyword arguments (empty rank maps as None)."""
+        return {
+            "bonuses": self.bonuses,
+            "vetoes": self.vetoes,
+            "base_ranks": self.base_ranks or None,
+            "previous_ranks": self.previous_ranks or None,
+        }
+
+
+def engine_inputs(period: Period, rules: Rules) -> EngineInputs:
+    """The approved values of the rules' indicators (and ratio denominators), the counties,
+    bonus and penalty items, vetoes and the stored ranks a period's scoring builds on. The one
+    read behind a recompute, a what-if preview and a stability analysis."""
+    codes = sorted(
+        {i.code for i in rules.indicators}
+        | {i.basis.denominator for i in rules.indicators if i.basis.denominator}
+    )
+    previous = period_previous(period)
+    base = period_base(period)
+    return EngineInputs(
+        values=approved_values_frame(period, codes),
+        counties=counties_frame(),
+        bonuses=bonuses_frame(period),
+        vetoes=vetoed_codes(period.year),
+        previous_ranks=ranks_of_run(run_current(previous) if previous else None),
+        base_ranks=ranks_of_run(run_current(base) if base else None),
+    )

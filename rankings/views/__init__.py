@@ -1,0 +1,1 @@
+"""Thin views: parse the request, ask counties.access, call one selector or service, render."""

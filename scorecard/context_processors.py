@@ -1,0 +1,20 @@
+from django.http import HttpRequest
+
+from counties.access import can_see_completeness
+from indicators.access import can_configure_rules
+from rankings.access import can_run_stability
+
+
+def permissions(request: HttpRequest) -> dict[str, object]:
+    """What the signed-in user may open, as flags for the base layout's menu: templates get
+    flags from the apps' access modules, never role names."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"may": {}}
+    return {
+        "may": {
+            "see_completeness": can_see_completeness(user),
+            "run_stability": can_run_stability(user),
+            "configure_rules": can_configure_rules(user),
+        }
+    }

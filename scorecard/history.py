@@ -1,0 +1,24 @@
+"""What simple-history records with the history row of an instance's next save or delete.
+
+It reads two attributes that the models' types do not declare: `_history_user` (who) and
+`_change_reason` (why). Every service sets them through here.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Model
+
+from scorecard.roles import AnyUser
+
+
+def actor(user: AnyUser | None) -> AnyUser | None:
+    """The signed-in user who made a change; None for the system or an anonymous request."""
+    return user if user is not None and user.is_authenticated else None
+
+
+def set_history_user(instance: Model, user: AnyUser | None) -> None:
+    setattr(instance, "_history_user", actor(user))  # noqa: B010 (undeclared attribute)
+
+
+def set_change_reason(instance: Model, reason: str) -> None:
+    setattr(instance, "_change_reason", reason)  # noqa: B010 (undeclared attribute)
