@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django import forms
 from django.forms import BaseForm
 
-from .forms import CategoryRowForm, IndicatorRowForm, SettingsForm, rules_number
+from .forms import CategoryRowForm, IndicatorRowForm, SettingsForm
 from .models import Category, Indicator, RuleSet
 from .rule_errors import RuleError, explain, weight_message
+from .rules_json import category_entry, improvement_entry, indicator_entry, rules_document
 from .scoring import RulesError, parse_rules
 from .scoring.params import METHOD_PARAMS
 from .selectors import ruleset_as_dict
@@ -258,84 +258,66 @@ class RuleSetEditor:
     def rules_dict(self) -> dict[str, Any]:
         """The rule set as typed, in the engine's JSON shape (call after the forms validate)."""
         s = self.settings.cleaned_data
-        bonus = None
-        if s["bonus_cap"] is not None or s["penalty_cap"] is not None:
-            bonus = {
-                "bonus_cap": rules_number(s["bonus_cap"]),
-                "penalty_cap": rules_number(s["penalty_cap"]),
-            }
-        improvement = None
-        if s["improvement_points"] is not None:
-            improvement = {"points_per_place": rules_number(s["improvement_points"])}
-            for key, name in (
-                ("cap", "improvement_cap"),
-                ("penalty_per_place", "improvement_penalty"),
-                ("penalty_cap", "improvement_penalty_cap"),
-            ):
-                if s[name] is not None:
-                    improvement[key] = rules_number(s[name])
         categories, indicators = [], []
         for section in self.sections:
             if not self._category_in(section):
                 continue
             c = section.form.cleaned_data
             categories.append(
-                {
-                    "code": section.category.code,
-                    "name": section.category.name,
-                    "weight": rules_number(c["weight"]) if c["weight"] is not None else 0,
-                    "aggregation": c["aggregation"],
-                    "decimals": c["decimals"],
-                }
+                category_entry(
+                    code=section.category.code,
+                    name=section.category.name,
+                    weight=c["weight"],
+                    aggregation=c["aggregation"],
+                    decimals=c["decimals"],
+                )
             )
             for row in section.rows:
                 r = row.form.cleaned_data
                 if not r.get("included"):
                     continue
-                basis: dict[str, Any] = {"type": r["basis"]}
-                if r["basis"] == "ratio":
-                    basis["denominator"] = r["denominator"]
-                    if r["factor"] is not None:
-                        basis["factor"] = rules_number(r["factor"])
                 indicators.append(
-                    {
-                        "code": row.indicator.code,
-                        "name": row.indicator.name,
-                        "category": section.category.code,
-                        "weight": rules_number(r["weight"]),
-                        "basis": basis,
-                        "direction": r["direction"],
-                        "decimals": r["decimals"],
-                        "method": r["method"],
-                        "params": r["params"] or {},
-                        "frequency": r["frequency"],
-                    }
+                    indicator_entry(
+                        code=row.indicator.code,
+                        name=row.indicator.name,
+                        category=section.category.code,
+                        weight=r["weight"],
+                        basis=r["basis"],
+                        denominator=r["denominator"],
+                        factor=r["factor"],
+                        direction=r["direction"],
+                        decimals=r["decimals"],
+                        method=r["method"],
+                        params=r["params"],
+                        frequency=r["frequency"],
+                    )
                 )
-        return {
-            "format": "scorecard-rules/1",
-            "name": s["name"],
-            "year": self.ruleset.year,
-            "version": self.ruleset.version,
-            "total": {
-                "weight": rules_number(s["total_weight"]),
-                "points": rules_number(s["total_points"]),
-                "aggregation": s["total_aggregation"],
-                "decimals": s["total_decimals"],
-            },
-            "indicator_decimals": s["indicator_decimals"],
-            "rank_on": s["rank_on"],
-            "missing_share_max": rules_number(s["missing_share_max"]),
-            "tiers": {
-                "leading": rules_number(s["tier_leading"]),
-                "lagging": rules_number(s["tier_lagging"]),
-            },
-            "peer_groups": s["peer_groups"],
-            "period_weights": s["period_weights"],
-            "bonus": bonus,
-            "improvement": improvement,
-            "categories": categories,
-            "indicators": indicators,
-        }
+        return rules_document(
+            name=s["name"],
+            year=self.ruleset.year,
+            version=self.ruleset.version,
+            total_weight=s["total_weight"],
+            total_points=s["total_points"],
+            total_aggregation=s["total_aggregation"],
+            total_decimals=s["total_decimals"],
+            indicator_decimals=s["indicator_decimals"],
+            rank_on=s["rank_on"],
+            missing_share_max=s["missing_share_max"],
+            tier_leading=s["tier_leading"],
+            tier_lagging=s["tier_lagging"],
+            peer_groups=s["peer_groups"],
+            period_weights=s["period_weights"],
+            bonus_cap=s["bonus_cap"],
+            penalty_cap=s["penalty_cap"],
+            improvement=improvement_entry(
+                points_per_place=s["improvement_points"],
+                cap=s["improvement_cap"],
+                penalty_per_place=s["improvement_penalty"],
+                penalty_cap=s["improvement_penalty_cap"],
+            ),
+            categories=categories,
+            indicators=indicators,
+        )
 
     @property
     def has_errors(self) -> bool:

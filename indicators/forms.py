@@ -17,14 +17,6 @@ NUMBER = forms.TextInput(attrs={"inputmode": "decimal", "class": "num", "size": 
 WEIGHT = {"max_digits": 9, "decimal_places": 4, "min_value": Decimal(0), "widget": NUMBER}
 
 
-def rules_number(value: Decimal | None) -> Any:
-    """A form Decimal for the rule-set dict: integral values as int (as the export writes them)."""
-    if value is None:
-        return None
-    value = value.normalize()
-    return int(value) if value == value.to_integral_value() else value
-
-
 class JSONText(forms.CharField):
     """A JSON value typed into a text box; empty is None."""
 

@@ -9,8 +9,7 @@ from typing import Any
 from django.db.models import Count
 
 from .models import RuleSet, RuleSetCategory, RuleSetIndicator
-
-RULES_FORMAT = "scorecard-rules/1"
+from .rules_json import category_entry, indicator_entry, rules_document
 
 
 def ruleset_published_for_year(year: int) -> RuleSet | None:
@@ -20,14 +19,6 @@ def ruleset_published_for_year(year: int) -> RuleSet | None:
         .order_by("-version")
         .first()
     )
-
-
-def _num(value: Decimal | None) -> int | Decimal | None:
-    """A stored Decimal as the rule-set JSON writes it: 10 rather than 10.0000, 0.05 as 0.05."""
-    if value is None:
-        return None
-    value = value.normalize()
-    return int(value) if value == value.to_integral_value() else value
 
 
 def ruleset_as_dict(ruleset: RuleSet) -> dict[str, Any]:
@@ -47,64 +38,53 @@ def ruleset_as_dict(ruleset: RuleSet) -> dict[str, Any]:
         .select_related("indicator", "denominator", "category__category")
         .order_by("display_order", "id")
     )
-    indicators = []
-    for ri in rules:
-        basis: dict[str, Any] = {"type": ri.basis}
-        if ri.basis == RuleSetIndicator.Basis.RATIO:
-            basis["denominator"] = ri.denominator.code
-            if ri.factor is not None:
-                basis["factor"] = _num(ri.factor)
-        indicators.append(
-            {
-                "code": ri.indicator.code,
-                "name": ri.indicator.name,
-                "category": ri.category.category.code,
-                "weight": _num(ri.weight),
-                "basis": basis,
-                "direction": ri.direction,
-                "decimals": ri.decimals,
-                "method": ri.method,
-                "params": ri.params or {},
-                "frequency": ri.frequency,
-            }
-        )
-    bonus = None
-    if ruleset.bonus_cap is not None or ruleset.penalty_cap is not None:
-        bonus = {"bonus_cap": _num(ruleset.bonus_cap), "penalty_cap": _num(ruleset.penalty_cap)}
-    return {
-        "format": RULES_FORMAT,
-        "name": ruleset.name,
-        "year": ruleset.year,
-        "version": ruleset.version,
-        "total": {
-            "weight": _num(ruleset.total_weight),
-            "points": _num(ruleset.total_points),
-            "aggregation": ruleset.total_aggregation,
-            "decimals": ruleset.total_decimals,
-        },
-        "indicator_decimals": ruleset.indicator_decimals,
-        "rank_on": "rounded" if ruleset.rank_on_rounded else "unrounded",
-        "missing_share_max": _num(ruleset.missing_share_max),
-        "tiers": {
-            "leading": _num(ruleset.tier_leading_share),
-            "lagging": _num(ruleset.tier_lagging_share),
-        },
-        "peer_groups": ruleset.peer_groups,
-        "period_weights": ruleset.period_weights,
-        "bonus": bonus,
-        "improvement": ruleset.improvement,
-        "categories": [
-            {
-                "code": rc.category.code,
-                "name": rc.category.name,
-                "weight": _num(rc.weight),
-                "aggregation": rc.aggregation,
-                "decimals": rc.decimals,
-            }
+    # The improvement reward is stored as the engine's JSON object already.
+    return rules_document(
+        name=ruleset.name,
+        year=ruleset.year,
+        version=ruleset.version,
+        total_weight=ruleset.total_weight,
+        total_points=ruleset.total_points,
+        total_aggregation=ruleset.total_aggregation,
+        total_decimals=ruleset.total_decimals,
+        indicator_decimals=ruleset.indicator_decimals,
+        rank_on="rounded" if ruleset.rank_on_rounded else "unrounded",
+        missing_share_max=ruleset.missing_share_max,
+        tier_leading=ruleset.tier_leading_share,
+        tier_lagging=ruleset.tier_lagging_share,
+        peer_groups=ruleset.peer_groups,
+        period_weights=ruleset.period_weights,
+        bonus_cap=ruleset.bonus_cap,
+        penalty_cap=ruleset.penalty_cap,
+        improvement=ruleset.improvement,
+        categories=[
+            category_entry(
+                code=rc.category.code,
+                name=rc.category.name,
+                weight=rc.weight,
+                aggregation=rc.aggregation,
+                decimals=rc.decimals,
+            )
             for rc in categories
         ],
-        "indicators": indicators,
-    }
+        indicators=[
+            indicator_entry(
+                code=ri.indicator.code,
+                name=ri.indicator.name,
+                category=ri.category.category.code,
+                weight=ri.weight,
+                basis=ri.basis,
+                denominator=ri.denominator.code if ri.denominator is not None else None,
+                factor=ri.factor,
+                direction=ri.direction,
+                decimals=ri.decimals,
+                method=ri.method,
+                params=ri.params,
+                frequency=ri.frequency,
+            )
+            for ri in rules
+        ],
+    )
 
 
 def json_ready(value: Any) -> Any:
