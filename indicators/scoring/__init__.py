@@ -2,13 +2,21 @@
 
 rules = parse_rules(json.load(f))
 result = score(values, rules, counties)
-result.indicators, result.categories, result.counties
+result.indicators, result.categories, result.counties, result.references
+explain_points(rule, basis=..., rank=..., flags=..., reference=...)  # the arithmetic of a score
 """
 
 from .annual import annual
 from .engine import ScoreResult, score
+from .explain import (
+    Explanation,
+    explain_improvement,
+    explain_points,
+    explain_result,
+    explain_total,
+)
 from .gaps import gaps
-from .grid import ScoringInputError
+from .grid import BonusPoints, ScoringInputError
 from .io import (
     InputFileError,
     read_bonuses,
@@ -20,10 +28,13 @@ from .io import (
 )
 from .parsing import parse_rules
 from .rounding import round_decimal, round_half_up
-from .rules import Rules, RulesError, rules_to_dict
+from .rules import Indicator, Rules, RulesError, rules_to_dict
 from .stability import StabilityResult, rank_stability
 
 __all__ = [
+    "BonusPoints",
+    "Explanation",
+    "Indicator",
     "InputFileError",
     "Rules",
     "RulesError",
@@ -31,6 +42,10 @@ __all__ = [
     "ScoringInputError",
     "StabilityResult",
     "annual",
+    "explain_improvement",
+    "explain_points",
+    "explain_result",
+    "explain_total",
     "gaps",
     "parse_rules",
     "rank_stability",

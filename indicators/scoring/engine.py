@@ -11,6 +11,11 @@ Order of work for every period at once (arrays are (periods, indicators, countie
    scheduled indicator), rounded; incomplete counties get no total;
 5. + bonuses and penalties (each part capped); first ranking; + improvement points against
    base_ranks; the final total, rounded; the final ranking, rank change and tier.
+
+Rank changes and improvement points compare places among the counties ranked in both rankings
+only (ranking.common_places), so counties that were not scored in one of them move no one.
+Every component of a total is kept (base, bonus, penalty, improvement and the two places the
+improvement came from), so that every point of a total can be explained.
 """
 
 from __future__ import annotations
@@ -22,12 +27,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .aggregate import category_subtotals, total_of
+from .comparison import score_indicators
 from .frames import categories_frame, counties_frame, indicators_frame
-from .grid import Grid, bonus_arrays, build_grid, rank_lookup, veto_mask
-from .methods import METHODS, MethodInput
-from .params import METHOD_PARAMS
+from .grid import BonusPoints, Grid, bonus_arrays, build_grid, rank_lookup, veto_mask
+from .growth import growth_array
 from .parsing import parse_rules
-from .ranking import TIERS, competition_rank, rank_against, tier_codes
+from .ranking import TIERS, common_places, competition_rank, tier_codes
+from .references import reference_frame
 from .rounding import round_half_up
 from .rules import Rules
 
@@ -38,13 +45,15 @@ CATEGORY_FLAGS = ("not_scheduled",)
 
 @dataclass(frozen=True)
 class ScoreResult:
-    """Long frames, one row per (period, county[, indicator | category]), in grid order."""
+    """Long frames, one row per (period, county[, indicator | category]), in grid order, and
+    `references`: the statistics of the reference counties per (period, indicator, group)."""
 
     indicators: pd.DataFrame
     categories: pd.DataFrame
     counties: pd.DataFrame
     rules: Rules
     periods: tuple[str, ...]
+    references: pd.DataFrame
 
 
 def score(
@@ -71,23 +80,38 @@ def score(
     )
     return ScoreResult(
         indicators=indicators_frame(
-            g, rules, a.value, a.prior, a.basis, a.rank, a.points, a.s, a.flags_i, INDICATOR_FLAGS
+            g,
+            rules,
+            a.value,
+            a.prior,
+            a.basis,
+            a.rank,
+            a.place,
+            a.points,
+            a.s,
+            a.flags_i,
+            INDICATOR_FLAGS,
         ),
         categories=categories_frame(g, rules, a.sub, a.cat_rank, ~a.part, CATEGORY_FLAGS),
         counties=counties_frame(
             g,
             base=a.base,
             bonus=a.bonus,
+            penalty=a.penalty,
             improvement=a.improvement,
+            base_rank=a.base_rank,
+            first_rank=a.first_rank,
             total=a.total,
             rank=a.county_rank,
             rank_change=a.rank_change,
             tier=a.tier,
+            vetoed=a.vetoed,
             flags=a.flags_c,
             flag_names=COUNTY_FLAGS,
         ),
         rules=rules,
         periods=tuple(g.periods),
+        references=reference_frame(g, rules, a.references),
     )
 
 
@@ -101,6 +125,7 @@ class GridScores:
     basis: np.ndarray
     valid: np.ndarray  # scheduled, with a value and a valid base
     rank: np.ndarray
+    place: np.ndarray  # the rank the method scored with (also for unranked counties)
     points: np.ndarray
     s: np.ndarray
     flags_i: np.ndarray
@@ -108,20 +133,25 @@ class GridScores:
     cat_rank: np.ndarray
     part: np.ndarray
     base: np.ndarray
-    bonus: np.ndarray
+    bonus: np.ndarray  # >= 0, capped
+    penalty: np.ndarray  # <= 0, capped
     improvement: np.ndarray
+    base_rank: np.ndarray  # the base place the improvement compares with (common set)
+    first_rank: np.ndarray  # the place before the improvement (common set when base_rank is)
     total: np.ndarray
     county_rank: np.ndarray
     rank_change: np.ndarray
     tier: np.ndarray
+    vetoed: np.ndarray  # (C,)
     flags_c: np.ndarray
+    references: np.ndarray | None  # (statistic, P, I, comparison set); None for variants
 
 
 def score_grid(
     g: Grid,
     rules: Rules,
     *,
-    bonus: np.ndarray,
+    bonus: BonusPoints,
     vetoes: Iterable[str] = (),
     base_ranks: Mapping[str, int] | None = None,
     previous_ranks: Mapping[str, int] | None = None,
@@ -131,11 +161,11 @@ def score_grid(
     """The engine proper, on a built grid; `bonus` is bonus_arrays() for the grid's periods.
 
     The periods are scored independently except for rank_change, which compares each period
-    with the one before (the first with previous_ranks). gaps() relies on this to score many
-    variants of one period at once. With `only` (indicator positions) and `reuse` (the scores of
-    a one-period grid), only those indicators are scored afresh and every other indicator's
-    score and rank is taken from `reuse`: for variants that differ from it in those indicators'
-    values alone.
+    with the one before (the first with previous_ranks), over the counties ranked in both.
+    gaps() relies on this to score many variants of one period at once. With `only` (indicator
+    positions) and `reuse` (the scores of a one-period grid), only those indicators are scored
+    afresh and every other indicator's score and rank is taken from `reuse`: for variants that
+    differ from it in those indicators' values alone (their rank_change is left empty).
     """
     ind = rules.indicators
     n_ind = len(ind)
@@ -159,15 +189,19 @@ def score_grid(
     invalid = ~missing & np.isnan(basis)
     valid = ~missing & ~invalid & sched3
 
+    ranked3 = g.ranked[None, None, :]
     if kept is None or idx is None:
-        s, rank = _score_indicators(g, rules, basis, valid, invalid & sched3)
+        s, place, ref_stats = score_indicators(g, rules, basis, valid, invalid & sched3, stats=True)
+        rank = np.where(ranked3, place, np.nan)  # unranked counties hold no place
     else:
         n = basis.shape[0]
-        s, rank = np.repeat(kept.s, n, axis=0), np.repeat(kept.rank, n, axis=0)
+        s, place = np.repeat(kept.s, n, axis=0), np.repeat(kept.place, n, axis=0)
+        rank = np.repeat(kept.rank, n, axis=0)
         part_rules = replace(rules, indicators=tuple(ind[j] for j in idx))
-        s[:, idx], rank[:, idx] = _score_indicators(
+        s[:, idx], place[:, idx], ref_stats = score_indicators(
             g, part_rules, basis[:, idx], valid[:, idx], (invalid & sched3)[:, idx]
         )
+        rank[:, idx] = np.where(ranked3, place[:, idx], np.nan)
     s = np.where(sched3, np.where(np.isnan(s), 0.0, s), np.nan)  # missing (or no reference) -> 0
     weight = np.array([float(i.weight) for i in ind])
     if kept is None or idx is None:
@@ -178,8 +212,8 @@ def score_grid(
         points[:, idx] = round_half_up(scaled, rules.indicator_decimals)
     s_used = s if rules.indicator_decimals is None else points / weight[None, :, None]
 
-    sub_raw, sub, part = _categories(rules, s_used, scheduled, weight)
-    base_raw, base = _total(rules, sub, part)
+    sub_raw, sub, part = category_subtotals(rules, s_used, scheduled, weight)
+    base_raw, base = total_of(rules, sub, part)
 
     # incomplete: more than missing_share_max of the scheduled indicators missing
     n_sched = scheduled.sum(axis=1)[:, None]
@@ -191,18 +225,26 @@ def score_grid(
     eligible = g.ranked[None, :] & np.isfinite(base)  # (P, C)
 
     decimals = rules.total.decimals
-    total_raw, total = base_raw + bonus, round_half_up(base + bonus, decimals)
+    net = bonus.net
+    total_raw, total = base_raw + net, round_half_up(base + net, decimals)
     rank_by = total if rules.rank_on == "rounded" else total_raw
-    county_rank = _rank_in_groups(g, rank_by, eligible)
+    county_rank = first_rank = _rank_in_groups(g, rank_by, eligible)
     improvement = np.zeros_like(total)
+    base_rank = np.full(total.shape, np.nan)
     if rules.improvement is not None and base_ranks:
-        improvement = _improvement(rules, rank_lookup(base_ranks, g)[None, :] - county_rank)
+        base_rank, first_common = _common(g, rank_lookup(base_ranks, g)[None, :], first_rank)
+        improvement = _improvement(rules, base_rank - first_common)
+        first_rank = np.where(np.isnan(base_rank), first_rank, first_common)
         total_raw, total = total_raw + improvement, round_half_up(total + improvement, decimals)
         rank_by = total if rules.rank_on == "rounded" else total_raw
         county_rank = _rank_in_groups(g, rank_by, eligible)
 
-    previous = np.vstack([rank_lookup(previous_ranks, g)[None, :], county_rank[:-1]])
-    rank_change = previous - county_rank
+    if kept is None:
+        previous = np.vstack([rank_lookup(previous_ranks, g)[None, :], county_rank[:-1]])
+        previous_common, current_common = _common(g, previous, county_rank)
+        rank_change = previous_common - current_common
+    else:  # variants of one period follow no one: no rank change
+        rank_change = np.full(county_rank.shape, np.nan)
     vetoed = veto_mask(vetoes, g)
     tier = _tiers(g, rules, county_rank, eligible)
     tier = np.where(vetoed[None, :], TIERS.index("vetoed"), tier)
@@ -225,6 +267,7 @@ def score_grid(
         basis=basis,
         valid=valid,
         rank=rank,
+        place=place,
         points=points,
         s=s,
         flags_i=flags_i,
@@ -232,13 +275,18 @@ def score_grid(
         cat_rank=cat_rank,
         part=part,
         base=base,
-        bonus=bonus,
+        bonus=bonus.bonus,
+        penalty=bonus.penalty,
         improvement=improvement,
+        base_rank=base_rank,
+        first_rank=first_rank,
         total=total,
         county_rank=county_rank,
         rank_change=rank_change,
         tier=tier,
+        vetoed=vetoed,
         flags_c=flags_c,
+        references=ref_stats,
     )
 
 
@@ -260,8 +308,7 @@ def _basis(g: Grid, rules: Rules, cols: Sequence[int] | None = None) -> np.ndarr
         out[:, idx] = v[:, idx]
     with np.errstate(divide="ignore", invalid="ignore"):
         if idx := by_type["growth"]:
-            p = g.prior[:, idx]
-            out[:, idx] = np.where(p > 0, (v[:, idx] / p - 1.0) * 100.0, np.nan)
+            out[:, idx] = growth_array(v[:, idx], g.prior[:, idx])
         if idx := by_type["ratio"]:
             den_idx = [g.codes.index(str(ind[j].basis.denominator)) for j in idx]
             factor = np.array([ind[j].basis.factor_value for j in idx])[None, :, None]
@@ -277,139 +324,6 @@ def _basis(g: Grid, rules: Rules, cols: Sequence[int] | None = None) -> np.ndarr
     return out
 
 
-# ---------------------------------------------------------------------- scores and indicator ranks
-
-
-def _comparison_sets(g: Grid) -> list[tuple[np.ndarray | slice, np.ndarray]]:
-    """(county columns U, which of U are scored here) per peer group, plus one set for unranked
-    counties that belong to no group: they are compared with every ranked county."""
-    n = len(g.counties)
-    sets: list[tuple[np.ndarray | slice, np.ndarray]] = []
-    for k in range(len(g.group_names)):
-        members = np.flatnonzero(g.group_of == k)
-        if len(members) == n:
-            sets.append((slice(None), np.ones(n, bool)))
-        elif len(members):
-            sets.append((members, np.ones(len(members), bool)))
-    stray = g.group_of < 0
-    if stray.any():
-        cols = np.flatnonzero(stray | g.ranked)
-        sets.append((cols, stray[cols]))
-    return sets
-
-
-def _param_arrays(rules: Rules, idx: list[int], method: str) -> dict[str, np.ndarray]:
-    out = {}
-    for name, spec in METHOD_PARAMS[method].items():
-        vals = []
-        for j in idx:
-            v = rules.indicators[j].param(name)
-            if spec.kind == "choice":  # as its position in the choices (step_unit: percent 0)
-                v = spec.choices.index(v)
-            vals.append(np.nan if v is None else float(v))
-        out[name] = np.array(vals)[None, :, None]
-    return out
-
-
-def _score_indicators(
-    g: Grid, rules: Rules, basis: np.ndarray, valid: np.ndarray, invalid: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    ind = rules.indicators
-    sign = np.array([1.0 if i.direction == "higher" else -1.0 for i in ind])[None, :, None]
-    weight = np.array([float(i.weight) for i in ind])[None, :, None]
-    xd = basis * sign
-    by_method: dict[str, list[int]] = {}
-    for j, i in enumerate(ind):
-        by_method.setdefault(i.method, []).append(j)
-    params = {m: _param_arrays(rules, idx, m) for m, idx in by_method.items()}
-    s = np.full(basis.shape, np.nan)
-    rank = np.full(basis.shape, np.nan)
-    for cols, scored in _comparison_sets(g):
-        xd_u, valid_u, inv_u = xd[:, :, cols], valid[:, :, cols], invalid[:, :, cols]
-        ref_u = valid_u & g.ranked[cols][None, None, :]
-        rank_u = rank_against(xd_u, valid_u, ref_u)
-        # an invalid base takes the worst value of the reference counties, and its place
-        worst = np.min(xd_u, axis=2, keepdims=True, where=ref_u, initial=np.inf)
-        worst = np.where(np.isfinite(worst), worst, np.nan)
-        worst_rank = np.max(rank_u, axis=2, keepdims=True, where=ref_u, initial=-np.inf)
-        worst_rank = np.where(np.isfinite(worst_rank), worst_rank, np.nan)
-        xd_eff = np.where(inv_u, worst, np.where(valid_u, xd_u, np.nan))
-        rank_eff = np.where(inv_u, worst_rank, rank_u)
-        s_u = np.empty(xd_u.shape)
-        for method, idx in by_method.items():
-            sel = slice(None) if len(idx) == len(ind) else idx
-            m = MethodInput(
-                x=xd_eff[:, sel] * sign[:, sel],
-                xd=xd_eff[:, sel],
-                sign=sign[:, sel],
-                rank=rank_eff[:, sel],
-                ref=ref_u[:, sel],
-                weight=weight[:, sel],
-                params=params[method],
-            )
-            s_u[:, sel] = METHODS[method](m)
-        out_cols = np.arange(len(g.counties))[cols][scored]
-        s[:, :, out_cols] = s_u[:, :, scored]
-        shown = (valid_u | inv_u) & g.ranked[cols][None, None, :]
-        rank[:, :, out_cols] = np.where(shown, rank_eff, np.nan)[:, :, scored]
-    return s, rank
-
-
-# ----------------------------------------------------------------------- categories and the total
-
-
-def _weighted_mean(
-    ratios: np.ndarray, weights: np.ndarray, member: np.ndarray, geometric: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted arithmetic or geometric mean over the first item axis, per group of items.
-
-    ratios (P, N, C) in 0..1 (NaN where left out), weights (P, N) (0 where left out), member
-    (N, K) one-hot, geometric (K,) bool. Returns the means (P, K, C) and whether each group has any
-    weight (P, K).
-    """
-    w = weights[:, :, None]
-    r = np.where(w > 0, ratios, 0.0)
-    total_w = weights @ member  # (P, K)
-    mt = member.T[None].astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.matmul(mt, w * r) / total_w[:, :, None]
-        if geometric.any():
-            logs = np.log(np.where(r > 0, r, 1.0))
-            zeros = np.matmul(mt, ((r <= 0) & (w > 0)).astype(float))
-            geo = np.exp(np.matmul(mt, w * logs) / total_w[:, :, None])
-            geo = np.where(zeros > 0, 0.0, geo)
-            out = np.where(geometric[None, :, None], geo, out)
-    has = total_w > 0
-    return np.where(has[:, :, None], out, np.nan), has
-
-
-def _categories(
-    rules: Rules, s: np.ndarray, scheduled: np.ndarray, weight: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    cats = rules.categories
-    codes = [c.code for c in cats]
-    member = np.zeros((len(rules.indicators), len(cats)))
-    for j, i in enumerate(rules.indicators):
-        member[j, codes.index(i.category)] = 1.0
-    geometric = np.array([c.aggregation == "geometric" for c in cats])
-    agg, part = _weighted_mean(s, weight[None, :] * scheduled, member, geometric)
-    cw = np.array([float(c.weight) for c in cats])[None, :, None]
-    sub_raw = cw * agg
-    sub = sub_raw.copy()
-    for k, c in enumerate(cats):
-        sub[:, k] = round_half_up(sub_raw[:, k], c.decimals)
-    return sub_raw, sub, part
-
-
-def _total(rules: Rules, sub: np.ndarray, part: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    cw = np.array([float(c.weight) for c in rules.categories])
-    member = np.ones((len(cw), 1))
-    geometric = np.array([rules.total.aggregation == "geometric"])
-    agg, _ = _weighted_mean(sub / cw[None, :, None], cw[None, :] * part, member, geometric)
-    raw = rules.total.points_value * agg[:, 0, :]
-    return raw, round_half_up(raw, rules.total.decimals)
-
-
 # --------------------------------------------------------------------------- ranks, tiers, extras
 
 
@@ -422,6 +336,11 @@ def _rank_in_groups(g: Grid, score: np.ndarray, eligible: np.ndarray) -> np.ndar
         if len(cols):
             out[..., cols] = competition_rank(score[..., cols], eligible[..., cols])
     return out
+
+
+def _common(g: Grid, before: np.ndarray, after: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Both rankings' places re-ranked over the counties ranked in both, per peer group."""
+    return common_places(before, after, g.group_of, len(g.group_names))
 
 
 def _tiers(g: Grid, rules: Rules, rank: np.ndarray, eligible: np.ndarray) -> np.ndarray:

@@ -52,6 +52,7 @@ def indicators_frame(
     prior: np.ndarray,
     basis: np.ndarray,
     rank: np.ndarray,
+    place: np.ndarray,
     points: np.ndarray,
     s: np.ndarray,
     flags: np.ndarray,
@@ -71,6 +72,7 @@ def indicators_frame(
             "prior_value": _pci(prior),
             "basis": _pci(basis),
             "rank": _pci(rank),
+            "scored_rank": _pci(place),
             "score": _pci(points),
             "normalised": _pci(s),
             "flags": _flags(_pci(flags.astype(np.int16)), flag_names),
@@ -106,14 +108,21 @@ def counties_frame(
     *,
     base: np.ndarray,
     bonus: np.ndarray,
+    penalty: np.ndarray,
     improvement: np.ndarray,
+    base_rank: np.ndarray,
+    first_rank: np.ndarray,
     total: np.ndarray,
     rank: np.ndarray,
     rank_change: np.ndarray,
     tier: np.ndarray,
+    vetoed: np.ndarray,
     flags: np.ndarray,
     flag_names: tuple[str, ...],
 ) -> pd.DataFrame:
+    """Per (period, county) every component of the total: base_total + bonus + penalty +
+    improvement gives the total (rounded as the engine rounds), and improvement follows from
+    base_rank and first_rank (docs/rules.md, 3.7)."""
     n_p = total.shape[0]
     p, c, _ = _keys(n_p, len(g.counties), 1)
     return pd.DataFrame(
@@ -125,11 +134,15 @@ def counties_frame(
             "ranked": g.ranked[c],
             "base_total": base.reshape(-1),
             "bonus": bonus.reshape(-1) + 0.0,
+            "penalty": penalty.reshape(-1) + 0.0,
+            "base_rank": base_rank.reshape(-1),
+            "first_rank": first_rank.reshape(-1),
             "improvement": improvement.reshape(-1) + 0.0,
             "total": total.reshape(-1),
             "rank": rank.reshape(-1),
-            "rank_change": rank_change.reshape(-1),
+            "rank_change": rank_change.reshape(-1) + 0.0,
             "tier": _labels(tier.reshape(-1), list(TIERS)),
+            "vetoed": vetoed[c],
             "flags": _flags(flags.reshape(-1).astype(np.int16), flag_names),
         }
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -132,14 +133,35 @@ def build_grid(values: pd.DataFrame, rules: Rules, counties: pd.DataFrame | None
     )
 
 
-def bonus_arrays(bonuses: pd.DataFrame | None, grid: Grid, rules: Rules) -> np.ndarray:
+@dataclass(frozen=True)
+class BonusPoints:
+    """Bonus and penalty points per (period, county), each part summed over the items then
+    capped: `bonus` >= 0 (加分, at most bonus_cap), `penalty` <= 0 (扣分, at least -penalty_cap).
+
+    Both parts are kept so that every total can be explained; the engine adds `net`.
+    """
+
+    bonus: np.ndarray  # (P, C)
+    penalty: np.ndarray  # (P, C)
+
+    @property
+    def net(self) -> np.ndarray:
+        """bonus + penalty, the amount added to the base total."""
+        return self.bonus + self.penalty
+
+    def repeat(self, n: int) -> BonusPoints:
+        """Each period repeated n times (for variants of a one-period grid)."""
+        return BonusPoints(np.repeat(self.bonus, n, axis=0), np.repeat(self.penalty, n, axis=0))
+
+
+def bonus_arrays(bonuses: pd.DataFrame | None, grid: Grid, rules: Rules) -> BonusPoints:
     """Bonus (+) and penalty (-) points per (period, county), each part summed then capped.
 
     Rows for periods that are not being scored are ignored.
     """
     P, C = len(grid.periods), len(grid.counties)
     if bonuses is None or len(bonuses) == 0:
-        return np.zeros((P, C))
+        return BonusPoints(np.zeros((P, C)), np.zeros((P, C)))
     _require_columns(bonuses, "bonuses", ("county", "period", "points"))
     points = _numbers(bonuses["points"], "bonuses", "points")
     missing = np.isnan(points)
@@ -161,11 +183,25 @@ def bonus_arrays(bonuses: pd.DataFrame | None, grid: Grid, rules: Rules) -> np.n
     plus = np.bincount(flat, weights=np.where(pts > 0, pts, 0.0), minlength=P * C)
     minus = np.bincount(flat, weights=np.where(pts < 0, pts, 0.0), minlength=P * C)
     caps = rules.bonus
-    if caps is not None and caps.bonus_cap is not None:
-        plus = np.minimum(plus, float(caps.bonus_cap))
-    if caps is not None and caps.penalty_cap is not None:
-        minus = np.maximum(minus, -float(caps.penalty_cap))
-    return (plus + minus).reshape(P, C)
+    plus, minus = capped_parts(
+        plus,
+        minus,
+        bonus_cap=None if caps is None or caps.bonus_cap is None else float(caps.bonus_cap),
+        penalty_cap=None if caps is None or caps.penalty_cap is None else float(caps.penalty_cap),
+    )
+    return BonusPoints(plus.reshape(P, C) + 0.0, minus.reshape(P, C) + 0.0)
+
+
+def capped_parts(plus: Any, minus: Any, *, bonus_cap: Any, penalty_cap: Any) -> tuple[Any, Any]:
+    """The rule sets' cap on bonus and penalty items, each part on its own: the bonuses' sum
+    `plus` at most `bonus_cap`, the penalties' sum `minus` (<= 0) at least -`penalty_cap`; a
+    cap of None leaves its part as it is. For arrays of floats (the engine) and for Decimals
+    (the bonus page, which shows a period's items before a recompute has stored them)."""
+    if bonus_cap is not None:
+        plus = np.minimum(plus, bonus_cap)
+    if penalty_cap is not None:
+        minus = np.maximum(minus, -penalty_cap)
+    return plus, minus
 
 
 def veto_mask(vetoes: Iterable[str], grid: Grid) -> np.ndarray:

@@ -138,7 +138,7 @@ def read_bonuses(path: str | Path) -> pd.DataFrame:
 
 def wide_table(result: ScoreResult) -> pd.DataFrame:
     """One row per (period, county): indicator scores `score.<code>`, category subtotals
-    `subtotal.<code>`, then bonus, improvement, total, rank, rank_change, tier, flags and
+    `subtotal.<code>`, then bonus, penalty, improvement, total, rank, rank_change, tier, flags and
     indicator_flags ("energy:missing; revenue:invalid_base")."""
     counties = result.counties
     n = len(counties)
@@ -157,7 +157,9 @@ def wide_table(result: ScoreResult) -> pd.DataFrame:
         columns[f"score.{code}"] = scores[:, k]
     for k, code in enumerate(cat_codes):
         columns[f"subtotal.{code}"] = subtotals[:, k]
-    for col in ("bonus", "improvement", "total", "rank", "rank_change", "tier", "flags"):
+    for col in (
+        "bonus", "penalty", "improvement", "total", "rank", "rank_change", "tier", "flags"
+    ):  # fmt: skip
         columns[col] = counties[col].to_numpy()
     columns["indicator_flags"] = _indicator_flags(result, n, len(ind_codes))
     wide = pd.DataFrame(columns)

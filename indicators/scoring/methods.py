@@ -2,7 +2,7 @@
 
 Every method returns the normalised score s in 0..1 of each county on each indicator. Arrays have
 the shape (periods, indicators, counties); the county axis holds one comparison set (a peer group,
-see engine.py), parameters broadcast as (1, indicators, 1). Inputs:
+see comparison.py), parameters broadcast as (1, indicators, 1). Inputs:
 
 - `x`: the basis in its own units, NaN where the county has no usable value;
 - `xd`: the basis with the direction applied (x for higher-is-better, -x for lower-is-better), so
@@ -44,26 +44,47 @@ class MethodInput:
 
 
 def ref_count(m: MethodInput) -> Array:
-    return m.ref.sum(axis=2, keepdims=True)
+    return count_of(m.xd, m.ref)
 
 
 def ref_max(m: MethodInput) -> Array:
     """Best reference value per (period, indicator); -inf when there is none."""
-    return np.max(m.xd, axis=2, keepdims=True, where=m.ref, initial=-np.inf)
+    return best_of(m.xd, m.ref)
 
 
 def ref_min(m: MethodInput) -> Array:
     """Worst reference value per (period, indicator); +inf when there is none."""
-    return np.min(m.xd, axis=2, keepdims=True, where=m.ref, initial=np.inf)
+    return worst_of(m.xd, m.ref)
 
 
 def ref_mean_std(m: MethodInput) -> tuple[Array, Array]:
     """Mean and population standard deviation of the reference values (NaN when there is none)."""
-    n = ref_count(m)
+    return mean_std_of(m.xd, m.ref)
+
+
+# The same statistics on plain arrays: `xd` (direction applied) and the mask `ref`, reduced over
+# the last (county) axis. references.py reports them with these very functions, so that an
+# explanation recomputes a score from them exactly.
+
+
+def count_of(xd: Array, ref: Array) -> Array:
+    return ref.sum(axis=-1, keepdims=True)
+
+
+def best_of(xd: Array, ref: Array) -> Array:
+    return np.max(xd, axis=-1, keepdims=True, where=ref, initial=-np.inf)
+
+
+def worst_of(xd: Array, ref: Array) -> Array:
+    return np.min(xd, axis=-1, keepdims=True, where=ref, initial=np.inf)
+
+
+def mean_std_of(xd: Array, ref: Array) -> tuple[Array, Array]:
+    n = count_of(xd, ref)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.sum(m.xd, axis=2, keepdims=True, where=m.ref) / n
-        dev = np.where(m.ref, m.xd - mean, 0.0)
-        std = np.sqrt(np.sum(dev * dev, axis=2, keepdims=True) / n)
+        mean = np.sum(xd, axis=-1, keepdims=True, where=ref) / n
+        dev = np.where(ref, xd - mean, 0.0)
+        std = np.sqrt(np.sum(dev * dev, axis=-1, keepdims=True) / n)
     return mean, std
 
 
@@ -154,6 +175,12 @@ def stepped(m: MethodInput) -> Array:
 THRESHOLD_TOL = 1e-9
 
 
+def reaches(xd: Array | float, threshold_d: Array | float) -> Array:
+    """Whether a basis reaches a threshold, both with the direction applied (larger is better):
+    at the threshold counts as reached, with a tolerance far below any published digit."""
+    return np.asarray(xd >= threshold_d - THRESHOLD_TOL * np.maximum(1.0, np.abs(threshold_d)))
+
+
 def threshold_rank(m: MethodInput) -> Array:
     """Counties reaching the threshold get threshold_points plus (weight - threshold_points) times
     the rank-points share of their rank among the counties that reached it; the others get 0.
@@ -163,7 +190,7 @@ def threshold_rank(m: MethodInput) -> Array:
     """
     p = m.params
     thr = p["threshold"] * m.sign
-    reached = m.xd >= thr - THRESHOLD_TOL * np.maximum(1.0, np.abs(thr))
+    reached = reaches(m.xd, thr)
     share = _rank_share(m.rank, p["step"], p["floor"])
     tp = p["threshold_points"]
     s = np.where(reached, (tp + (m.weight - tp) * share) / m.weight, 0.0)

@@ -1,4 +1,4 @@
-"""Competition ranking (1, 2, 2, 4) along the last axis, and tiers."""
+"""Competition ranking (1, 2, 2, 4) along the last axis, common-set places, and tiers."""
 
 from __future__ import annotations
 
@@ -34,6 +34,32 @@ def rank_against(score: np.ndarray, valid: np.ndarray, ref: np.ndarray) -> np.nd
 def competition_rank(score: np.ndarray, eligible: np.ndarray) -> np.ndarray:
     """Plain competition rank of the eligible entries along the last axis (NaN elsewhere)."""
     return rank_against(score, eligible, eligible)
+
+
+def common_places(
+    before: np.ndarray, after: np.ndarray, group_of: np.ndarray, n_groups: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two rankings re-ranked over the counties ranked in both, within each peer group.
+
+    `before` and `after` are places (..., C), NaN where a county has none; `group_of` (C,) the
+    peer group of each county (-1: none). Within a group, the counties with a place on both
+    sides form the common set; each side's places are re-ranked over it by competition ranking
+    (ties kept): 1 + the number of common counties strictly ahead on that side. NaN outside the
+    common set. When both sides are competition rankings of the same counties, this returns
+    them unchanged. Rank changes and the improvement reward compare these common places, so
+    that counties that are not ranked on one side move no one (docs/rules.md, 3.7).
+    """
+    before, after = np.broadcast_arrays(before, after)
+    both = np.isfinite(before) & np.isfinite(after)
+    out_before = np.full(before.shape, np.nan)
+    out_after = np.full(after.shape, np.nan)
+    for k in range(n_groups):
+        cols = np.flatnonzero(group_of == k)
+        if len(cols):
+            common = both[..., cols]
+            out_before[..., cols] = competition_rank(-before[..., cols], common)
+            out_after[..., cols] = competition_rank(-after[..., cols], common)
+    return out_before, out_after
 
 
 def tier_codes(

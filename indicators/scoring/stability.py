@@ -17,8 +17,9 @@ their share of the weight rather than producing parameters that no longer fit a 
 Everything after the normalised scores is recomputed per sample exactly as score() does it:
 points rounded at indicator_decimals, category subtotals (arithmetic or geometric), the total and
 its rounding, bonuses and penalties (capped, unaffected by weights), the competition rank within
-each peer group, and the improvement points (进位奖励) against `base_ranks` with the ranking
-after them. A veto does not move a rank (only the tier), so it leaves the distribution as is.
+each peer group, and the improvement points (进位奖励) against `base_ranks` (compared over the
+counties ranked in both, as score() does) with the ranking after them. A veto does not move a
+rank (only the tier), so it leaves the distribution as is.
 
 The expensive part, building the grid and scoring the indicators, runs once; the samples are then
 computed together as arrays of shape (samples, indicators | categories, counties), in chunks so
@@ -36,8 +37,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .engine import _improvement, _weighted_mean, score  # the engine's own steps
-from .ranking import competition_rank
+from .aggregate import weighted_mean
+from .engine import _improvement, score  # the engine's own steps
+from .ranking import common_places, competition_rank
 from .rounding import round_half_up
 from .rules import Rules
 
@@ -69,7 +71,7 @@ class _Prepared:
     geometric: np.ndarray  # (K,) bool
     ind_weight: np.ndarray  # (I,)
     cat_weight: np.ndarray  # (K,)
-    bonus: np.ndarray  # (C,)
+    bonus: np.ndarray  # (C,) bonus + penalty
     eligible: np.ndarray  # (C,) bool: ranked and has a total in the base scoring
     group_of: np.ndarray  # (C,) int, -1: in no group
     n_groups: int
@@ -174,7 +176,7 @@ def _prepare(base, rules: Rules, base_ranks: Mapping[str, int] | None) -> _Prepa
         geometric=np.array([c.aggregation == "geometric" for c in cats]),
         ind_weight=np.array([float(i.weight) for i in ind]),
         cat_weight=np.array([float(c.weight) for c in cats]),
-        bonus=cty["bonus"].to_numpy(dtype=float),
+        bonus=cty["bonus"].to_numpy(dtype=float) + cty["penalty"].to_numpy(dtype=float),
         eligible=(cty["ranked"].to_numpy(dtype=bool) & cty["base_total"].notna().to_numpy()),
         group_of=np.asarray(groups.cat.codes, dtype=int),
         n_groups=len(groups.cat.categories),
@@ -215,12 +217,12 @@ def _rank_samples(
     s = prep.s[None, :, :]
     points = round_half_up(w3 * s, rules.indicator_decimals)
     s_used = s if rules.indicator_decimals is None else points / w3
-    agg, part = _weighted_mean(s_used, ind_w * prep.scheduled[None, :], prep.member, prep.geometric)
+    agg, part = weighted_mean(s_used, ind_w * prep.scheduled[None, :], prep.member, prep.geometric)
     sub_raw = cat_w[:, :, None] * agg
     sub = sub_raw.copy()
     for k, c in enumerate(rules.categories):
         sub[:, k] = round_half_up(sub_raw[:, k], c.decimals)
-    agg_t, _ = _weighted_mean(
+    agg_t, _ = weighted_mean(
         sub / cat_w[:, :, None],
         cat_w * part,
         np.ones((len(rules.categories), 1)),
@@ -236,7 +238,10 @@ def _rank_samples(
     total = round_half_up(base + prep.bonus[None, :], decimals)
     rank = _rank_in_groups(prep, total if rules.rank_on == "rounded" else total_raw, eligible)
     if rules.improvement is not None and np.isfinite(prep.base_rank_lookup).any():
-        improvement = _improvement(rules, prep.base_rank_lookup[None, :] - rank)
+        before, first = common_places(
+            prep.base_rank_lookup[None, :], rank, prep.group_of, prep.n_groups
+        )
+        improvement = _improvement(rules, before - first)
         total_raw = total_raw + improvement
         total = round_half_up(total + improvement, decimals)
         rank = _rank_in_groups(prep, total if rules.rank_on == "rounded" else total_raw, eligible)

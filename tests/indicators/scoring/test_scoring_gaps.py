@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from scoring_helpers import indicator, rules_dict, values
@@ -137,13 +138,37 @@ def test_small_batches_give_the_same_result_as_one_batch():
     pd.testing.assert_frame_equal(whole, pieces)
 
 
-def test_every_gap_matches_scoring_the_changed_period_from_scratch():
-    """The batched, partial rescoring gives exactly what score() gives on each variant: relative
-    methods, a ratio over another scored indicator, two categories, peer groups, bonuses."""
-    import numpy as np
+def assert_every_gap_matches_scoring_from_scratch(out, frame, rules, counties, **kwargs):
+    """Each row's value, scored by score() with that one value changed, gives the row's
+    new_rank, new_total and new_total_rank; whole-unit rows' target_basis is that basis."""
+    whole = set(kwargs.pop("whole", ()))
+    for row in out.to_dict("records"):
+        changed = frame.copy()
+        hit = (changed["county"] == row["county"]) & (changed["indicator"] == row["indicator"])
+        changed.loc[hit, "value"] = row["target_value"]
+        result = score(changed, rules, counties, **kwargs)
+        ind = result.indicators.set_index(["county", "indicator"])
+        tot = result.counties.set_index("county")
+        key = (row["county"], row["indicator"])
+        assert ind.loc[key, "rank"] == row["new_rank"]
+        assert tot.loc[row["county"], "total"] == pytest.approx(row["new_total"], abs=1e-9)
+        assert tot.loc[row["county"], "rank"] == row["new_total_rank"]
+        if row["indicator"] in whole:
+            assert row["target_value"] == round(row["target_value"])
+            assert ind.loc[key, "basis"] == row["target_basis"]
+        if row["kind"] == "next":
+            assert row["new_rank"] < row["rank"]  # the target always gains the place
+        else:
+            assert row["new_rank"] <= row["rank"] and ind.loc[key, "score"] > 0
 
-    rng = np.random.default_rng(7)
+
+def gap_case(rng, *, threshold: bool):
     codes = [f"c{k}" for k in range(9)]
+    tax = (
+        indicator("tax", "threshold_rank", THRESHOLD, category="a", weight=20, decimals=2)
+        if threshold
+        else indicator("tax", "zscore", {}, category="a", weight=20, decimals=2)
+    )
     rules = parse_rules(
         rules_dict(
             [
@@ -156,7 +181,7 @@ def test_every_gap_matches_scoring_the_changed_period_from_scratch():
                     basis={"type": "growth"},
                     decimals=1,
                 ),
-                indicator("tax", "zscore", {}, category="a", weight=20, decimals=2),
+                tax,
                 indicator(
                     "rd",
                     "rank_points",
@@ -200,18 +225,159 @@ def test_every_gap_matches_scoring_the_changed_period_from_scratch():
         "rd": {c: float(rng.uniform(0.1, 0.6)) for c in codes},
         "energy": {c: float(rng.uniform(0.3, 0.9)) for c in codes},
     }
+    if threshold:  # counts of enterprises (tax) and patents (rd)
+        data["tax"] = {c: float(rng.integers(5, 15)) for c in codes}
+        data["rd"] = {c: float(rng.integers(0, 9)) for c in codes}
     frame = values(data)
     bonuses = pd.DataFrame({"county": ["c1"], "period": ["2025-06"], "points": [0.5]})
+    return frame, rules, counties, bonuses
+
+
+THRESHOLD = {"threshold": 11.5, "threshold_points": 8, "step": 0.2}
+
+
+def test_every_gap_matches_scoring_the_changed_period_from_scratch():
+    """The batched, partial rescoring gives exactly what score() gives on each variant: relative
+    methods, a ratio over another scored indicator, two categories, peer groups, bonuses."""
+    frame, rules, counties, bonuses = gap_case(np.random.default_rng(7), threshold=False)
     out = gaps(frame, rules, counties, bonuses=bonuses)
-    assert len(out) > 10
-    for row in out.to_dict("records"):
-        changed = frame.copy()
-        hit = (changed["county"] == row["county"]) & (changed["indicator"] == row["indicator"])
-        changed.loc[hit, "value"] = row["target_value"]
-        result = score(changed, rules, counties, bonuses=bonuses)
-        ind = result.indicators.set_index(["county", "indicator"])
-        tot = result.counties.set_index("county")
-        assert ind.loc[(row["county"], row["indicator"]), "rank"] == row["new_rank"]
-        assert tot.loc[row["county"], "total"] == pytest.approx(row["new_total"], abs=1e-9)
-        assert tot.loc[row["county"], "rank"] == row["new_total_rank"]
-        assert row["new_rank"] < row["rank"]  # the target always gains the place
+    assert len(out) > 10 and set(out["kind"]) == {"next"}
+    assert_every_gap_matches_scoring_from_scratch(out, frame, rules, counties, bonuses=bonuses)
+
+
+@pytest.mark.parametrize("seed", [7, 8, 9])
+def test_every_whole_unit_and_threshold_gap_matches_scoring_from_scratch(seed):
+    frame, rules, counties, bonuses = gap_case(np.random.default_rng(seed), threshold=True)
+    whole = ["tax", "rd", "not-scored"]
+    out = gaps(frame, rules, counties, bonuses=bonuses, whole=whole)
+    assert set(out["kind"]) == {"next", "threshold"}
+    assert set(out.loc[out["kind"] == "threshold", "indicator"]) == {"tax"}
+    assert_every_gap_matches_scoring_from_scratch(
+        out, frame, rules, counties, bonuses=bonuses, whole=whole
+    )
+
+
+# ------------------------------------------------------------------------------- whole units
+
+
+def test_whole_units_take_the_smallest_whole_count_that_reaches_the_target():
+    # firms per 10,000 residents: A 25.00, B 18.18, C 15.00
+    rules = rules_dict(
+        [
+            indicator(
+                "firms",
+                "rank_points",
+                {"step": 0.1},
+                basis={"type": "ratio", "denominator": "pop", "factor": 10000},
+                decimals=2,
+            )
+        ]
+    )
+    data = {"firms": {"A": 30, "B": 20, "C": 15}, "pop": {"A": 12000, "B": 11000, "C": 10000}}
+    plain = rows_by(gaps(values(data), rules))[("C", "firms")]
+    assert plain["target_value"] == pytest.approx(18.18) and plain["target_basis"] == 18.18
+    c = rows_by(gaps(values(data), rules, whole=["firms"]))[("C", "firms")]
+    assert c["kind"] == "next"
+    assert c["target_value"] == 19  # 18.18 firms is not a count
+    assert c["target_basis"] == 19.0  # the basis 19 firms give, which passes B
+    assert c["new_rank"] == 2
+
+
+def test_whole_units_round_down_when_lower_is_better():
+    # accidents per 1,000 workers, lower is better: A 1.50, B 2.08, C 2.57
+    rules = rules_dict(
+        [
+            indicator(
+                "acc",
+                "rank_points",
+                {"step": 0.1},
+                basis={"type": "ratio", "denominator": "workers", "factor": 1000},
+                direction="lower",
+                decimals=2,
+            )
+        ]
+    )
+    data = {"acc": {"A": 3, "B": 5, "C": 9}, "workers": {"A": 2000, "B": 2400, "C": 3500}}
+    c = rows_by(gaps(values(data), rules, whole=["acc"]))[("C", "acc")]
+    assert c["target_value"] == 7  # 2.08 x 3.5 = 7.28 accidents: at most 7
+    assert c["target_basis"] == 2.0 and c["new_rank"] == 2
+
+
+def test_a_whole_value_is_never_the_current_value():
+    from types import SimpleNamespace
+
+    from indicators.scoring.gaps import _value_for
+
+    ind = parse_rules(rules_dict([indicator("n", "rank_points", {"step": 0.1})])).indicators[0]
+    g = SimpleNamespace(value=np.array([[[5.0]]]), prior=np.array([[[np.nan]]]), codes=["n"])
+    # float noise just above the current count must not give the current count back
+    assert _value_for(g, ind, 0, 0, 5.0 + 1e-12, whole=True) == 6.0
+    assert _value_for(g, ind, 0, 0, 5.2, whole=True) == 6.0
+    assert _value_for(g, ind, 0, 0, 5.2, whole=False) == 5.2
+
+
+# -------------------------------------------------------------------------------- thresholds
+
+
+def threshold_rules(threshold=8, decimals=1):
+    return rules_dict(
+        [
+            indicator(
+                "gdp",
+                "threshold_rank",
+                {"threshold": threshold, "threshold_points": 40, "step": 0.1},
+                basis={"type": "growth"},
+                decimals=decimals,
+            )
+        ]
+    )
+
+
+def test_below_a_threshold_that_the_next_county_has_not_reached_the_target_is_the_threshold():
+    # growth: A 10.0 (reached 8), B 6.0, C 5.0, D 4.0
+    data = {"gdp": {"A": (110, 100), "B": (106, 100), "C": (105, 100), "D": (104, 100)}}
+    out = rows_by(gaps(values(data), threshold_rules()))
+    b = out[("B", "gdp")]  # the next better county, A, has reached it: tie A
+    assert b["kind"] == "next" and b["target_basis"] == 10.0 and b["new_rank"] == 1
+    c = out[("C", "gdp")]  # tying B (6.0, below 8) would bring nothing
+    assert c["kind"] == "threshold" and c["target_basis"] == 8.0
+    assert c["target_value"] == pytest.approx(108.0)
+    assert c["new_rank"] == 2  # passes B
+    assert c["points"] == pytest.approx(40 + 60 * 0.9)  # from 0
+    assert out[("D", "gdp")]["kind"] == "threshold"
+
+
+def test_a_leader_below_the_threshold_has_a_threshold_gap():
+    data = {"gdp": {"A": (107, 100), "B": (106, 100)}}  # nobody reaches 8 %
+    out = rows_by(gaps(values(data), threshold_rules()))
+    a = out[("A", "gdp")]
+    assert a["kind"] == "threshold" and a["rank"] == 1 and a["new_rank"] == 1
+    assert a["points"] == pytest.approx(100)
+    assert out[("B", "gdp")]["kind"] == "threshold"
+
+
+def test_the_threshold_target_is_published_on_the_side_that_reaches_it():
+    data = {"gdp": {"A": (107, 100), "B": (106, 100)}}
+    a = rows_by(gaps(values(data), threshold_rules(threshold=7.94)))[("A", "gdp")]
+    assert a["target_basis"] == 8.0  # 7.9 would not reach 7.94
+    assert a["new_rank"] == 1 and a["points"] == pytest.approx(100)
+
+
+def test_threshold_gaps_respect_whole_units():
+    # new firms per 10,000 residents must reach 2.0: A 1.30 and B 0.87 are both below
+    rules = rules_dict(
+        [
+            indicator(
+                "firms",
+                "threshold_rank",
+                {"threshold": 2, "threshold_points": 40, "step": 0.1},
+                basis={"type": "ratio", "denominator": "pop", "factor": 10000},
+                decimals=2,
+            )
+        ]
+    )
+    data = {"firms": {"A": 3, "B": 2}, "pop": {"A": 23000, "B": 23000}}
+    a = rows_by(gaps(values(data), rules, whole=["firms"]))[("A", "firms")]
+    assert a["kind"] == "threshold"
+    assert a["target_value"] == 5  # 2.0 x 2.3 = 4.6 firms: 5
+    assert a["target_basis"] == 2.17 and a["points"] == pytest.approx(100)

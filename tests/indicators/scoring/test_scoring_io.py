@@ -114,7 +114,7 @@ def test_score_files_writes_one_row_per_county_and_period(tmp_path):
     written = pd.read_csv(out, dtype={"county": str}, encoding="utf-8-sig")
     assert written.columns.tolist() == [
         "period", "county", "name", "group", "ranked", "score.gdp", "score.revenue",
-        "score.energy", "score.forest", "subtotal.growth", "subtotal.green", "bonus",
+        "score.energy", "score.forest", "subtotal.growth", "subtotal.green", "bonus", "penalty",
         "improvement", "total", "rank", "rank_change", "tier", "flags", "indicator_flags",
     ]  # fmt: skip
     assert written["total"].tolist() == [88.52, 80.67, 62.89, 42.2]

@@ -32,7 +32,8 @@ def test_bonuses_and_penalties_are_summed_then_capped_separately():
         columns=["county", "period", "points", "reason"],
     )
     result = score(values({"a": {"A": 5, "B": 5, "C": 5, "D": 4}}), rules, bonuses=bonuses)
-    assert by_county(result.counties, "bonus") == {"A": 5, "B": -5, "C": 1, "D": 0}
+    assert by_county(result.counties, "bonus") == {"A": 5, "B": 0, "C": 3, "D": 0}
+    assert by_county(result.counties, "penalty") == {"A": 0, "B": -5, "C": -2, "D": 0}
     assert by_county(result.counties, "base_total") == {"A": 50, "B": 50, "C": 50, "D": 40}
     assert by_county(result.counties, "total") == {"A": 55, "B": 45, "C": 51, "D": 40}
     assert by_county(result.counties, "rank") == {"A": 1, "B": 3, "C": 2, "D": 4}
@@ -53,15 +54,36 @@ def test_improvement_points_for_places_gained_against_base_ranks_capped():
             "penalty_cap": 0.5,
         }
     )
+    # 50, 49.9, 49, 40, 30: first-pass ranks 1-5
+    data = values({"a": {"A": 5, "B": 4.99, "C": 4.9, "D": 4, "E": 3}})
+    base_ranks = {"A": 3, "B": 5, "C": 2, "D": 1, "E": 4}
+    result = score(data, rules, base_ranks=base_ranks)
+    # gained: A 2 places -> 1 (the cap); B 3 -> 1.5 capped at 1; C lost 1 -> -0.25;
+    # D lost 3 -> -0.75 capped at -0.5; E lost 1 -> -0.25
+    assert by_county(result.counties, "improvement") == {
+        "A": 1, "B": 1, "C": -0.25, "D": -0.5, "E": -0.25
+    }  # fmt: skip
+    assert by_county(result.counties, "total") == pytest.approx(
+        {"A": 51, "B": 50.9, "C": 48.75, "D": 39.5, "E": 29.75}
+    )
+    assert by_county(result.counties, "rank") == {"A": 1, "B": 2, "C": 3, "D": 4, "E": 5}
+    assert by_county(result.counties, "base_rank") == base_ranks
+    assert by_county(result.counties, "first_rank") == {"A": 1, "B": 2, "C": 3, "D": 4, "E": 5}
+
+
+def test_improvement_compares_places_among_the_counties_ranked_in_both():
+    rules = simple_rules(improvement={"points_per_place": 0.5, "cap": 1, "penalty_per_place": 0.25})
     data = values({"a": {"A": 5, "B": 4.99, "C": 4.9, "D": 4}})  # 50, 49.9, 49, 40: ranks 1-4
+    # last year's 5th place: among these four, B was 4th (A 1, D 1, C 3, B 4)
     base_ranks = {"A": 1, "B": 5, "C": 2, "D": 1}
     result = score(data, rules, base_ranks=base_ranks)
-    # gained: A 0; B 3 places -> 1.5 capped at 1; C lost 1 -> -0.25; D lost 3 -> -0.75 capped -0.5
-    assert by_county(result.counties, "improvement") == {"A": 0, "B": 1, "C": -0.25, "D": -0.5}
-    assert by_county(result.counties, "total") == pytest.approx(
-        {"A": 50, "B": 50.9, "C": 48.75, "D": 39.5}
-    )
-    assert by_county(result.counties, "rank") == {"A": 2, "B": 1, "C": 3, "D": 4}
+    c = result.counties.set_index("county")
+    assert c["base_rank"].to_dict() == {"A": 1, "B": 4, "C": 3, "D": 1}
+    assert c["first_rank"].to_dict() == {"A": 1, "B": 2, "C": 3, "D": 4}
+    # B gained 2 places -> 1; C kept 3rd -> 0; D lost 3 -> -0.75
+    assert c["improvement"].to_dict() == {"A": 0, "B": 1, "C": 0, "D": -0.75}
+    assert c["total"].to_dict() == pytest.approx({"A": 50, "B": 50.9, "C": 49, "D": 39.25})
+    assert c["rank"].to_dict() == {"A": 2, "B": 1, "C": 3, "D": 4}
 
 
 def test_base_ranks_are_ignored_when_the_rules_have_no_improvement():
@@ -107,8 +129,9 @@ def test_rank_change_against_the_previous_period_and_previous_ranks():
     )
     result = score(data, simple_rules(), previous_ranks={"A": 3, "B": 2})
     c = result.counties.set_index(["period", "county"])
-    assert c.loc[("2025-01", "A"), "rank_change"] == 2  # from 3rd to 1st
-    assert c.loc[("2025-01", "B"), "rank_change"] == 0
+    # C had no previous place: among A and B, B was ahead and now A is
+    assert c.loc[("2025-01", "A"), "rank_change"] == 1
+    assert c.loc[("2025-01", "B"), "rank_change"] == -1
     assert np.isnan(c.loc[("2025-01", "C"), "rank_change"])
     assert c.loc[("2025-02", "A"), "rank_change"] == -2
     assert c.loc[("2025-03", "B"), "rank_change"] == 1
