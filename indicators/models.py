@@ -60,6 +60,10 @@ class Unit(models.TextChoices):
     POINTS = "分", _("分")
 
 
+# Units counted in whole numbers: a count of enterprises or persons never has a fraction.
+WHOLE_UNITS = frozenset({Unit.COUNT, Unit.ENTERPRISES, Unit.PERSONS})
+
+
 class Indicator(models.Model):
     class Kind(models.TextChoices):
         FLOW = "flow", _("累计值（1-N月累计）")

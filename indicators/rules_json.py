@@ -93,7 +93,7 @@ def rules_document(
     year: int,
     version: int,
     total_weight: Decimal,
-    total_points: Decimal,
+    total_points: Decimal | None,
     total_aggregation: str,
     total_decimals: int | None,
     indicator_decimals: int | None,

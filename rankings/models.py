@@ -20,6 +20,13 @@ class RankingRun(models.Model):
         SUCCEEDED = "succeeded", _("成功")
         FAILED = "failed", _("失败")
 
+    class PublishReason(models.TextChoices):
+        MANUAL = "manual", _("审核人员发布")
+        # a new version of the year's rules was published: every period published under the
+        # old version is recomputed and published again in the same operation
+        RULESET = "ruleset", _("新版考核规则发布后重新计算并发布")
+        DEMO = "demo", _("演示数据")
+
     class Trigger(models.TextChoices):
         APPROVAL = "approval", _("审核通过")
         RULESET = "ruleset", _("规则发布")
@@ -52,7 +59,20 @@ class RankingRun(models.Model):
     started_at = models.DateTimeField(_("开始时间"))
     finished_at = models.DateTimeField(_("结束时间"))
     duration_ms = models.PositiveIntegerField(_("耗时（毫秒）"))
-    counties_scored = models.PositiveSmallIntegerField(_("参评县区数"), default=0)
+    counties_scored = models.PositiveSmallIntegerField(_("有总分县区数"), default=0)
+    # Completeness (see rankings.selectors.runs.run_is_complete): the counties the rules rank
+    # and how many of them have a place in this run.
+    counties_expected = models.PositiveSmallIntegerField(_("应参评县区数"), default=0)
+    counties_ranked = models.PositiveSmallIntegerField(_("实际参评县区数"), default=0)
+    supersedes = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("取代的排名计算"),
+        help_text=_("本次计算成为当前结果时所取代的上一次计算。"),
+    )
     error = models.TextField(_("错误信息"), blank=True)
     is_published = models.BooleanField(_("已发布"), default=False)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
@@ -64,6 +84,12 @@ class RankingRun(models.Model):
         related_name="+",
         verbose_name=_("发布人"),
     )
+    publish_reason = models.CharField(
+        _("发布方式"), max_length=10, choices=PublishReason.choices, blank=True
+    )
+    # Counties of the rules without a total when the run was published: the publisher confirmed
+    # publishing without them (codes and names, as they were).
+    published_missing = models.JSONField(_("发布时缺总分的县区"), default=list, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
@@ -85,15 +111,31 @@ class RankingRun(models.Model):
 
 
 class CountyResult(models.Model):
+    """A county's total in a run with every component it is made of:
+    total = base_total + bonus + penalty + improvement (rounded as the rule set says), where
+    base_total is the total of the category subtotals, bonus and penalty the capped bonus and
+    penalty items, and improvement the reward (or penalty) for places gained (lost) from
+    base_rank (last year's final place) to first_rank (the place before the reward)."""
+
     run = models.ForeignKey(RankingRun, on_delete=models.CASCADE, related_name="county_results")
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    base_total = models.DecimalField(_("基础得分"), max_digits=12, decimal_places=4, null=True)
+    bonus = models.DecimalField(_("加分"), max_digits=9, decimal_places=4, default=0)
+    penalty = models.DecimalField(_("扣分"), max_digits=9, decimal_places=4, default=0)
+    improvement = models.DecimalField(_("进位奖励"), max_digits=9, decimal_places=4, default=0)
+    base_rank = models.PositiveSmallIntegerField(_("进位比较基准名次"), null=True)
+    first_rank = models.PositiveSmallIntegerField(_("进位奖励前名次"), null=True)
+    vetoed = models.BooleanField(_("一票否决"), default=False)
     total = models.DecimalField(_("总分"), max_digits=12, decimal_places=4, null=True)
     rank = models.PositiveSmallIntegerField(_("名次"), null=True)
     rank_change = models.SmallIntegerField(_("名次变化"), null=True)
     tier = models.CharField(_("方阵"), max_length=10, blank=True)
     peer_group = models.CharField(_("分组"), max_length=40, blank=True)
-    bonus = models.DecimalField(_("加减分"), max_digits=9, decimal_places=4, default=0)
     flags = models.JSONField(_("标记"), default=list)
+    # The arithmetic, as the engine wrote it when scoring (indicators.scoring.explain):
+    # "78.64 + 2.00 = 80.64" and "(4 − 2) × 1 = 2.00".
+    total_formula = models.CharField(_("总分算式"), max_length=200, blank=True)
+    improvement_formula = models.CharField(_("进位奖励算式"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["rank", "county__display_order"]
@@ -101,6 +143,8 @@ class CountyResult(models.Model):
         verbose_name_plural = _("县区排名结果")
         constraints = [
             models.UniqueConstraint(fields=["run", "county"], name="countyresult_unique"),
+            models.CheckConstraint(condition=Q(bonus__gte=0), name="countyresult_bonus_gte_0"),
+            models.CheckConstraint(condition=Q(penalty__lte=0), name="countyresult_penalty_lte_0"),
         ]
 
     def __str__(self) -> str:
@@ -137,6 +181,9 @@ class IndicatorResult(models.Model):
     rank = models.PositiveSmallIntegerField(_("名次"), null=True)
     score = models.DecimalField(_("得分"), max_digits=12, decimal_places=4, null=True)
     flags = models.JSONField(_("标记"), default=list)
+    # The scoring method with this result's numbers put in, e.g. "8 − 0.5 × 1 = 7.50", as the
+    # engine wrote it when scoring (indicators.scoring.explain): pages never recompute it.
+    formula = models.CharField(_("计分算式"), max_length=300, blank=True)
     # Gap to the next place (争先进位), from the engine with this one value changed: the basis
     # and year-to-date value that would tie the next better county on this indicator, the
     # indicator rank and overall rank that would bring, and the total points gained.
@@ -146,6 +193,9 @@ class IndicatorResult(models.Model):
     gap_rank = models.PositiveSmallIntegerField(_("进位后指标名次"), null=True)
     gap_total_rank = models.PositiveSmallIntegerField(_("进位后综合名次"), null=True)
     gap_points = models.DecimalField(_("进位增加总分"), max_digits=12, decimal_places=4, null=True)
+    # "next": the basis that ties the next better county; "threshold": the threshold of a
+    # threshold-then-rank method, where tying the next county would bring nothing.
+    gap_kind = models.CharField(_("进位目标类型"), max_length=10, blank=True)
 
     class Meta:
         verbose_name = _("指标得分")
@@ -166,6 +216,33 @@ class IndicatorResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county_id} {self.indicator_id} {self.score}"
+
+
+class IndicatorReference(models.Model):
+    """The statistics of an indicator's comparison set (a peer group, or the whole city) in a
+    run, in the basis' own units: what relative methods (efficacy, z-score, rank points) score
+    against. The county profile's 得分构成 puts these numbers into each method's formula."""
+
+    run = models.ForeignKey(RankingRun, on_delete=models.CASCADE, related_name="references")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    peer_group = models.CharField(_("分组"), max_length=40, blank=True)
+    count = models.PositiveSmallIntegerField(_("比较县区数"))
+    best = models.DecimalField(_("最优值"), max_digits=18, decimal_places=6, null=True)
+    worst = models.DecimalField(_("最差值"), max_digits=18, decimal_places=6, null=True)
+    mean = models.DecimalField(_("平均值"), max_digits=18, decimal_places=6, null=True)
+    std = models.DecimalField(_("标准差"), max_digits=18, decimal_places=6, null=True)
+
+    class Meta:
+        verbose_name = _("指标比较基准")
+        verbose_name_plural = _("指标比较基准")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "indicator", "peer_group"], name="indicatorreference_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.peer_group} n={self.count}"
 
 
 class BonusItem(models.Model):

@@ -1,19 +1,27 @@
-"""Plotly figures for ranking pages: pure functions of plain lists (and periods), no queries.
+"""Plotly figures for ranking pages: pure functions of plain lists (and periods, and rules
+already loaded), no queries.
 
 Each returns the figure as a JSON-ready dict (plotly.js's figure schema: {"data": [traces],
 "layout": {...}}) that a template passes with `json_script` and a page script draws with
 `Plotly.newPlot(div, fig.data, fig.layout)`. They are built as plain dicts rather than through
 plotly.graph_objects: validating a 200 x 60 heatmap there cost more than the rest of the page.
 The tests check the figures' shape.
+
+A figure in a hover reads as the tables print it: its text comes from indicators.formatting,
+passed preformatted in `customdata`, never a plotly number format such as %{y:.1f} (d3's
+rounding and units are not the tables').
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from counties.models import Period
+from indicators.formatting import basis_text, basis_unit, growth_text, share_text
+from indicators.models import RuleSetIndicator
 
 LINE_COLOR = "#1f5fa8"
 AVERAGE_COLOR = "#9a9a9a"
@@ -120,49 +128,81 @@ def rank_trend(
     return fig
 
 
-def growth_trend(
+def basis_axis_title(rule: RuleSetIndicator) -> str:
+    """What the indicator chart's y axis shows, with its unit: 地区生产总值同比增速（%）,
+    城镇登记失业率（%）, R&D经费支出 / 地区生产总值（%）."""
+    name = rule.indicator.display_name
+    if rule.basis == "growth":
+        return _("%(indicator)s同比增速（%%）") % {"indicator": name}
+    unit = basis_unit(rule)
+    if rule.basis == "ratio" and rule.denominator is not None:
+        return _("%(indicator)s / %(denominator)s（%(unit)s）") % {
+            "indicator": name,
+            "denominator": rule.denominator.display_name,
+            "unit": unit,
+        }
+    return _("%(indicator)s（%(unit)s）") % {"indicator": name, "unit": unit}
+
+
+def _hover(label: str) -> str:
+    """A hover line with preformatted text (customdata): 本县区：6.50%."""
+    return _("%(name)s：%(value)s") % {"name": label, "value": "%{customdata}"}
+
+
+def _y(values: Sequence[Decimal | None]) -> list[float | None]:
+    return [None if v is None else float(v) for v in values]
+
+
+def basis_trend(
     months: list[str],
-    county_growth: list[float | None],
-    city_average: list[float | None],
-    indicator_name: str,
-    target: float | None = None,
+    county: Sequence[Decimal | None],
+    average: Sequence[Decimal | None],
+    rule: RuleSetIndicator,
+    target: Decimal | None = None,
 ) -> dict:
-    """The county's year-to-date growth of one indicator against the ranked counties' average
-    and, where the rule set has one, the province's target."""
+    """What `rule` scores (its basis: a growth in %, a level in the indicator's unit, a ratio)
+    for the county month by month, against the ranked counties' average of the same basis and,
+    where the rule has one, its target, in the same unit. Hover texts are the tables' texts
+    (indicators.formatting.basis_text). `rule.indicator` (and a ratio's denominator) must be
+    loaded: no queries here."""
     county_label = _("本县区")
     average_label = _("参评县区平均")
     target_label = _("省定目标")
     traces = [
         _scatter(
             x=months,
-            y=county_growth,
+            y=_y(county),
             mode="lines+markers",
             name=county_label,
             line={"color": LINE_COLOR, "width": 2},
             marker={"size": 8},
-            hovertemplate=f"%{{x}}<br>{county_label}：%{{y:.1f}}%<extra></extra>",
+            customdata=[basis_text(v, rule) for v in county],
+            hovertemplate=f"%{{x}}<br>{_hover(county_label)}<extra></extra>",
         ),
         _scatter(
             x=months,
-            y=city_average,
+            y=_y(average),
             mode="lines+markers",
             name=average_label,
             line={"color": AVERAGE_COLOR, "width": 2, "dash": "dash"},
             marker={"size": 6},
-            hovertemplate=f"%{{x}}<br>{average_label}：%{{y:.1f}}%<extra></extra>",
+            customdata=[basis_text(v, rule) for v in average],
+            hovertemplate=f"%{{x}}<br>{_hover(average_label)}<extra></extra>",
         ),
     ]
     if target is not None:
         traces.append(
             _scatter(
                 x=months,
-                y=[target] * len(months),
+                y=[float(target)] * len(months),
                 mode="lines",
                 name=target_label,
                 line={"color": TARGET_COLOR, "width": 1.5, "dash": "dot"},
-                hovertemplate=f"{target_label}：%{{y:.1f}}%<extra></extra>",
+                customdata=[basis_text(target, rule)] * len(months),
+                hovertemplate=f"{_hover(target_label)}<extra></extra>",
             )
         )
+    unit = basis_unit(rule)
     fig = _figure(
         traces,
         _layout(
@@ -171,9 +211,9 @@ def growth_trend(
             margin={"l": 60, "r": 20, "t": 20, "b": 70},
             xaxis={"title": {"text": _("月份")}, "type": "category"},
             yaxis={
-                "title": {"text": _("%(indicator)s同比增速（%%）") % {"indicator": indicator_name}},
-                "ticksuffix": "%",
-                "zeroline": True,
+                "title": {"text": basis_axis_title(rule)},
+                "ticksuffix": "%" if unit == "%" else "",
+                "zeroline": rule.basis == "growth",  # a growth's sign matters; a level's zero not
             },
         ),
     )
@@ -187,19 +227,27 @@ def rank_heatmap(
     indicators: list[str],
     ranks: list[list[int | None]],
     n_ranked: int,
+    cell_text: list[list[str]] | None = None,
 ) -> dict:
     """Counties (rows, first at the top) x indicators (columns), coloured by rank: green for
     the leading places, red for the last. `layout.meta` carries the county codes in row order
     for the click-through. One hover template for every cell keeps the figure small at
-    province scale (200 x 60 cells)."""
+    province scale (200 x 60 cells). `cell_text`, in the rows' and columns' order, adds a line
+    of preformatted text to each cell's hover (the figures as the tables show them, from
+    indicators.formatting: "110.00 亿元 · 60.00 分")."""
+    hover = _("%(county)s · %(indicator)s：第%(rank)s名") % {
+        "county": "%{y}",
+        "indicator": "%{x}",
+        "rank": "%{z}",
+    }
     heatmap = {
         "type": "heatmap",
         "z": ranks,
         "x": indicators,
         "y": counties,
         "texttemplate": "%{z}",
-        "hovertemplate": _("%(county)s · %(indicator)s：第%(rank)s名")
-        % {"county": "%{y}", "indicator": "%{x}", "rank": "%{z}"}
+        "hovertemplate": hover
+        + ("<br>%{customdata}" if cell_text is not None else "")
         + "<extra></extra>",
         "hoverongaps": False,
         "colorscale": [[0.0, "#1f7a3a"], [0.5, "#f2e8b3"], [1.0, "#b42318"]],
@@ -214,6 +262,8 @@ def rank_heatmap(
         "xgap": 1,
         "ygap": 1,
     }
+    if cell_text is not None:
+        heatmap["customdata"] = cell_text
     return _figure(
         [heatmap],
         _layout(
@@ -226,17 +276,19 @@ def rank_heatmap(
     )
 
 
-def city_growth(months: list[str], trend: dict[str, list[float | None]]) -> dict:
-    """The city's year-to-date growth of each headline indicator, month by month."""
+def city_growth(months: list[str], trend: dict[str, list[Decimal | None]]) -> dict:
+    """The city's year-to-date growth of each headline indicator, month by month; hover texts
+    as the overview table shows growth (indicators.formatting.growth_text)."""
     traces = [
         _scatter(
             x=months,
-            y=series,
+            y=_y(series),
             mode="lines+markers",
             name=name,
             line={"color": ([LINE_COLOR, *CATEGORY_COLORS])[k % 8], "width": 2},
             marker={"size": 6},
-            hovertemplate=f"%{{x}}<br>{name}：%{{y:.1f}}%<extra></extra>",
+            customdata=[growth_text(v) for v in series],
+            hovertemplate=f"%{{x}}<br>{_hover(name)}<extra></extra>",
             connectgaps=False,
         )
         for k, (name, series) in enumerate(trend.items())
@@ -302,7 +354,7 @@ def rank_distribution(
         % {
             "base": base,
             "median": f"{median:g}",
-            "share": f"{share * 100:.0f}%",
+            "share": share_text(share),
             "label": firm_label if is_firm else loose_label,
         }
         for base, median, share, is_firm in zip(base_ranks, medians, shares, firm, strict=True)

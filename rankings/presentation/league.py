@@ -8,12 +8,14 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from indicators.formatting import points_number, rank_change_text, signed_points_text
+
 from ..models import CountyResult
 from ..selectors.league import LeagueTable
 
 
-def _text(value: Decimal | None, places: int = 2) -> str:
-    return "–" if value is None else f"{value:.{places}f}"
+def _text(value: Decimal | None) -> str:
+    return "–" if value is None else points_number(value)
 
 
 def _sort_key(value: Decimal | int | None) -> str:
@@ -47,10 +49,22 @@ class LeagueRow:
     total_text: str = ""
     total_sort: str = ""
     subtotal_cells: list[tuple[str, str]] = field(default_factory=list)  # (sort key, text)
-    bonus_text: str = ""
+    bonus_text: str = ""  # bonus and penalty items, net: +2.00 / -1.00 / –
+    bonus_title: str = ""  # the two parts: 加分 2.00，扣分 0.00
+    improvement_text: str = ""  # the improvement reward: +2.00 / –
+    improvement_title: str = ""  # where it came from: 上年第4名 → 第2名
     change: tuple[str, str] = ("", "–")  # (css class, text): ↑2 / ↓1 / –
     tier_label: str = "–"
     badges: list[tuple[str, str]] = field(default_factory=list)  # (css class, label)
+
+
+def improvement_title(result: CountyResult) -> str:
+    if result.base_rank is None or result.first_rank is None:
+        return ""
+    return _("进位奖励：上年第%(base)d名 → 本期第%(first)d名（两期都参评的县区中）") % {
+        "base": result.base_rank,
+        "first": result.first_rank,
+    }
 
 
 def league_row(
@@ -59,21 +73,22 @@ def league_row(
     tiers: dict[str, str],
     flags: dict[str, tuple[str, str]],
 ) -> LeagueRow:
-    change = result.rank_change
-    if not change:
-        shown = ("", "–")
-    elif change > 0:
-        shown = ("up", f"↑{change}")
-    else:
-        shown = ("down", f"↓{-change}")
     return LeagueRow(
         result=result,
         subtotals=subtotals,
         total_text=_text(result.total),
         total_sort=_sort_key(result.total),
         subtotal_cells=[(_sort_key(v), _text(v)) for v in subtotals],
-        bonus_text=_text(result.bonus) if result.bonus else "–",
-        change=shown,
+        bonus_text=signed_points_text(result.bonus + result.penalty),
+        bonus_title=(
+            _("加分 %(bonus)s，扣分 %(penalty)s")
+            % {"bonus": points_number(result.bonus), "penalty": points_number(result.penalty)}
+            if result.bonus or result.penalty
+            else ""
+        ),
+        improvement_text=signed_points_text(result.improvement),
+        improvement_title=improvement_title(result),
+        change=rank_change_text(result.rank_change),
         tier_label=tiers.get(result.tier, "–"),
         badges=[flags[f] for f in result.flags if f in flags],
     )

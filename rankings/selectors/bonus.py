@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 
 from counties.models import County, Period
 from indicators.models import RuleSet
+from indicators.scoring.grid import capped_parts
 from indicators.selectors import ruleset_published_for_year
 from scorecard.roles import AnyUser
 
@@ -73,8 +74,9 @@ def bonus_county_points(period: Period, caps: Caps) -> list[CountyPoints]:
     for county_id, items in by_county.items():
         plus = sum((i.points for i in items if i.points > 0), Decimal(0))
         minus = sum((i.points for i in items if i.points < 0), Decimal(0))
-        plus_capped = plus if caps.bonus_cap is None else min(plus, caps.bonus_cap)
-        minus_capped = minus if caps.penalty_cap is None else max(minus, -caps.penalty_cap)
+        plus_capped, minus_capped = capped_parts(
+            plus, minus, bonus_cap=caps.bonus_cap, penalty_cap=caps.penalty_cap
+        )
         rows.append(
             CountyPoints(
                 county=counties[county_id],

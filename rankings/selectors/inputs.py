@@ -4,11 +4,13 @@ preview and a rank-stability analysis."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
+from django.db.models import Q
 
 from counties.models import County, Period, Submission, SubmissionValue
+from indicators.models import WHOLE_UNITS, Indicator
 from indicators.scoring import Rules
 
 from ..models import BonusItem, CountyResult, RankingRun, Veto
@@ -90,6 +92,7 @@ class EngineInputs:
     vetoes: list[str]
     previous_ranks: dict[str, int]  # last month's stored ranks (rank change)
     base_ranks: dict[str, int]  # last year's final ranks (improvement bonus)
+    whole: list[str] = field(default_factory=list)  # indicators counted in whole units
 
     def as_kwargs(self) -> dict:
         """score()'s keyword arguments (empty rank maps as None)."""
@@ -118,4 +121,9 @@ def engine_inputs(period: Period, rules: Rules) -> EngineInputs:
         vetoes=vetoed_codes(period.year),
         previous_ranks=ranks_of_run(run_current(previous) if previous else None),
         base_ranks=ranks_of_run(run_current(base) if base else None),
+        whole=sorted(
+            Indicator.objects.filter(code__in=codes)
+            .filter(Q(unit__in=WHOLE_UNITS) | Q(decimals=0))
+            .values_list("code", flat=True)
+        ),
     )

@@ -20,13 +20,14 @@ from indicators.scoring.growth import growth_percent
 from scorecard.naming import localized
 
 from ..models import CategoryResult, CountyResult, IndicatorResult, RankingRun
-from .runs import runs_visible_in_year
+from .runs import run_is_complete, runs_visible_in_year
 
 
 @dataclass
 class IndicatorLine:
     indicator: Indicator
     basis_type: str  # RuleSetIndicator.Basis: value, growth or ratio
+    rule: RuleSetIndicator | None  # the rule it was scored by (basis decimals, factor, unit)
     value: Decimal | None
     prior_value: Decimal | None
     basis: Decimal | None
@@ -39,6 +40,7 @@ class IndicatorLine:
     gap_rank: int | None = None  # the indicator rank it brings
     gap_points: Decimal | None = None  # total points it brings
     gap_total_rank: int | None = None  # the overall rank it brings
+    gap_kind: str = ""  # "next" (tie the next better county) or "threshold" (reach it)
     unit: str = ""  # the indicator's unit label, in the active language
     # worked out once here rather than on every template lookup
     growth: Decimal | None = field(init=False)  # year-on-year growth in percent
@@ -73,20 +75,26 @@ class Profile:
     year: int
     periods: list[Period]  # months with a visible run, in calendar order
     ranks: list[int | None]  # the county's overall rank per month
-    n_ranked: int  # most counties ranked in the county's group in any of those months
+    n_ranked: int  # most counties ranked in the county's group in any of those months (charts)
+    n_ranked_latest: int  # counties actually ranked in the county's group in `latest`
     latest: Period
     latest_run: RankingRun
     lines: list[IndicatorLine]  # the latest month's indicator results, in rule-set order
     leading: list[IndicatorLine]  # rank in the top third of the group's ranked counties
     short_boards: list[IndicatorLine]  # 短板: rank in the bottom third
-    growth_lines: list[IndicatorLine]  # indicators with a growth to chart, in rule-set order
-    growth_indicator: Indicator | None  # the one charted
-    county_growth: list[float | None] = field(default_factory=list)
-    city_average: list[float | None] = field(default_factory=list)
-    growth_target: float | None = None
+    # The indicator chart: what a rule scores (its basis: a growth in %, a level in the
+    # indicator's unit, a ratio), month by month.
+    chart_lines: list[IndicatorLine]  # the indicators it can show (scored on a basis), in order
+    chart_rule: RuleSetIndicator | None  # the rule of the one it shows: basis, decimals, unit
+    basis_series: list[Decimal | None] = field(default_factory=list)  # the county's, per month
+    city_average: list[Decimal | None] = field(default_factory=list)  # ranked counties' mean
+    basis_target: Decimal | None = None  # the rule's target (rule_target), in the basis' terms
+    # indicator id -> its rule in the latest run's rule set, to show each basis in its terms
+    rules: dict[int, RuleSetIndicator] = field(default_factory=dict)
     category_ranks: dict[str, list[int | None]] = field(default_factory=dict)  # name -> per month
     total_rank: int | None = None  # the overall rank in `latest`
     newest: Period | None = None  # the newest month with a run (later than `latest` if missed)
+    newest_ranked: bool = False  # the county has a place in `newest` (a ranking in progress)
     peer_group: str = ""
 
     @property
@@ -122,10 +130,16 @@ def basis_growth(
 
 
 def county_profile(
-    county: County, year: int, user: AnyUser, indicator_code: str | None = None
+    county: County,
+    year: int,
+    user: AnyUser,
+    indicator_code: str | None = None,
+    month: int | None = None,
 ) -> Profile | None:
-    """The county's profile for the year; `indicator_code` picks the indicator whose growth is
-    charted (default: the first growth-based one). A fixed number of queries."""
+    """The county's profile for the year; `indicator_code` picks the indicator charted
+    (default: the first growth-based one). The tables show `month` when the county has a
+    place in it, else the newest complete month in which it has one (as the league table opens
+    on the newest complete ranking), else its newest ranked month. A fixed number of queries."""
     by_period = runs_visible_in_year(year, user)
     if not by_period:
         return None
@@ -140,10 +154,13 @@ def county_profile(
         )
     )
     own = {run_id: (rank, group) for run_id, c, rank, group in results if c == county.pk}
-    # the tables show the latest month in which the county has a place (it may have missed
-    # the newest month); the charts show every month
-    latest_run = next(
-        (r for r in reversed(runs) if own.get(r.pk, (None,))[0] is not None), latest_run
+    # the tables show one month in which the county has a place (it may have missed the
+    # newest month, which may also be still in progress); the charts show every month
+    placed = [r for r in runs if own.get(r.pk, (None,))[0] is not None]
+    latest_run = (
+        next((r for r in placed if r.period.month == month), None)
+        or next((r for r in reversed(placed) if run_is_complete(r)), None)
+        or (placed[-1] if placed else latest_run)
     )
     group = own.get(latest_run.pk, (None, ""))[1]
     ranked_in: dict[int, set[int]] = {pk: set() for pk in run_ids}  # the whole city
@@ -155,6 +172,7 @@ def county_profile(
                 ranked_in_group[run_id].add(county_id)
     ranks = [own.get(pk, (None, ""))[0] for pk in run_ids]
     n_ranked = max((len(s) for s in ranked_in_group.values()), default=0)
+    n_ranked_latest = len(ranked_in_group[latest_run.pk])
 
     # Category ranks month by month.
     category_rows = CategoryResult.objects.filter(run_id__in=run_ids, county=county).values_list(
@@ -169,15 +187,14 @@ def county_profile(
     }
 
     # The latest month's indicator results, in the rule set's order, ranked within the group.
-    rule_rows = list(
-        RuleSetIndicator.objects.filter(ruleset_id=latest_run.ruleset_id)
+    # indicator id -> its rule in the latest run's rule set, in the rule set's order
+    rules = {
+        rule.indicator_id: rule
+        for rule in RuleSetIndicator.objects.filter(ruleset_id=latest_run.ruleset_id)
+        .select_related("indicator", "denominator")
         .order_by("display_order", "id")
-        .values_list("indicator_id", "basis", "method", "params")
-    )
-    rule_of = {
-        indicator_id: (basis, method, params) for indicator_id, basis, method, params in rule_rows
     }
-    rule_order = {row[0]: i for i, row in enumerate(rule_rows)}
+    rule_order = {indicator_id: i for i, indicator_id in enumerate(rules)}
     ranked_counts = dict(
         IndicatorResult.objects.filter(
             run=latest_run,
@@ -195,23 +212,25 @@ def county_profile(
     )
     lines = []
     for r in own_results:
-        basis_type, method, params = rule_of.get(r.indicator_id, ("", "", {}))
+        rule = rules.get(r.indicator_id)
         lines.append(
             IndicatorLine(
                 indicator=r.indicator,
-                basis_type=basis_type,
+                basis_type=rule.basis if rule else "",
+                rule=rule,
                 value=r.value,
                 prior_value=r.prior_value,
                 basis=r.basis,
                 rank=r.rank,
                 score=r.score,
                 n_ranked=ranked_counts.get(r.indicator_id, 0),
-                target=rule_target(method, params or {}),
+                target=rule_target(rule.method, rule.params or {}) if rule else None,
                 gap_basis=r.gap_basis,
                 gap_value=r.gap_value,
                 gap_rank=r.gap_rank,
                 gap_points=r.gap_points,
                 gap_total_rank=r.gap_total_rank,
+                gap_kind=r.gap_kind,
                 unit=str(units.get(r.indicator.unit, r.indicator.unit)),
             )
         )
@@ -221,30 +240,27 @@ def county_profile(
     leading = [line for line in lines if is_leading(line.rank, line.n_ranked)]
     short_boards = [line for line in lines if is_short_board(line.rank, line.n_ranked)]
 
-    # Growth of one indicator month by month against the ranked counties' average.
-    growth_lines = [line for line in lines if line.growth is not None]
-    growth_line = next(
-        (line for line in growth_lines if line.indicator.code == indicator_code), None
-    ) or next((line for line in growth_lines if line.basis_type == "growth"), None)
-    if growth_line is None and growth_lines:
-        growth_line = growth_lines[0]
-    growth_indicator = growth_line.indicator if growth_line else None
-    county_growth: list[float | None] = []
-    city_average: list[float | None] = []
-    growth_target = None
-    if growth_line is not None:
-        if growth_line.basis_type == "growth" and growth_line.target is not None:
-            growth_target = float(growth_line.target)
-        growth: dict[int, dict[int, float | None]] = {pk: {} for pk in run_ids}
-        for run_id, county_id, value, prior, basis in IndicatorResult.objects.filter(
-            run_id__in=run_ids, indicator=growth_indicator
-        ).values_list("run_id", "county_id", "value", "prior_value", "basis"):
-            g = basis_growth(growth_line.basis_type, value, prior, basis)
-            growth[run_id][county_id] = None if g is None else float(g)
+    # The chart: one indicator's basis as its rule scores it, month by month, against the
+    # ranked counties' average of the same basis and the rule's target.
+    chart_lines = [line for line in lines if line.indicator.pk in rules]
+    chart_line = (
+        next((line for line in chart_lines if line.indicator.code == indicator_code), None)
+        or next((line for line in chart_lines if line.basis_type == "growth"), None)
+        or (chart_lines[0] if chart_lines else None)
+    )
+    chart_rule = rules[chart_line.indicator.pk] if chart_line is not None else None
+    basis_series: list[Decimal | None] = []
+    city_average: list[Decimal | None] = []
+    if chart_rule is not None:
+        bases: dict[int, dict[int, Decimal | None]] = {pk: {} for pk in run_ids}
+        for run_id, county_id, basis in IndicatorResult.objects.filter(
+            run_id__in=run_ids, indicator_id=chart_rule.indicator_id
+        ).values_list("run_id", "county_id", "basis"):
+            bases[run_id][county_id] = basis
         for pk in run_ids:
-            county_growth.append(_rounded(growth[pk].get(county.pk)))
-            values = [x for c in ranked_in[pk] if (x := growth[pk].get(c)) is not None]
-            city_average.append(round(sum(values) / len(values), 2) if values else None)
+            basis_series.append(bases[pk].get(county.pk))
+            ranked = [b for c in ranked_in[pk] if (b := bases[pk].get(c)) is not None]
+            city_average.append(sum(ranked, Decimal(0)) / len(ranked) if ranked else None)
 
     return Profile(
         county=county,
@@ -252,22 +268,21 @@ def county_profile(
         periods=[r.period for r in runs],
         ranks=ranks,
         n_ranked=n_ranked,
+        n_ranked_latest=n_ranked_latest,
         latest=latest_run.period,
         latest_run=latest_run,
         lines=lines,
         leading=leading,
         short_boards=short_boards,
-        growth_lines=growth_lines,
-        growth_indicator=growth_indicator,
-        county_growth=county_growth,
+        chart_lines=chart_lines,
+        chart_rule=chart_rule,
+        basis_series=basis_series,
         city_average=city_average,
-        growth_target=growth_target,
+        basis_target=chart_line.target if chart_line is not None else None,
+        rules=rules,
         category_ranks=category_ranks,
         total_rank=own.get(latest_run.pk, (None,))[0],
         newest=runs[-1].period,
+        newest_ranked=own.get(runs[-1].pk, (None,))[0] is not None,
         peer_group=group,
     )
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)

@@ -56,10 +56,11 @@ class Cell:
 
 @dataclass(frozen=True)
 class IndicatorColumn:
+    rule: RuleSetIndicator  # its basis, decimals and unit: how the basis and target read
     indicator: Indicator
     weight: Decimal
     basis_type: str
-    target: Decimal | None
+    target: Decimal | None  # in the basis' terms
     summable: bool
     total: Decimal | None = None  # summable: the city's figure (sum over reporting counties)
     total_growth: Decimal | None = None  # its growth, over the counties with last year's figure
@@ -203,6 +204,7 @@ def _column(
     if not summable and bases:
         average = sum(bases, Decimal(0)) / len(bases)
     return IndicatorColumn(
+        rule=rule,
         indicator=indicator,
         weight=rule.weight,
         basis_type=rule.basis,
@@ -219,6 +221,7 @@ def _column(
 class Headline:
     """One of the city's headline indicators: the counties' figures added up."""
 
+    rule: RuleSetIndicator
     indicator: Indicator
     total: Decimal | None
     growth: Decimal | None  # over the counties with last year's figure
@@ -235,7 +238,7 @@ class CityOverview:
     headlines: list[Headline]
     expected: int  # counties that report
     months: list[Period]  # the year's months with a visible run
-    trend: dict[str, list[float | None]]  # indicator name -> the city's growth per month
+    trend: dict[str, list[Decimal | None]]  # indicator name -> the city's growth per month
 
 
 def city_overview(period: Period, user: AnyUser) -> CityOverview | None:
@@ -272,6 +275,7 @@ def city_overview(period: Period, user: AnyUser) -> CityOverview | None:
         )
         headlines.append(
             Headline(
+                rule=rule,
                 indicator=rule.indicator,
                 total=sum((v for _c, v, _p in rows), Decimal(0)) if rows else None,
                 growth=growth_percent(
@@ -301,14 +305,12 @@ def city_overview(period: Period, user: AnyUser) -> CityOverview | None:
         .values("run_id", "indicator_id")
         .annotate(v=Sum("value"), p=Sum("prior_value"))
     }
-    trend = {}
-    for rule in rules:
-        series = []
-        for run_ in runs:
-            v, p = sums.get((run_.pk, rule.indicator_id), (None, None))
-            g = growth_percent(v, p)
-            series.append(None if g is None else round(float(g), 2))
-        trend[rule.indicator.display_name] = series
+    trend = {
+        rule.indicator.display_name: [
+            growth_percent(*sums.get((run_.pk, rule.indicator_id), (None, None))) for run_ in runs
+        ]
+        for rule in rules
+    }
     return CityOverview(
         period=period,
         run=run,

@@ -20,6 +20,7 @@ from indicators.scoring import parse_rules, score
 from ..convert import decimal_or_none, int_or_none
 from ..models import CountyResult, RankingRun
 from .inputs import engine_inputs, run_current
+from .runs import run_is_complete
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,11 @@ class WhatIfRow:
     preview_rank: int | None
     preview_total: Decimal | None
     flags: list[str]
+    # the preview total's parts besides the base total, as under the edited rules
+    preview_bonus: Decimal = Decimal(0)  # bonus and penalty items, capped, net
+    preview_improvement: Decimal = Decimal(0)  # the improvement reward
+    published_bonus: Decimal = Decimal(0)
+    published_improvement: Decimal = Decimal(0)
 
     @property
     def change(self) -> int | None:
@@ -38,10 +44,6 @@ class WhatIfRow:
         if self.published_rank is None or self.preview_rank is None:
             return None
         return self.published_rank - self.preview_rank
-
-    @property
-    def change_abs(self) -> int | None:
-        return None if self.change is None else abs(self.change)
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,9 @@ def ranking_whatif(*, rules: dict[str, Any], period: Period) -> WhatIf:
     run = run_current(period)
     stored: dict[int, CountyResult] = {}
     if run is not None:
-        results = CountyResult.objects.filter(run=run).only("county", "rank", "total")
+        results = CountyResult.objects.filter(run=run).only(
+            "county", "rank", "total", "bonus", "penalty", "improvement"
+        )
         stored = {r.county_id: r for r in results}
     counties = {c.code: c for c in County.objects.filter(is_active=True)}
     frame = result.counties[result.counties["period"] == period.key]
@@ -86,6 +90,11 @@ def ranking_whatif(*, rules: dict[str, Any], period: Period) -> WhatIf:
                 preview_rank=int_or_none(row.rank),
                 preview_total=decimal_or_none(row.total),
                 flags=[f for f in flags.split(",") if f],
+                preview_bonus=(decimal_or_none(row.bonus, 4) or Decimal(0))
+                + (decimal_or_none(row.penalty, 4) or Decimal(0)),
+                preview_improvement=decimal_or_none(row.improvement, 4) or Decimal(0),
+                published_bonus=before.bonus + before.penalty if before else Decimal(0),
+                published_improvement=before.improvement if before else Decimal(0),
             )
         )
     rows.sort(
@@ -100,9 +109,12 @@ def ranking_whatif(*, rules: dict[str, Any], period: Period) -> WhatIf:
 
 
 def periods_for_preview() -> list[Period]:
-    """Periods that have a current ranking to compare with, newest first."""
-    return list(
-        Period.objects.filter(ranking_runs__is_current=True)
-        .distinct()
-        .order_by(F("year").desc(), F("month").desc())
-    )
+    """Periods that have a current ranking to compare with, newest first; each carries
+    `ranking_complete` (see runs.run_is_complete), so that the preview opens on a complete one."""
+    runs = RankingRun.objects.filter(is_current=True).select_related("period")
+    periods = []
+    for run in runs.order_by(F("period__year").desc(), F("period__month").desc()):
+        period = run.period
+        period.ranking_complete = run_is_complete(run)  # type: ignore[attr-defined]
+        periods.append(period)
+    return periods

@@ -28,10 +28,17 @@ from counties.access import AnyUser
 from counties.models import County, Period
 from indicators.models import Category, Indicator, RuleSet
 from indicators.scoring import gaps, parse_rules, score
+from indicators.scoring.explain import explain_improvement, explain_result, explain_total
 from indicators.selectors import ruleset_as_dict, ruleset_published_for_year
 
 from ..convert import decimal_or_none, flag_list, int_or_none
-from ..models import CategoryResult, CountyResult, IndicatorResult, RankingRun
+from ..models import (
+    CategoryResult,
+    CountyResult,
+    IndicatorReference,
+    IndicatorResult,
+    RankingRun,
+)
 from ..selectors.inputs import engine_inputs, run_current
 
 logger = logging.getLogger(__name__)
@@ -137,6 +144,7 @@ def ranking_recompute(
                 bonuses=inputs.bonuses,
                 vetoes=inputs.vetoes,
                 base_ranks=inputs.base_ranks or None,
+                whole=inputs.whole,
             )
             run = _write_run(
                 gaps=gap,
@@ -151,8 +159,19 @@ def ranking_recompute(
                 result=result,
             )
             RankingRun.objects.filter(period=period, is_current=True).update(is_current=False)
-            RankingRun.objects.filter(pk=run.pk).update(is_current=True)
             run.is_current = True
+            run.supersedes = current
+            fields = ["is_current", "supersedes"]
+            if trigger == RankingRun.Trigger.RULESET and _was_published(period):
+                # A new version of the year's rules: a period its counties have seen is
+                # published again under the new version in the same transaction, so leaders
+                # and counties never see two versions of one period.
+                run.is_published = True
+                run.published_at = timezone.now()
+                run.published_by = actor(user)
+                run.publish_reason = RankingRun.PublishReason.RULESET
+                fields += ["is_published", "published_at", "published_by", "publish_reason"]
+            run.save(update_fields=fields)
     except Exception as exc:
         logger.exception("ranking recompute of %s failed", period.key)
         _record_failure(
@@ -193,6 +212,14 @@ def _write_run(
     indicator_ids = dict(Indicator.objects.values_list("code", "id"))
     category_ids = dict(Category.objects.values_list("code", "id"))
     counties = result.counties[result.counties["period"] == period.key]
+    rules = result.rules
+    formulas = explain_result(result, period=period.key)
+    formula_of = {
+        (c, i): f
+        for c, i, f in zip(
+            formulas["county"], formulas["indicator"], formulas["formula"], strict=True
+        )
+    }
     run = RankingRun.objects.create(
         period=period,
         ruleset=ruleset,
@@ -204,18 +231,36 @@ def _write_run(
         finished_at=started,
         duration_ms=0,
         counties_scored=int(counties["total"].notna().sum()),
+        counties_expected=int(counties["ranked"].astype(bool).sum()),
+        counties_ranked=int(counties["rank"].notna().sum()),
     )
     CountyResult.objects.bulk_create(
         CountyResult(
             run=run,
             county_id=county_ids[row.county],
+            base_total=decimal_or_none(row.base_total),
+            bonus=decimal_or_none(row.bonus) or Decimal(0),
+            penalty=decimal_or_none(row.penalty) or Decimal(0),
+            improvement=decimal_or_none(row.improvement) or Decimal(0),
+            base_rank=int_or_none(row.base_rank),
+            first_rank=int_or_none(row.first_rank),
+            vetoed=bool(row.vetoed),
             total=decimal_or_none(row.total),
             rank=int_or_none(row.rank),
             rank_change=int_or_none(row.rank_change),
             tier=row.tier if isinstance(row.tier, str) else "",
             peer_group=str(row.group) if grouped and isinstance(row.group, str) else "",
-            bonus=decimal_or_none(row.bonus) or Decimal(0),
             flags=flag_list(row.flags),
+            total_formula=explain_total(
+                rules,
+                base_total=row.base_total,
+                bonus=row.bonus,
+                penalty=row.penalty,
+                improvement=row.improvement,
+            ).formula,
+            improvement_formula=explain_improvement(
+                rules, base_rank=row.base_rank, first_rank=row.first_rank
+            ).formula,
         )
         for row in counties.itertuples(index=False)
     )
@@ -244,11 +289,26 @@ def _write_run(
                 rank=int_or_none(row.rank),
                 score=decimal_or_none(row.score),
                 flags=flag_list(row.flags),
+                formula=formula_of.get((row.county, row.indicator), ""),
                 **_gap_fields(gap_of.get((row.county, row.indicator))),
             )
             for row in indicators.itertuples(index=False)
         ),
         batch_size=2000,
+    )
+    references = result.references[result.references["period"] == period.key]
+    IndicatorReference.objects.bulk_create(
+        IndicatorReference(
+            run=run,
+            indicator_id=indicator_ids[row.indicator],
+            peer_group=str(row.group) if grouped and isinstance(row.group, str) else "",
+            count=int(row.count),
+            best=decimal_or_none(row.best),
+            worst=decimal_or_none(row.worst),
+            mean=decimal_or_none(row.mean),
+            std=decimal_or_none(row.std),
+        )
+        for row in references.itertuples(index=False)
     )
     finished = timezone.now()
     run.finished_at = finished
@@ -266,7 +326,13 @@ def _gap_fields(gap: Any) -> dict[str, Any]:
         "gap_rank": int_or_none(gap.new_rank),
         "gap_total_rank": int_or_none(gap.new_total_rank),
         "gap_points": decimal_or_none(gap.points, 4),
+        "gap_kind": str(gap.kind),
     }
+
+
+def _was_published(period: Period) -> bool:
+    """Whether the period's counties have seen a ranking of it (any run ever published)."""
+    return RankingRun.objects.filter(period=period, is_published=True).exists()
 
 
 def _record_failure(

@@ -3,12 +3,14 @@ loop of template variables per cell costs more than the rest of the page."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+
+from counties.models import Period
+from indicators import formatting
+from indicators.models import RuleSetIndicator
 
 register = template.Library()
 
@@ -26,10 +28,13 @@ def badges(items: list[tuple[str, str]]) -> SafeString:
 
 
 @register.simple_tag
-def league_row(row, grouped: bool, profile_url: str, year: int) -> SafeString:
-    """One league-table row (rankings.selectors.LeagueRow), every value escaped. It is the
-    template's per-row markup in one call: 200 rows of a dozen template nodes each took
-    35 ms to render."""
+def league_row(
+    row, grouped: bool, profile_url: str, period: Period, provisional: bool = False
+) -> SafeString:
+    """One league-table row (rankings.presentation.league.LeagueRow), every value escaped. It
+    is the template's per-row markup in one call: 200 rows of a dozen template nodes each took
+    35 ms to render. `provisional`: the period is still in progress, so the rank change and
+    the improvement reward are marked as provisional (暂定)."""
     r = row.result
     css, change = row.change
     group = (
@@ -40,12 +45,15 @@ def league_row(row, grouped: bool, profile_url: str, year: int) -> SafeString:
     return format_html(
         '<tr class="tier-{tier}">'
         '<td class="num" data-sort="{rank_sort}">{rank}</td>'
-        '<th scope="row" data-sort="{order}"><a href="{url}{code}/?year={year}">{name}</a></th>'
+        '<th scope="row" data-sort="{order}">'
+        '<a href="{url}{code}/?year={year}&amp;period={period_key}">{name}</a></th>'
         "{group}"
         '<td class="num" data-sort="{total_sort}">{total}</td>'
         '<td class="num" data-sort="{change_sort}">{change}</td>'
         "<td>{tier_label}</td>{subtotals}"
-        '<td class="num" data-sort="{bonus_sort}">{bonus}</td>'
+        '<td class="num" data-sort="{bonus_sort}" title="{bonus_title}">{bonus}</td>'
+        '<td class="num" data-sort="{improvement_sort}" title="{improvement_title}">'
+        "{improvement}{mark}</td>"
         "<td>{badges}</td></tr>",
         tier=r.tier or "none",
         rank_sort="" if r.rank is None else r.rank,
@@ -53,74 +61,100 @@ def league_row(row, grouped: bool, profile_url: str, year: int) -> SafeString:
         order=r.county.display_order,
         url=profile_url,
         code=r.county.code,
-        year=year,
+        year=period.year,
+        period_key=period.key,
         name=r.county.display_name,
         group=group,
         total_sort=row.total_sort,
         total=row.total_text,
         change_sort="" if r.rank_change is None else r.rank_change,
-        change=format_html('<span class="{}">{}</span>', css, change) if css else "–",
+        change=format_html(
+            '<span class="{}">{}</span>{}', css, change, _provisional() if provisional else ""
+        )
+        if css
+        else "–",
         tier_label=row.tier_label,
         subtotals=number_cells(row.subtotal_cells),
-        bonus_sort=str(r.bonus),
+        bonus_sort=str(r.bonus + r.penalty),
         bonus=row.bonus_text,
+        bonus_title=row.bonus_title,
+        improvement_sort=str(r.improvement),
+        improvement=row.improvement_text,
+        improvement_title=row.improvement_title,
+        mark=_provisional() if provisional and r.improvement else "",
         badges=badges(row.badges),
     )
 
 
-def _fixed(value: Decimal, places: int) -> str:
-    """Like floatformat:places: rounded half up, always `places` decimals."""
-    return str(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+def _provisional() -> SafeString:
+    return format_html(
+        '<sup class="provisional" title="{}">{}</sup>', _("本期排名进行中"), _("暂定")
+    )
 
 
-def _trimmed(value: Decimal, places: int = 2) -> str:
-    """Like floatformat:"-places": no decimals for a whole number."""
-    return str(int(value)) if value == value.to_integral_value() else _fixed(value, places)
-
-
-def _percent_if(basis_type: str) -> str:
-    return "%" if basis_type == "growth" else ""
+def _rule_of(line) -> RuleSetIndicator:
+    """The rule a profile line was scored by (its basis' decimals, factor and unit); without
+    one, a rule of the line's basis type: enough for growth and value bases."""
+    return line.rule or RuleSetIndicator(indicator=line.indicator, basis=line.basis_type)
 
 
 @register.simple_tag
 def indicator_line_row(line) -> SafeString:
-    """One row of an indicator table (rankings.profile.IndicatorLine), every value escaped."""
-    decimals = line.indicator.decimals
-    pct = _percent_if(line.basis_type)
+    """One row of an indicator table (rankings.selectors.profile.IndicatorLine), every value
+    escaped, each figure in the text every page gives it (indicators.formatting)."""
+    rule = _rule_of(line)
     if line.target is None:
         target = "–"
     else:
-        mark = {True: (" target-met", " ✓"), False: (" target-missed", " ✗")}.get(
+        css, mark = {True: ("target-met", " ✓"), False: ("target-missed", " ✗")}.get(
             line.meets_target, ("", "")
         )
         target = format_html(
-            '<span class="{}">{}{}{}</span>', mark[0].strip(), _trimmed(line.target), pct, mark[1]
+            '<span class="{}">{}{}</span>', css, formatting.basis_text(line.target, rule), mark
         )
     return format_html(
         '<tr><th scope="row">{}</th><td class="num">{}</td><td class="num">{}</td>'
         '<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td>'
         '<td class="num">{}</td></tr>',
         line.indicator.display_name,
-        "–" if line.value is None else f"{_fixed(line.value, decimals)} {line.unit}",
-        "–" if line.growth is None else f"{_fixed(line.growth, 1)}%",
-        "–" if line.basis is None else f"{_fixed(line.basis, 2)}{pct}",
+        formatting.value_text(line.value, line.indicator),
+        formatting.growth_text(line.growth),
+        formatting.basis_text(line.basis, rule),
         target,
         "–" if line.rank is None else f"{line.rank} / {line.n_ranked}",
-        "–" if line.score is None else _("%(points)s 分") % {"points": _fixed(line.score, 2)},
+        formatting.points_text(line.score),
     )
 
 
 @register.simple_tag
+def rank_change(change: int | None) -> SafeString:
+    """Places gained or lost: <span class="up">↑2</span>, <span class="down">↓1</span> or –."""
+    css, text = formatting.rank_change_text(change)
+    return format_html('<span class="{}">{}</span>', css, text) if css else escape(text)
+
+
+# Figures in templates, each in its one text (indicators.formatting):
+# {{ cell.value|value_text:col.indicator }}, {{ cell.basis|basis_text:col.rule }}, ...
+register.filter("value_text", formatting.value_text)
+register.filter("growth_text", formatting.growth_text)
+register.filter("basis_text", formatting.basis_text)
+register.filter("points_text", formatting.points_text)
+register.filter("points_number", formatting.points_number)
+register.filter("signed_points_text", formatting.signed_points_text)
+
+
+@register.simple_tag
 def gap_line_row(line, total_rank: int | None) -> SafeString:
-    """One row of the gap-to-the-next-place table (an IndicatorLine with a gap)."""
-    decimals = line.indicator.decimals
-    pct = _percent_if(line.basis_type)
+    """One row of the gap-to-the-next-place table (an IndicatorLine with a gap): the basis now
+    and the one to reach (the next better county's, or a threshold's), the year-to-date value
+    that reaches it and the change that needs (whole units for counts), and what it brings."""
+    rule = _rule_of(line)
     increase = line.gap_increase
     if increase is None:
         increase_text = "–"
     else:
-        sign = "+" if increase > 0 else ""
-        increase_text = f"{sign}{_fixed(increase, decimals)} {line.unit}"
+        text = formatting.value_text(increase, line.indicator)
+        increase_text = f"+{text}" if increase > 0 else text
     if line.gap_total_rank is None or total_rank is None:
         overall = "–"
     elif line.gap_total_rank < total_rank:
@@ -130,18 +164,21 @@ def gap_line_row(line, total_rank: int | None) -> SafeString:
         )
     else:
         overall = _("不变")
+    target = formatting.basis_text(line.gap_basis, rule)
+    if line.gap_kind == "threshold":
+        target = _("达到门槛 %(threshold)s") % {"threshold": target}
     return format_html(
         '<tr><th scope="row">{}</th><td class="num">{}</td><td class="num">{}</td>'
         '<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td>'
         '<td class="num">{}</td><td class="num">{}</td></tr>',
         line.indicator.display_name,
-        f"{_fixed(line.basis, 2)}{pct}",
-        f"{_fixed(line.gap_basis, 2)}{pct}",
-        f"{_fixed(line.gap_value, decimals)} {line.unit}",
+        formatting.basis_text(line.basis, rule),
+        target,
+        formatting.value_text(line.gap_value, line.indicator),
         increase_text,
         _("第%(old)s→%(new)s名") % {"old": line.rank, "new": line.gap_rank},
         "–"
         if line.gap_points is None
-        else _("+%(points)s 分") % {"points": _fixed(line.gap_points, 2)},
+        else _("+%(points)s 分") % {"points": formatting.points_number(line.gap_points)},
         overall,
     )

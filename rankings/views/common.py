@@ -1,19 +1,69 @@
-"""What every ranking page with a period selector shares."""
+"""What every ranking page with a period selector shares: which period it shows."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django.http import HttpRequest
 
 from counties.models import Period
 
+from ..selectors.runs import RankedPeriod, default_ranked_period, ranked_periods
+
 
 def chosen_period(request: HttpRequest, periods: list[Period]) -> Period | None:
-    wanted = request.GET.get("period", "")
-    match = re.fullmatch(r"(\d{4})-(\d{2})", wanted)
-    if match:
+    """The period asked for in ?period=YYYY-MM if it is one of `periods`, else the first."""
+    wanted = _wanted(request)
+    if wanted is not None:
         for period in periods:
-            if (period.year, period.month) == (int(match[1]), int(match[2])):
+            if (period.year, period.month) == wanted:
                 return period
     return periods[0] if periods else None
+
+
+def _wanted(request: HttpRequest) -> tuple[int, int] | None:
+    match = re.fullmatch(r"(\d{4})-(\d{2})", request.GET.get("period", ""))
+    return (int(match[1]), int(match[2])) if match else None
+
+
+@dataclass(frozen=True)
+class PeriodChoice:
+    """The ranking periods the user may see, the one shown, and the newest one in progress
+    when it is not the one shown (the page links to it)."""
+
+    periods: list[RankedPeriod]
+    chosen: RankedPeriod | None
+    in_progress: RankedPeriod | None
+
+    @property
+    def period(self) -> Period | None:
+        return self.chosen.period if self.chosen else None
+
+    def context(self) -> dict[str, object]:
+        return {
+            "periods": [p.period for p in self.periods],
+            "period": self.period,
+            "choice": self,
+        }
+
+
+def choose_ranking_period(request: HttpRequest) -> PeriodChoice:
+    """?period=YYYY-MM when the user may see it; otherwise the newest complete ranking."""
+    periods = ranked_periods(request.user)
+    wanted = _wanted(request)
+    chosen = next(
+        (p for p in periods if (p.period.year, p.period.month) == wanted),
+        None,
+    ) or default_ranked_period(periods)
+    newest_open = next((p for p in periods if not p.complete), None)
+    in_progress = (
+        newest_open
+        if newest_open is not None
+        and chosen is not None
+        and newest_open is not chosen
+        and (newest_open.period.year, newest_open.period.month)
+        > (chosen.period.year, chosen.period.month)
+        else None
+    )
+    return PeriodChoice(periods=periods, chosen=chosen, in_progress=in_progress)

@@ -13,17 +13,18 @@ from ..access import can_publish_rankings
 from ..models import RankingRun
 from ..presentation import charts
 from ..presentation.league import league_rows
-from ..selectors import periods_with_rankings
 from ..selectors.league import league_table, rank_heatmap
+from ..selectors.runs import run_missing_counties
 from ..services import ranking_publish
-from .common import chosen_period
+from .common import choose_ranking_period
 
 
 @login_required
 def league(request: HttpRequest) -> HttpResponse:
-    """综合排名: the stored ranking of a period, never recomputed on a request."""
-    periods = periods_with_rankings(request.user)
-    period = chosen_period(request, periods)
+    """综合排名: the stored ranking of a period, never recomputed on a request. It opens on
+    the newest complete ranking; a newer one in progress is linked and labelled."""
+    choice = choose_ranking_period(request)
+    period = choice.period
     table = league_table(period, request.user) if period else None
     can_publish = (
         table is not None
@@ -31,12 +32,15 @@ def league(request: HttpRequest) -> HttpResponse:
         and table.run.is_current
         and can_publish_rankings(request.user)
     )
+    # publishing a ranking in which counties lack a total asks to confirm them by name
+    missing = run_missing_counties(table.run) if can_publish and table is not None else []
     return render(
         request,
         "rankings/league.html",
         {
-            "periods": periods,
-            "period": period,
+            **choice.context(),
+            "missing": missing,
+            "provisional": choice.chosen is not None and not choice.chosen.complete,
             "table": table,
             "rows": league_rows(table) if table is not None else [],
             "can_publish": can_publish,
@@ -54,7 +58,9 @@ def league_publish(request: HttpRequest, run_id: int) -> HttpResponse:
         raise PermissionDenied
     run = get_object_or_404(RankingRun.objects.select_related("period"), pk=run_id)
     try:
-        ranking_publish(run=run, user=request.user)
+        ranking_publish(
+            run=run, user=request.user, confirm_missing=request.POST.get("confirm_missing") == "1"
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -68,8 +74,8 @@ def league_publish(request: HttpRequest, run_id: int) -> HttpResponse:
 @login_required
 def heatmap(request: HttpRequest) -> HttpResponse:
     """Counties x indicators coloured by rank: every county's strong and weak indicators at once."""
-    periods = periods_with_rankings(request.user)
-    period = chosen_period(request, periods)
+    choice = choose_ranking_period(request)
+    period = choice.period
     data = rank_heatmap(period, request.user) if period else None
     figure = None
     if data is not None:
@@ -83,5 +89,5 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "rankings/heatmap.html",
-        {"periods": periods, "period": period, "heatmap": data, "figure": figure},
+        {**choice.context(), "heatmap": data, "figure": figure},
     )

@@ -10,6 +10,7 @@ from counties.models import County
 
 from ..presentation import charts
 from ..selectors import profile, years_with_rankings
+from ..selectors.breakdown import total_breakdown
 
 
 @login_required
@@ -23,19 +24,21 @@ def county_profile(request: HttpRequest, code: str) -> HttpResponse:
     if year is None and years:
         year = years[0]
     indicator = request.GET.get("indicator") or None
-    data = profile.county_profile(county, year, request.user, indicator) if year else None
+    # ?period=YYYY-MM (from the league table) picks the month the tables show
+    wanted_period = request.GET.get("period", "")
+    month = None
+    if year and wanted_period[:5] == f"{year}-" and wanted_period[5:].isdigit():
+        month = int(wanted_period[5:])
+    data = profile.county_profile(county, year, request.user, indicator, month) if year else None
     context = {"county": county, "years": years, "year": year, "profile": data}
     if data is not None:
+        context["breakdown"] = total_breakdown(data.latest_run, county)
         labels = charts.month_labels(data.periods)
         context["rank_figure"] = charts.rank_trend(
             labels, data.ranks, data.n_ranked, data.category_ranks
         )
-        if data.growth_indicator is not None:
-            context["growth_figure"] = charts.growth_trend(
-                labels,
-                data.county_growth,
-                data.city_average,
-                data.growth_indicator.display_name,
-                data.growth_target,
+        if data.chart_rule is not None:
+            context["basis_figure"] = charts.basis_trend(
+                labels, data.basis_series, data.city_average, data.chart_rule, data.basis_target
             )
     return render(request, "rankings/county_profile.html", context)

@@ -7,29 +7,25 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ..presentation import charts
-from ..selectors import periods_with_rankings, tables
-from .common import chosen_period
+from ..selectors import tables
+from .common import choose_ranking_period
 
 
 @login_required
 def category_table(request: HttpRequest) -> HttpResponse:
     """A category's subtotals and, per indicator, value, growth, rank and score per county."""
-    periods = periods_with_rankings(request.user)
-    period = chosen_period(request, periods)
+    choice = choose_ranking_period(request)
+    period = choice.period
     wanted = request.GET.get("category") or None
     table = tables.category_table(period, request.user, wanted) if period else None
-    return render(
-        request,
-        "rankings/category_table.html",
-        {"periods": periods, "period": period, "table": table},
-    )
+    return render(request, "rankings/category_table.html", {**choice.context(), "table": table})
 
 
 @login_required
 def city_overview(request: HttpRequest) -> HttpResponse:
     """The city's headline indicators summed over the counties, with growth against last year."""
-    periods = periods_with_rankings(request.user)
-    period = chosen_period(request, periods)
+    choice = choose_ranking_period(request)
+    period = choice.period
     overview = tables.city_overview(period, request.user) if period else None
     figure = None
     if overview is not None and overview.trend:
@@ -37,5 +33,5 @@ def city_overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "rankings/city_overview.html",
-        {"periods": periods, "period": period, "overview": overview, "figure": figure},
+        {**choice.context(), "overview": overview, "figure": figure},
     )

@@ -27,8 +27,11 @@ def _chosen_period(request: HttpRequest, periods: list[Period], ruleset: RuleSet
         for period in periods:
             if (period.year, period.month) == (int(match[1]), int(match[2])):
                 return period
-    same_year = [p for p in periods if p.year == ruleset.year]
-    candidates = same_year or periods
+    # the newest complete ranking of the rule set's year (a month still being reported
+    # compares little), else of any year, else the newest at all
+    complete = [p for p in periods if getattr(p, "ranking_complete", True)]
+    same_year = [p for p in complete if p.year == ruleset.year]
+    candidates = same_year or complete or periods
     return candidates[0] if candidates else None
 
 

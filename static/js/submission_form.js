@@ -21,5 +21,6 @@
     }
     value.addEventListener("input", update);
     prior.addEventListener("input", update);
+    update();  // figures typed before this script ran (a slow page) count too
   });
 })();

@@ -16,7 +16,7 @@ def test_leader_sees_the_county_profile_charts(page, live_server, city, leader, 
     login(page, base, "leader")
     page.goto(f"{base}/rankings/county/369902/")
     page.wait_for_selector("#rank-chart .main-svg")
-    page.wait_for_selector("#growth-chart .main-svg")
+    page.wait_for_selector("#indicator-chart .main-svg")
     assert page.locator("h1").inner_text().startswith("西城区")
     assert page.locator("text=领先指标").count() == 1
     shot("county-profile")

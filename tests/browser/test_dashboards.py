@@ -25,7 +25,7 @@ def test_leader_walks_through_the_dashboards(page, live_server, city, leader, sh
     page.click("table.league >> text=南山县")
     page.wait_for_url("**/rankings/county/369903/**")
     page.wait_for_selector("#rank-chart .main-svg")
-    page.wait_for_selector("#growth-chart .main-svg")
+    page.wait_for_selector("#indicator-chart .main-svg")
     gaps = page.locator("table.gaps")
     assert "地区生产总值" in gaps.text_content()
     assert "第3→2名" in gaps.text_content()

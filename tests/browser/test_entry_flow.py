@@ -38,6 +38,7 @@ def test_reporter_fills_and_submits_and_reviewer_approves(
     base = live_server.url
     login(page, base, "reporter_a")
     page.click("text=未报送")  # the October cell of the reporter's home page
+    page.wait_for_load_state("load")  # the form's script is in place
     page.fill("#value_gdp", "３３０.５")  # full-width digits, as officials type them
     page.fill("input[name=prior_gdp]", "300")
     # growth shown while typing (the script updates it on the input event: wait for it)

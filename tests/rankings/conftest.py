@@ -3,8 +3,11 @@
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
+from counties.models import County, Period
+from rankings.models import BonusItem, RankingRun
 from tests.factories import (
     CategoryFactory,
     CountyFactory,
@@ -88,3 +91,19 @@ def city(db):
         "september": september,
         "october": october,
     }
+
+
+@pytest.fixture
+def demo_city(db):
+    """The demo city loaded and every period scored, with a few bonus and penalty items added
+    in 2026-09 (one county over the cap of 5 points); the current runs."""
+    call_command("load_demo_city", verbosity=0)
+    # the demo has no bonus or penalty items: add some, one part over the rule set's cap of 5
+    september = Period.objects.get(year=2026, month=9)
+    first, second = County.objects.filter(is_ranked=True).order_by("display_order")[:2]
+    for county, points in ((first, "3"), (first, "4"), (first, "-1"), (second, "-2.5")):
+        BonusItem.objects.create(
+            county=county, period=september, points=Decimal(points), reason="测试"
+        )
+    call_command("recompute_rankings", all=True, verbosity=0)
+    return list(RankingRun.objects.filter(is_current=True).select_related("ruleset", "period"))

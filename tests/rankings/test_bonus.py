@@ -176,7 +176,9 @@ def test_effective_points_are_capped_per_part_as_the_engine_does(city, reviewer)
     stored = CountyResult.objects.get(
         run__is_current=True, county__code="369901", run__period=city["october"]
     )
-    assert stored.bonus == Decimal("3")  # the ranking applies the same caps
+    # the ranking applies the same caps and keeps both parts: 7 capped at 5, -2
+    assert (stored.bonus, stored.penalty) == (Decimal("5"), Decimal("-2"))
+    assert stored.bonus + stored.penalty == east.effective
 
 
 # -------------------------------------------------------------------------------------- pages

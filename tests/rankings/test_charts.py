@@ -1,8 +1,21 @@
 """Chart builders are pure functions: plain lists in, a JSON-ready plotly figure dict out."""
 
 import json
+from decimal import Decimal
 
+from indicators.models import Indicator, RuleSetIndicator, Unit
 from rankings.presentation import charts
+
+
+def rule_of(basis: str, name: str, unit: str = Unit.YI_YUAN, decimals: int = 2, **fields):
+    """An unsaved rule on an unsaved indicator, both at `decimals`: what the chart reads,
+    without a database."""
+    indicator = Indicator(code="x", name=name, name_en=name, unit=unit, decimals=decimals)
+    return RuleSetIndicator(indicator=indicator, basis=basis, decimals=decimals, **fields)
+
+
+GDP = rule_of("growth", "地区生产总值", decimals=1)
+UNEMPLOYMENT = rule_of("value", "城镇登记失业率", Unit.PERCENT, decimals=2)
 
 
 def test_rank_trend_has_first_place_at_the_top():
@@ -31,18 +44,60 @@ def test_rank_trend_keeps_gaps_and_fits_every_rank():
     json.dumps(fig)  # what json_script will do
 
 
-def test_growth_trend_county_against_the_average():
-    fig = charts.growth_trend(["9月", "10月"], [10.0, None], [5.67, 5.5], "地区生产总值")
+def test_a_growth_basis_is_charted_as_growth():
+    fig = charts.basis_trend(
+        ["9月", "10月"], [Decimal("10.0"), None], [Decimal(17) / 3, Decimal("5.5")], GDP
+    )
     county, average = fig["data"]
     assert county["name"] == "本县区"
     assert average["name"] == "参评县区平均"
     assert list(county["y"]) == [10.0, None]
-    assert list(average["y"]) == [5.67, 5.5]
-    assert "%{y:.1f}%" in county["hovertemplate"]
-    assert "%{y:.1f}%" in average["hovertemplate"]
+    assert average["y"][0] == float(Decimal(17) / 3) and average["y"][1] == 5.5
+    # hover: the tables' text, rounded half up, never a plotly number format
+    assert list(county["customdata"]) == ["10.00%", "–"]
+    assert list(average["customdata"]) == ["5.67%", "5.50%"]
+    assert county["hovertemplate"] == "%{x}<br>本县区：%{customdata}<extra></extra>"
+    assert ":.1f" not in json.dumps(fig)
     assert fig["layout"]["yaxis"]["ticksuffix"] == "%"
     assert fig["layout"]["yaxis"]["title"]["text"] == "地区生产总值同比增速（%）"
     json.dumps(fig)
+
+
+def test_a_level_is_charted_as_a_level_with_its_target_in_the_same_unit():
+    """Unemployment is scored on its level: the chart shows the rate, not its growth."""
+    fig = charts.basis_trend(
+        ["9月", "10月"],
+        [Decimal("3.1"), Decimal("3.25")],
+        [Decimal("3.4"), Decimal("3.125")],
+        UNEMPLOYMENT,
+        target=Decimal("3.5"),
+    )
+    county, average, target = fig["data"]
+    assert list(county["y"]) == [3.1, 3.25]
+    assert list(county["customdata"]) == ["3.10%", "3.25%"]
+    assert list(average["customdata"]) == ["3.40%", "3.13%"]
+    assert list(target["y"]) == [3.5, 3.5] and target["customdata"][0] == "3.50%"
+    assert fig["layout"]["yaxis"]["title"]["text"] == "城镇登记失业率（%）"
+
+
+def test_a_level_in_another_unit_reads_in_that_unit():
+    industry = rule_of("value", "规上工业增加值", Unit.YI_YUAN, decimals=2)
+    fig = charts.basis_trend(["10月"], [Decimal("1234.5")], [None], industry, Decimal("1000"))
+    county, average, target = fig["data"]
+    assert county["customdata"] == ["1234.50 亿元"] and average["customdata"] == ["–"]
+    assert target["customdata"] == ["1000.00 亿元"]
+    assert fig["layout"]["yaxis"]["title"]["text"] == "规上工业增加值（亿元）"
+    assert fig["layout"]["yaxis"]["ticksuffix"] == ""
+
+
+def test_a_percentage_ratio_names_both_indicators():
+    gdp = Indicator(code="gdp", name="地区生产总值", name_en="GDP", unit=Unit.YI_YUAN)
+    rd = rule_of("ratio", "R&D经费支出", decimals=2, factor=Decimal("100"), denominator=gdp)
+    fig = charts.basis_trend(["10月"], [Decimal("2.2")], [Decimal("1.875")], rd, Decimal("2.2"))
+    county, average, target = fig["data"]
+    assert county["customdata"] == ["2.20%"] and average["customdata"] == ["1.88%"]
+    assert fig["layout"]["yaxis"]["title"]["text"] == "R&D经费支出 / 地区生产总值（%）"
+    assert fig["layout"]["yaxis"]["ticksuffix"] == "%"
 
 
 def test_rank_heatmap_rows_columns_colours_and_click_data():
@@ -80,12 +135,59 @@ def test_rank_trend_draws_category_ranks_under_the_overall_rank():
     assert fig["layout"]["showlegend"] is True
 
 
-def test_growth_trend_draws_the_target_as_a_flat_line():
-    fig = charts.growth_trend(["9月", "10月"], [6.0, 7.0], [5.0, 5.5], "地区生产总值", target=6.5)
+def test_a_growth_target_is_a_flat_line_reading_like_the_growth():
+    fig = charts.basis_trend(
+        ["9月", "10月"], [Decimal(6), Decimal(7)], [Decimal(5), Decimal("5.5")], GDP, Decimal(7)
+    )
     *_, target = fig["data"]
     assert target["name"] == "省定目标"
-    assert list(target["y"]) == [6.5, 6.5]
-    assert "%{y:.1f}%" in target["hovertemplate"]
+    assert list(target["y"]) == [7.0, 7.0]
+    assert list(target["customdata"]) == ["7.00%", "7.00%"]  # not 7%, as the tables show it
+
+
+def test_city_growth_hover_reads_as_the_overview_table():
+    fig = charts.city_growth(["9月", "10月"], {"地区生产总值": [Decimal("11.75"), None]})
+    (trace,) = fig["data"]
+    assert list(trace["y"]) == [11.75, None]
+    assert list(trace["customdata"]) == ["11.75%", "–"]
+    assert trace["hovertemplate"] == "%{x}<br>地区生产总值：%{customdata}<extra></extra>"
+
+
+def test_rank_heatmap_hover_can_add_the_figures_as_the_tables_show_them():
+    fig = charts.rank_heatmap(
+        counties=["东城区"],
+        county_codes=["369901"],
+        indicators=["地区生产总值"],
+        ranks=[[1]],
+        n_ranked=1,
+        cell_text=[["110.00 亿元 · 60.00 分"]],
+    )
+    trace = fig["data"][0]
+    assert trace["customdata"] == [["110.00 亿元 · 60.00 分"]]
+    assert trace["hovertemplate"] == "%{y} · %{x}：第%{z}名<br>%{customdata}<extra></extra>"
+
+
+def test_rank_distribution_shares_round_half_up():
+    fig = charts.rank_distribution(
+        names=["东城区"],
+        base_ranks=[1],
+        ranks=[[1, 2]],
+        firm=[True],
+        medians=[1.5],
+        shares=[0.665],
+        n_ranked=2,
+    )
+    assert "保持基准名次：67%" in fig["data"][-1]["customdata"][0]  # f"{66.5:.0f}" gives 66
+
+
+def test_chart_labels_in_english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        fig = charts.basis_trend(["M10"], [Decimal("3.1")], [None], UNEMPLOYMENT, Decimal("3.5"))
+    county, _average, target = fig["data"]
+    assert county["hovertemplate"] == "%{x}<br>This county: %{customdata}<extra></extra>"
+    assert fig["layout"]["yaxis"]["title"]["text"] == "城镇登记失业率 (%)"
 
 
 def test_every_figure_is_valid_plotly():
@@ -95,15 +197,19 @@ def test_every_figure_is_valid_plotly():
 
     figures = [
         charts.rank_trend(["9月", "10月"], [2, 1], 3, {"主要经济指标": [3, None]}),
-        charts.growth_trend(["9月", "10月"], [6.0, None], [5.0, 5.5], "地区生产总值", 6.5),
+        charts.basis_trend(
+            ["9月", "10月"], [Decimal(6), None], [Decimal(5), None], GDP, Decimal(7)
+        ),
+        charts.basis_trend(["9月"], [Decimal("3.1")], [Decimal("3.4")], UNEMPLOYMENT, None),
         charts.rank_heatmap(
             counties=["东城区", "西城区"],
             county_codes=["369901", "369902"],
             indicators=["地区生产总值", "社会消费品零售总额"],
             ranks=[[1, 2], [2, None]],
             n_ranked=2,
+            cell_text=[["110.00 亿元", "52.00 亿元"], ["105.00 亿元", "–"]],
         ),
-        charts.city_growth(["9月", "10月"], {"地区生产总值": [11.75, None]}),
+        charts.city_growth(["9月", "10月"], {"地区生产总值": [Decimal("11.75"), None]}),
         charts.rank_distribution(
             names=["东城区", "西城区"],
             base_ranks=[1, 2],

@@ -1,12 +1,15 @@
 """County profile: rank trend and leading/short-board indicators from stored runs, with the
 league table's visibility rule (city staff the current run, county users published runs)."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from rankings import services
 from rankings.models import RankingRun
+from rankings.selectors.breakdown import total_breakdown
 from rankings.selectors.profile import county_profile, is_leading, is_short_board
 
 
@@ -62,11 +65,13 @@ def test_leading_and_short_boards(scored, leader):
     assert split("369971") == ([], [])
 
 
-def test_growth_against_the_ranked_average(scored, leader):
+def test_a_growth_basis_is_charted_as_growth_against_the_ranked_average(scored, leader):
     data = county_profile(scored["counties"]["369901"], 2026, leader)
-    assert data.growth_indicator == scored["gdp"]
-    assert data.county_growth == [10.0, 10.0]
-    assert data.city_average == [5.67, 5.67]  # (10 + 5 + 2) / 3, the zone's 30 % left out
+    assert data.chart_rule.indicator == scored["gdp"] and data.chart_rule.basis == "growth"
+    assert data.basis_series == [Decimal(10), Decimal(10)]
+    # (10 + 5 + 2) / 3, the zone's 30 % left out
+    assert data.city_average == [Decimal(17) / 3, Decimal(17) / 3]
+    assert data.basis_target is None  # rank points: no target
 
 
 def test_thirds():
@@ -85,7 +90,7 @@ def test_page_for_city_staff(client, scored, leader):
     body = response.content.decode()
     assert "南山县" in body
     assert '<script id="rank-figure" type="application/json">' in body
-    assert '<script id="growth-figure" type="application/json">' in body
+    assert '<script id="basis-figure" type="application/json">' in body
     assert "vendor/plotly/plotly-3.7.0.min.js" in body
     assert "js/county_profile.js" in body
     assert "短板指标" in body
@@ -117,12 +122,15 @@ def test_login_required(client, scored):
 
 def test_queries_do_not_grow(client, scored, leader, django_assert_max_num_queries):
     client.force_login(leader)
-    with django_assert_max_num_queries(14):
+    # the profile's 9, the breakdown's 7 (below), the session, the user, its roles
+    with django_assert_max_num_queries(22):
         assert client.get(url("369901")).status_code == 200
     data = None
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # the 9th: the rules, for the basis chart and texts
         data = county_profile(scored["counties"]["369901"], 2026, leader)
     assert data is not None
+    with django_assert_max_num_queries(7):
+        assert total_breakdown(data.latest_run, scored["counties"]["369901"]) is not None
 
 
 def test_gap_to_the_next_place_comes_from_the_stored_run(client, scored, leader):
@@ -173,14 +181,64 @@ def test_growth_chart_follows_the_chosen_indicator_and_shows_the_target(client, 
     )
     services.ranking_recompute(period=scored["october"], trigger="command")
     data = county_profile(scored["counties"]["369901"], 2026, leader, "retail")
-    assert data.growth_indicator.code == "retail"
-    assert data.growth_target == 5.0
+    assert data.chart_rule.indicator.code == "retail"
+    assert data.basis_target == 5
     retail = next(line for line in data.lines if line.indicator.code == "retail")
     assert retail.target == 5 and retail.meets_target is False  # 4.0 % against 5 %
     client.force_login(leader)
     response = client.get(url("369901"), {"indicator": "retail"})
-    names = [trace["name"] for trace in response.context["growth_figure"]["data"]]
-    assert names == ["本县区", "参评县区平均", "省定目标"]
+    figure = response.context["basis_figure"]
+    assert [trace["name"] for trace in figure["data"]] == ["本县区", "参评县区平均", "省定目标"]
+    county, _average, target = figure["data"]
+    assert county["customdata"][-1] == "4.00%" and target["customdata"][0] == "5.00%"
+    assert figure["layout"]["yaxis"]["title"]["text"] == "社会消费品零售总额同比增速（%）"
+    # the indicator table: the target reads like the basis beside it
+    body = response.content.decode()
+    assert '<td class="num">4.00%</td><td class="num"><span class="target-missed">5.00% ✗' in body
+
+
+def test_a_level_scored_indicator_is_charted_as_its_level_with_the_target_in_its_unit(
+    client, scored, leader
+):
+    """Retail scored on its year-to-date value (亿元) against a target of 53: the chart shows
+    the value, not its growth, and the target line is in 亿元 too."""
+    rule = scored["ruleset"].indicators.get(indicator__code="retail")
+    # set-up only: the base manager skips the published-rules guard
+    type(rule)._base_manager.filter(pk=rule.pk).update(
+        basis="value", method="target", params={"target": 53, "cap": 1.2}
+    )
+    for month in ("september", "october"):
+        services.ranking_recompute(period=scored[month], trigger="command")
+    data = county_profile(scored["counties"]["369901"], 2026, leader, "retail")
+    assert data.chart_rule.basis == "value"
+    assert data.basis_series == [Decimal(52), Decimal(52)]  # the level, not +4.0 %
+    assert data.city_average == [Decimal(158) / 3] * 2  # (52 + 55 + 51) / 3
+    assert data.basis_target == 53
+    client.force_login(leader)
+    response = client.get(url("369901"), {"indicator": "retail"})
+    county, average, target = response.context["basis_figure"]["data"]
+    assert list(county["y"]) == [52.0, 52.0]
+    assert list(county["customdata"]) == ["52.00 亿元", "52.00 亿元"]
+    assert list(average["customdata"]) == ["52.67 亿元", "52.67 亿元"]
+    assert list(target["y"]) == [53.0, 53.0] and target["customdata"][0] == "53.00 亿元"
+    yaxis = response.context["basis_figure"]["layout"]["yaxis"]
+    assert yaxis["title"]["text"] == "社会消费品零售总额（亿元）" and yaxis["ticksuffix"] == ""
+    body = response.content.decode()
+    # the indicator table: value, growth, basis and target, each in its one text
+    assert (
+        '<td class="num">52.00 亿元</td><td class="num">4.00%</td>'
+        '<td class="num">52.00 亿元</td><td class="num"><span class="target-missed">'
+        "53.00 亿元 ✗</span></td>"
+    ) in body
+
+
+def test_every_scored_indicator_can_be_charted(scored, leader):
+    rule = scored["ruleset"].indicators.get(indicator__code="retail")
+    type(rule)._base_manager.filter(pk=rule.pk).update(basis="value")
+    services.ranking_recompute(period=scored["october"], trigger="command")
+    data = county_profile(scored["counties"]["369901"], 2026, leader)
+    assert [line.indicator.code for line in data.chart_lines] == ["gdp", "retail"]
+    assert data.chart_rule.indicator.code == "gdp"  # the first growth-based by default
 
 
 def test_a_county_that_missed_the_newest_month_shows_its_last_month_with_a_place(

@@ -70,8 +70,50 @@ def test_category_page(client, scored, leader):
     assert response.status_code == 200
     body = response.content.decode()
     assert "分项排名" in body and "地区生产总值" in body
-    assert "全市合计" in body and "447.00 亿元" in body and "11.8%" in body
+    assert "全市合计" in body and "447.00 亿元" in body and "11.75%" in body
     assert "未发布" in body
+
+
+def test_category_page_shows_the_basis_average_and_target_in_the_basis_terms(
+    client, scored, leader
+):
+    """A rate scored on its level against a target of 5: the basis column, the ranked
+    counties' average and the target read alike (here gdp is made a % rate on its level)."""
+    gdp = scored["gdp"]
+    gdp.unit, gdp.kind, gdp.decimals = "%", "rate", 1
+    gdp.save()
+    rule = scored["ruleset"].indicators.get(indicator=gdp)
+    # set-up only: the base manager skips the published-rules guard
+    type(rule)._base_manager.filter(pk=rule.pk).update(
+        basis="value", method="target", params={"target": 105, "cap": 1.2}
+    )
+    services.ranking_recompute(period=scored["october"], trigger="command")
+    client.force_login(leader)
+    body = client.get(reverse("category_table"), {"period": "2026-10"}).content.decode()
+    assert '<td class="num">110.0%</td>' in body  # 东城区's value and basis, at 1 decimal
+    assert '<td class="num">105.7%</td>' in body  # the ranked average, (110 + 105 + 102) / 3
+    assert '<td class="num">105.0%</td>' in body  # the target: not "105%"
+
+
+def test_a_stored_figure_reads_the_same_on_every_page(client, scored, leader, admin_user):
+    """东城区, October: gdp 110 亿元, +10 %, 60 points; a total of 96 points."""
+    from indicators.services import ruleset_new_version
+    from tests.indicators.test_editor import editor_post
+
+    client.force_login(leader)
+    category = client.get(reverse("category_table"), {"period": "2026-10"}).content.decode()
+    profile = client.get(reverse("county_profile", args=["369901"])).content.decode()
+    for text in ("110.00 亿元", "10.00%", "60.00 分"):
+        cell = f'<td class="num">{text}</td>'
+        assert cell in category and cell in profile
+    client.force_login(admin_user)
+    draft = ruleset_new_version(source=scored["ruleset"], user=admin_user)
+    data = editor_post(client, draft, preview_period="2026-10")
+    whatif = client.post(reverse("ruleset_preview", args=[draft.pk]), data).content.decode()
+    league = client.get(reverse("league"), {"period": "2026-10"}).content.decode()
+    assert '<td class="num">96.00</td>' in whatif  # stored total, what-if's 现总分（分）
+    assert ">96.00</td>" in category  # the category subtotal: its only category, weight 100
+    assert ">96.00</td>" in league
 
 
 def test_reporter_sees_category_tables_only_once_published(client, scored, reporter_a):
@@ -93,7 +135,7 @@ def test_city_overview_sums_the_counties(scored, leader):
     assert gdp.fastest.code == "369901"  # ranked counties only: the zone's 30 % is not
     assert gdp.fastest_growth == Decimal("10")
     assert [p.month for p in overview.months] == [9, 10]
-    assert overview.trend["地区生产总值"] == [11.75, 11.75]
+    assert overview.trend["地区生产总值"] == [Decimal("11.75"), Decimal("11.75")]
 
 
 def test_city_overview_page_and_chart(client, scored, leader):

@@ -117,3 +117,19 @@ def test_only_admins_preview(client, city, reviewer):
     client.force_login(reviewer)
     response = client.post(reverse("ruleset_preview", args=[city["ruleset"].pk]), {})
     assert response.status_code == 403
+
+
+def test_the_editor_previews_on_the_newest_complete_month(client, city, admin_user):
+    """October still has a county waiting for review: the preview period starts on September."""
+    from counties.models import Submission
+
+    Submission.objects.filter(period=city["october"], county__code="369903").update(
+        status="submitted"
+    )
+    for month in ("september", "october"):
+        services.ranking_recompute(period=city[month], trigger="command")
+    draft = ruleset_new_version(source=city["ruleset"], user=admin_user)
+    client.force_login(admin_user)
+    body = client.get(reverse("ruleset_editor", args=[draft.pk])).content.decode()
+    assert '<option value="2026-09" selected>' in body
+    assert '<option value="2026-10">' in body
