@@ -227,6 +227,9 @@ class IndicatorReference(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
     peer_group = models.CharField(_("分组"), max_length=40, blank=True)
     count = models.PositiveSmallIntegerField(_("比较县区数"))
+    # counties of the set with a place on the indicator (an invalid base has one too: the
+    # set's worst), the "n" of "rank / n" on the pages
+    ranked = models.PositiveSmallIntegerField(_("该指标参评县区数"), default=0)
     best = models.DecimalField(_("最优值"), max_digits=18, decimal_places=6, null=True)
     worst = models.DecimalField(_("最差值"), max_digits=18, decimal_places=6, null=True)
     mean = models.DecimalField(_("平均值"), max_digits=18, decimal_places=6, null=True)

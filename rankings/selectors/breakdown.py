@@ -13,10 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import OuterRef, QuerySet, Subquery
+
 from counties.models import County
 from indicators.models import RuleSetCategory, RuleSetIndicator
 
 from ..models import BonusItem, CategoryResult, CountyResult, IndicatorResult, RankingRun, Veto
+
+
+def _category_result(run: RankingRun, county: County) -> QuerySet[CategoryResult]:
+    return CategoryResult.objects.filter(
+        run=run, county=county, category_id=OuterRef("category_id")
+    )
 
 
 @dataclass(frozen=True)
@@ -66,44 +74,66 @@ class Breakdown:
         return sum((b.points for b in self.bonus_items), Decimal(0))
 
 
-def total_breakdown(run: RankingRun, county: County) -> Breakdown | None:
-    """The county's total in the run, taken apart. None when the county is not in the run."""
+def total_breakdown(
+    run: RankingRun,
+    county: County,
+    *,
+    rules: dict[int, RuleSetIndicator] | None = None,
+    results: dict[int, IndicatorResult] | None = None,
+) -> Breakdown | None:
+    """The county's total in the run, taken apart. None when the county is not in the run.
+
+    `rules` (indicator id -> its rule in the run's rule set, with the indicator) and `results`
+    (indicator id -> the county's result in the run) may be passed when the caller has read
+    them already (the county profile has), saving their queries."""
     result = CountyResult.objects.filter(run=run, county=county).first()
     if result is None:
         return None
-    subtotals = {
-        category_id: (subtotal, rank)
-        for category_id, subtotal, rank in CategoryResult.objects.filter(
-            run=run, county=county
-        ).values_list("category_id", "subtotal", "rank")
-    }
-    results = {r.indicator_id: r for r in IndicatorResult.objects.filter(run=run, county=county)}
-    rules = list(
-        RuleSetIndicator.objects.filter(ruleset_id=run.ruleset_id)
-        .select_related("indicator", "denominator")
-        .order_by("display_order", "id")
-    )
-    categories = []
-    for rc in (
+    # the rule set's categories with the county's subtotal and rank in each (one query)
+    category_rules = list(
         RuleSetCategory.objects.filter(ruleset_id=run.ruleset_id)
         .select_related("category")
+        .annotate(
+            county_subtotal=Subquery(_category_result(run, county).values("subtotal")[:1]),
+            county_rank=Subquery(_category_result(run, county).values("rank")[:1]),
+        )
         .order_by("display_order", "category__display_order", "id")
-    ):
-        subtotal, rank = subtotals.get(rc.category_id, (None, None))
+    )
+    if results is None:
+        results = {
+            r.indicator_id: r for r in IndicatorResult.objects.filter(run=run, county=county)
+        }
+    if rules is None:
+        rules = {
+            r.indicator_id: r
+            for r in RuleSetIndicator.objects.filter(ruleset_id=run.ruleset_id)
+            .select_related("indicator", "denominator")
+            .order_by("display_order", "id")
+        }
+    categories = []
+    for rc in category_rules:
+        subtotal, rank = rc.county_subtotal, rc.county_rank
         parts = [
             IndicatorPart(rule=r, result=results.get(r.indicator_id))
-            for r in rules
+            for r in rules.values()
             if r.category_id == rc.pk
         ]
         categories.append(CategoryPart(rule=rc, subtotal=subtotal, rank=rank, parts=parts))
     as_run = run.started_at
-    items = [
-        BonusLine(points=item.points, reason=item.reason)
-        for item in BonusItem.history.as_of(as_run)
-        .filter(county_id=county.pk, period_id=run.period_id)
-        .order_by("created_at", "pk")
-    ]
-    veto = Veto.history.as_of(as_run).filter(county_id=county.pk, year=run.period.year).first()
+    # Items and vetoes as they were when the run was computed. Without a bonus, a penalty or a
+    # veto stored, there were none that counted (a cap of 0 aside: then the items are read).
+    items = []
+    caps_zero = run.ruleset.bonus_cap == 0 or run.ruleset.penalty_cap == 0
+    if result.bonus or result.penalty or caps_zero:
+        items = [
+            BonusLine(points=item.points, reason=item.reason)
+            for item in BonusItem.history.as_of(as_run)
+            .filter(county_id=county.pk, period_id=run.period_id)
+            .order_by("created_at", "pk")
+        ]
+    veto = None
+    if result.vetoed:
+        veto = Veto.history.as_of(as_run).filter(county_id=county.pk, year=run.period.year).first()
     return Breakdown(
         run=run,
         result=result,

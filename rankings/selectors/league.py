@@ -76,7 +76,7 @@ class Heatmap:
     counties: list[County]
     indicators: list[Indicator]
     ranks: list[list[int | None]]  # one row per county, one column per indicator
-    n_ranked: int
+    n_ranked: int  # the largest place on any indicator: where the colour scale ends
 
 
 def rank_heatmap(period: Period, user: AnyUser) -> Heatmap | None:

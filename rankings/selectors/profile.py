@@ -11,15 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count
-
 from counties.access import AnyUser
 from counties.models import County, Period
 from indicators.models import Indicator, RuleSetIndicator, Unit
 from indicators.scoring.growth import growth_percent
 from scorecard.naming import localized
 
-from ..models import CategoryResult, CountyResult, IndicatorResult, RankingRun
+from ..models import (
+    CategoryResult,
+    CountyResult,
+    IndicatorReference,
+    IndicatorResult,
+    RankingRun,
+)
 from .runs import run_is_complete, runs_visible_in_year
 
 
@@ -91,6 +95,8 @@ class Profile:
     basis_target: Decimal | None = None  # the rule's target (rule_target), in the basis' terms
     # indicator id -> its rule in the latest run's rule set, to show each basis in its terms
     rules: dict[int, RuleSetIndicator] = field(default_factory=dict)
+    # indicator id -> the county's stored result in `latest` (the 得分构成 reads them too)
+    results: dict[int, IndicatorResult] = field(default_factory=dict)
     category_ranks: dict[str, list[int | None]] = field(default_factory=dict)  # name -> per month
     total_rank: int | None = None  # the overall rank in `latest`
     newest: Period | None = None  # the newest month with a run (later than `latest` if missed)
@@ -191,24 +197,19 @@ def county_profile(
     rules = {
         rule.indicator_id: rule
         for rule in RuleSetIndicator.objects.filter(ruleset_id=latest_run.ruleset_id)
-        .select_related("indicator", "denominator")
+        .select_related("indicator")
         .order_by("display_order", "id")
     }
     rule_order = {indicator_id: i for i, indicator_id in enumerate(rules)}
+    # counties of the county's comparison set with a place on each indicator (stored per run)
     ranked_counts = dict(
-        IndicatorResult.objects.filter(
-            run=latest_run,
-            rank__isnull=False,
-            county_id__in=ranked_in_group[latest_run.pk],
+        IndicatorReference.objects.filter(run=latest_run, peer_group=group).values_list(
+            "indicator_id", "ranked"
         )
-        .values("indicator_id")
-        .annotate(n=Count("id"))
-        .values_list("indicator_id", "n")
-        .order_by()
     )
     units = dict(Unit.choices)
-    own_results = IndicatorResult.objects.filter(run=latest_run, county=county).select_related(
-        "indicator"
+    own_results = list(
+        IndicatorResult.objects.filter(run=latest_run, county=county).select_related("indicator")
     )
     lines = []
     for r in own_results:
@@ -280,6 +281,7 @@ def county_profile(
         city_average=city_average,
         basis_target=chart_line.target if chart_line is not None else None,
         rules=rules,
+        results={r.indicator_id: r for r in own_results},
         category_ranks=category_ranks,
         total_rank=own.get(latest_run.pk, (None,))[0],
         newest=runs[-1].period,

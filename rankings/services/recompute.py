@@ -297,12 +297,35 @@ def _write_run(
         batch_size=2000,
     )
     references = result.references[result.references["period"] == period.key]
+    # how many counties of each indicator's comparison set have a place on it
+    group_label = {
+        str(c): (str(g) if grouped and isinstance(g, str) else "")
+        for c, g in zip(counties["county"], counties["group"], strict=True)
+    }
+    placed = indicators[indicators["rank"].notna()]
+    ranked_n = (
+        placed.groupby(
+            [placed["indicator"].astype(str), placed["county"].astype(str).map(group_label)],
+            observed=True,
+        )
+        .size()
+        .to_dict()
+    )
     IndicatorReference.objects.bulk_create(
         IndicatorReference(
             run=run,
             indicator_id=indicator_ids[row.indicator],
             peer_group=str(row.group) if grouped and isinstance(row.group, str) else "",
             count=int(row.count),
+            ranked=int(
+                ranked_n.get(
+                    (
+                        str(row.indicator),
+                        str(row.group) if grouped and isinstance(row.group, str) else "",
+                    ),
+                    0,
+                )
+            ),
             best=decimal_or_none(row.best),
             worst=decimal_or_none(row.worst),
             mean=decimal_or_none(row.mean),

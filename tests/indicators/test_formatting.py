@@ -17,6 +17,7 @@ from indicators.formatting import (
     rank_change_text,
     round_half_up,
     share_text,
+    signed_points_text,
     value_text,
 )
 from indicators.models import Indicator, RuleSetIndicator, Unit
@@ -131,6 +132,13 @@ def test_points_and_rank_changes():
     assert rank_change_text(-1) == ("down", "↓1")
     assert rank_change_text(0) == ("", "–")
     assert rank_change_text(None) == ("", "–")
+
+
+def test_parts_added_to_a_total_carry_their_sign():
+    assert signed_points_text(Decimal("2")) == "+2.00"
+    assert signed_points_text(Decimal("-1.505")) == "-1.51"
+    assert signed_points_text(Decimal("0")) == "–"
+    assert signed_points_text(None) == "–"
 
 
 def test_counts_never_show_decimals():

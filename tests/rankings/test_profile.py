@@ -258,3 +258,15 @@ def test_a_county_that_missed_the_newest_month_shows_its_last_month_with_a_place
     client.force_login(leader)
     body = client.get(url("369903")).content.decode()
     assert "2026年1-10月未参与排名（缺报或未审核）" in body
+
+
+def test_a_threshold_gap_says_what_reaching_the_threshold_brings(scored, leader):
+    """A threshold-then-rank target reads 达到门槛 7.00%; a count's change is in whole units."""
+    from rankings.templatetags.ranking_cells import gap_line_row
+
+    data = county_profile(scored["counties"]["369903"], 2026, leader)
+    line = next(line for line in data.lines if line.indicator.code == "gdp")
+    line.gap_kind, line.gap_basis = "threshold", Decimal("7")
+    assert "达到门槛 7.00%" in gap_line_row(line, data.total_rank)
+    line.gap_kind = "next"
+    assert "达到门槛" not in gap_line_row(line, data.total_rank)
