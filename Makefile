@@ -35,9 +35,9 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/activate
 install: $(VENV)/.installed-run
 install-test: $(VENV)/.installed-test
 
+# The catalogues are compiled in pure Python (polib): no GNU gettext needed.
 messages: $(VENV)/.installed-run
-	@command -v msgfmt >/dev/null || { echo "msgfmt not found: install GNU gettext (Debian: apt-get install -y gettext)"; exit 1; }
-	$(RUN_ENV) $(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(PY) -m scorecard.catalogue
 
 run: $(VENV)/.installed-run messages
 	$(RUN_ENV) $(PY) manage.py migrate --no-input -v 0

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from indicators.models import Indicator
 from indicators.scoring.growth import growth_percent
+from scorecard.params import year_param
 
 from . import access, selectors, services
 from .forms import parse_entry_post
@@ -259,9 +260,6 @@ def completeness(request: HttpRequest) -> HttpResponse:
     if not access.can_see_completeness(request.user):
         raise PermissionDenied
     years = selectors.years_with_periods()
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = years[0] if years else 0
+    year = year_param(request.GET.get("year")) or (years[0] if years else 0)
     board = selectors.completeness_board(user=request.user, year=year)
     return render(request, "counties/completeness.html", {"board": board, "years": years})

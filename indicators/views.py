@@ -17,6 +17,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from scorecard.params import id_param, year_param
+
 from . import access, hooks
 from . import selectors as rule_selectors
 from . import services as rule_services
@@ -51,13 +53,13 @@ def ruleset_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def ruleset_clone(request: HttpRequest) -> HttpResponse:
     admin_only(request)
-    source = get_object_or_404(RuleSet, pk=request.POST.get("source") or 0)
-    try:
-        year = int(request.POST.get("year", ""))
-        clone = rule_services.ruleset_clone(source=source, year=year, user=request.user)
-    except ValueError:
-        messages.error(request, _("请填写考核年度。"))
+    source = get_object_or_404(RuleSet, pk=id_param(request.POST.get("source")) or 0)
+    year = year_param(request.POST.get("year"))
+    if year is None:
+        messages.error(request, _("请填写考核年度（四位数字，1990–2100）。"))
         return redirect("ruleset_list")
+    try:
+        clone = rule_services.ruleset_clone(source=source, year=year, user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("ruleset_list")

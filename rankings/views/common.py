@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 
 from counties.models import Period
 
@@ -13,12 +14,15 @@ from ..selectors.runs import RankedPeriod, default_ranked_period, ranked_periods
 
 
 def chosen_period(request: HttpRequest, periods: list[Period]) -> Period | None:
-    """The period asked for in ?period=YYYY-MM if it is one of `periods`, else the first."""
+    """The period asked for in ?period=YYYY-MM, which must be one of `periods` (otherwise 404:
+    a period the user may not see is refused, never swapped for another); without one, the
+    first."""
     wanted = _wanted(request)
     if wanted is not None:
         for period in periods:
             if (period.year, period.month) == wanted:
                 return period
+        raise Http404(_("没有可查看的该期数据。"))
     return periods[0] if periods else None
 
 
@@ -52,10 +56,11 @@ def choose_ranking_period(request: HttpRequest) -> PeriodChoice:
     """?period=YYYY-MM when the user may see it; otherwise the newest complete ranking."""
     periods = ranked_periods(request.user)
     wanted = _wanted(request)
-    chosen = next(
-        (p for p in periods if (p.period.year, p.period.month) == wanted),
-        None,
-    ) or default_ranked_period(periods)
+    chosen = next((p for p in periods if (p.period.year, p.period.month) == wanted), None)
+    if wanted is not None and chosen is None:
+        # a period without a ranking the user may see is refused, never swapped for another
+        raise Http404(_("该期排名尚未发布或不存在。"))
+    chosen = chosen or default_ranked_period(periods)
     newest_open = next((p for p in periods if not p.complete), None)
     in_progress = (
         newest_open

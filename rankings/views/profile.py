@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from counties.models import County
+from scorecard.params import month_param, year_param
 
 from ..presentation import charts
 from ..selectors import profile, years_with_rankings
@@ -19,16 +20,16 @@ def county_profile(request: HttpRequest, code: str) -> HttpResponse:
     once published, so any signed-in user may open any active county's profile."""
     county = get_object_or_404(County, code=code, is_active=True)
     years = years_with_rankings(request.user)
-    wanted = request.GET.get("year", "")
-    year = int(wanted) if wanted.isdigit() and int(wanted) in years else None
+    wanted = year_param(request.GET.get("year"))
+    year = wanted if wanted in years else None
     if year is None and years:
         year = years[0]
     indicator = request.GET.get("indicator") or None
     # ?period=YYYY-MM (from the league table) picks the month the tables show
     wanted_period = request.GET.get("period", "")
     month = None
-    if year and wanted_period[:5] == f"{year}-" and wanted_period[5:].isdigit():
-        month = int(wanted_period[5:])
+    if year and wanted_period[:5] == f"{year}-":
+        month = month_param(wanted_period[5:])
     data = profile.county_profile(county, year, request.user, indicator, month) if year else None
     context = {"county": county, "years": years, "year": year, "profile": data}
     if data is not None:

@@ -41,8 +41,9 @@ def test_reporter_sees_published_periods_only(client, scored, reporter_a):
     client.force_login(reporter_a)
     assert "还没有可查看的排名结果" in client.get(reverse("heatmap")).content.decode()
     RankingRun.objects.filter(period=scored["september"]).update(is_published=True)
-    response = client.get(reverse("heatmap"), {"period": "2026-10"})
-    assert response.context["period"] == scored["september"]
+    assert client.get(reverse("heatmap")).context["period"] == scored["september"]
+    # October is computed but not published: asked for, it is refused, not swapped
+    assert client.get(reverse("heatmap"), {"period": "2026-10"}).status_code == 404
 
 
 def test_heatmap_queries_do_not_grow(client, scored, leader, django_assert_max_num_queries):

@@ -18,7 +18,7 @@ def test_english_catalogue_is_complete():
 
 
 def test_english_catalogue_is_compiled():
-    assert CATALOGUE.with_suffix(".mo").exists(), "run `make messages` (msgfmt) to compile"
+    assert CATALOGUE.with_suffix(".mo").exists(), "run `make messages` to compile"
 
 
 @pytest.mark.parametrize(("zh", "en"), [("市辖区", "Urban district"), ("亿元", "100 million yuan")])
