@@ -9,10 +9,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
 
 from indicators.models import Indicator
 
-from .access import AnyUser, counties_visible_to
+from .access import AnyUser, counties_visible_to, submissions_visible_to
 from .models import County, Period, Submission, SubmissionValue
 from .validation import IndicatorContext
 
@@ -277,3 +278,35 @@ def completeness_board(*, user: AnyUser, year: int) -> CompletenessBoard:
 
 def years_with_periods() -> list[int]:
     return sorted(set(Period.objects.values_list("year", flat=True)), reverse=True)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """A submitted month waiting for review (待审核)."""
+
+    submission: Submission
+    days_late: int  # days between the deadline and the submission; 0 if on time
+    explained: int  # indicators the county explained (every warning needs an explanation)
+
+
+def review_queue(*, user: AnyUser) -> list[QueueRow]:
+    """Submitted months of the counties the user sees, oldest submission first, with how late
+    each came in and how many indicators carry the county's explanation. Two queries."""
+    submissions = (
+        submissions_visible_to(user)
+        .filter(status=Submission.Status.SUBMITTED)
+        .select_related("county", "period", "submitted_by")
+        .annotate(explained=Count("values", filter=~Q(values__note="")))
+        .order_by("submitted_at", "pk")
+    )
+    rows = []
+    for s in submissions:
+        submitted = timezone.localdate(s.submitted_at) if s.submitted_at else timezone.localdate()
+        rows.append(
+            QueueRow(
+                submission=s,
+                days_late=max(0, (submitted - s.period.deadline).days),
+                explained=s.explained,
+            )
+        )
+    return rows

@@ -227,10 +227,34 @@ def _reviewable(submission: Submission, user: AnyUser, status: str) -> Submissio
     return locked
 
 
+def submission_warnings(submission: Submission) -> list[tuple[Issue, str]]:
+    """The warnings of a submission's stored figures, each with the county's explanation."""
+    stored = {
+        v.indicator.code: Entry(v.value, v.prior_value, v.note)
+        for v in submission.values.select_related("indicator")
+    }
+    issues, _indicators = check_entries(
+        county=submission.county, period=submission.period, entries=stored
+    )
+    return [(i, stored[i.code].note if i.code in stored else "") for i in issues if i.is_warning]
+
+
 @transaction.atomic
-def submission_approve(*, submission: Submission, user: AnyUser) -> Submission:
-    """A reviewer approves a submitted report: its values lock and the ranking recomputes."""
+def submission_approve(
+    *, submission: Submission, user: AnyUser, confirm_warnings: bool = False
+) -> Submission:
+    """A reviewer approves a submitted report: its values lock and the ranking recomputes.
+
+    A report with warnings (a growth jump, a value outside the county's range…) is approved
+    only with `confirm_warnings`: the reviewer has been shown each warning with the county's
+    explanation."""
     locked = _reviewable(submission, user, Submission.Status.SUBMITTED)
+    if not confirm_warnings and (warnings := submission_warnings(locked)):
+        raise ValidationError(
+            _("本期有 %(n)d 条提示，请查看县区的说明并勾选确认后再审核通过。")
+            % {"n": len(warnings)},
+            code="warnings",
+        )
     Submission.objects.filter(pk=locked.pk).update(
         status=Submission.Status.APPROVED,
         reviewed_at=timezone.now(),

@@ -4,6 +4,7 @@ from . import views, views_excel
 
 urlpatterns = [
     path("completeness/", views.completeness, name="completeness"),
+    path("review/", views.review_queue, name="review_queue"),
     path("submissions/<int:pk>/history/", views.submission_history, name="submission_history"),
     path("submissions/<int:pk>/approve/", views.submission_approve, name="submission_approve"),
     path("submissions/<int:pk>/return/", views.submission_return, name="submission_return"),

@@ -132,6 +132,14 @@ def _render_form(
         "warnings": [i for i in all_issues if i.is_warning],
         "editable": editable,
         "can_review": access.can_review(request.user),
+        # what a reviewer confirms before approving: each warning with the explanation
+        "review_warnings": (
+            services.submission_warnings(submission)
+            if submission is not None
+            and submission.status == Submission.Status.SUBMITTED
+            and access.can_review(request.user)
+            else []
+        ),
         "version": submission.version if submission else 0,
         "conflict": conflict,
     }
@@ -214,7 +222,11 @@ def _review_action(request: HttpRequest, pk: int, action) -> HttpResponse:
 @require_POST
 def submission_approve(request: HttpRequest, pk: int) -> HttpResponse:
     def approve(submission: Submission) -> None:
-        services.submission_approve(submission=submission, user=request.user)
+        services.submission_approve(
+            submission=submission,
+            user=request.user,
+            confirm_warnings=request.POST.get("confirm_warnings") == "1",
+        )
         messages.success(request, _("已审核通过，排名将自动重新计算。"))
 
     return _review_action(request, pk, approve)
@@ -263,3 +275,12 @@ def completeness(request: HttpRequest) -> HttpResponse:
     year = year_param(request.GET.get("year")) or (years[0] if years else 0)
     board = selectors.completeness_board(user=request.user, year=year)
     return render(request, "counties/completeness.html", {"board": board, "years": years})
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """待审核: submitted months waiting for a reviewer, oldest first."""
+    if not access.can_review(request.user):
+        raise PermissionDenied(_("只有市统计局审核人员可以审核报送。"))
+    rows = selectors.review_queue(user=request.user)
+    return render(request, "counties/review_queue.html", {"rows": rows})

@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from counties.access import can_see_completeness
+from counties.access import can_review, can_see_completeness
 from indicators.access import can_configure_rules
 from rankings.access import can_run_stability
 
@@ -14,6 +14,7 @@ def permissions(request: HttpRequest) -> dict[str, object]:
     return {
         "may": {
             "see_completeness": can_see_completeness(user),
+            "review": can_review(user),
             "run_stability": can_run_stability(user),
             "configure_rules": can_configure_rules(user),
         }
