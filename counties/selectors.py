@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
-from indicators.models import Indicator
+from indicators.models import WHOLE_UNITS, Indicator
 
 from .access import AnyUser, counties_visible_to, submissions_visible_to
 from .models import County, Period, Submission, SubmissionValue
@@ -147,6 +147,8 @@ def entry_contexts(
             last_month_value=last.value if last else None,
             last_month_prior=last.prior_value if last else None,
             band=bands.get(ind.id),
+            decimals=ind.decimals,
+            whole=ind.unit in WHOLE_UNITS or ind.decimals == 0,
         )
     return contexts
 

@@ -67,6 +67,8 @@ class IndicatorContext:
     last_month_value: Decimal | None = None  # same county, same year, the month before
     last_month_prior: Decimal | None = None
     band: tuple[Decimal, Decimal] | None = None  # min and max of this month in past years
+    decimals: int | None = None  # the most decimals a value of the indicator carries
+    whole: bool = False  # counted in whole units (enterprises, persons)
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,12 @@ class Issue:
         return not self.blocking
 
 
+def decimal_places(number: Decimal) -> int:
+    """Decimals written that carry a digit: 12.50 has 1, 100 has 0."""
+    exponent = number.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
 def _fmt(number: Decimal) -> str:
     return f"{number.normalize():f}"
 
@@ -106,6 +114,21 @@ def check_entry(ctx: IndicatorContext, entry: Entry, *, growth_jump_points: Deci
     for field, number in (("value", entry.value), ("prior_value", entry.prior_value)):
         if number is None:
             continue
+        places = decimal_places(number)
+        if ctx.whole and places > 0:
+            error(
+                field,
+                "not_whole",
+                _("%(name)s按%(unit)s计，须为整数，填报值为 %(value)s。")
+                % {"name": ctx.name, "unit": ctx.unit, "value": _fmt(number)},
+            )
+        elif ctx.decimals is not None and places > ctx.decimals:
+            error(
+                field,
+                "too_precise",
+                _("%(name)s最多保留 %(places)d 位小数，填报值为 %(value)s。")
+                % {"name": ctx.name, "places": ctx.decimals, "value": _fmt(number)},
+            )
         if number < 0 and not ctx.can_be_negative:
             error(field, "negative", _("%(name)s不能为负数。") % {"name": ctx.name})
         if ctx.is_share and not (0 <= number <= 100):

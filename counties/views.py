@@ -18,7 +18,7 @@ from scorecard.params import year_param
 from . import access, selectors, services
 from .forms import parse_entry_post
 from .models import Period, Submission
-from .validation import Entry, Issue
+from .validation import Entry, Issue, NumberError, parse_number
 
 
 @login_required
@@ -51,9 +51,45 @@ class FormRow:
     growth: Decimal | None
     issues: list[Issue]
 
+    def _messages(self, field: str) -> list[Issue]:
+        return [i for i in self.issues if i.field == field]
+
+    @property
+    def value_issues(self) -> list[Issue]:
+        """Shown under the value: its errors and its warnings (which ask for a note)."""
+        return self._messages("value")
+
+    @property
+    def prior_issues(self) -> list[Issue]:
+        return self._messages("prior_value")
+
+    @property
+    def note_issues(self) -> list[Issue]:
+        return self._messages("note")
+
+    @property
+    def value_invalid(self) -> bool:
+        return any(i.blocking for i in self.value_issues)
+
+    @property
+    def prior_invalid(self) -> bool:
+        return any(i.blocking for i in self.prior_issues)
+
+    @property
+    def needs_note(self) -> bool:
+        """A warning that the note must explain, and no note yet."""
+        return any(i.is_warning for i in self.issues) and not self.note.strip()
+
 
 def _text(number: Decimal | None) -> str:
     return "" if number is None else f"{number.normalize():f}"
+
+
+def _typed(text: str) -> Decimal | None:
+    try:
+        return parse_number(text)
+    except NumberError:
+        return None
 
 
 def _form_rows(*, county, period, submission, indicators, raw=None, issues=None):
@@ -85,6 +121,8 @@ def _form_rows(*, county, period, submission, indicators, raw=None, issues=None)
             }
         value = stored[ind.id].value if ind.id in stored else None
         prior = stored[ind.id].prior_value if ind.id in stored else defaults.get(ind.id)
+        if raw is not None:  # a refused post: the growth of what was typed, where it reads
+            value, prior = _typed(texts["value"]), _typed(texts["prior_value"])
         rows.append(
             FormRow(
                 indicator=ind,
@@ -160,7 +198,13 @@ def submission_form(request: HttpRequest, code: str, year: int, month: int) -> H
     parsed = parse_entry_post(request.POST, indicators)
     keep = {"county": county, "period": period, "submission": submission, "raw": parsed.raw}
     if parsed.issues:
-        return _render_form(request, status=400, issues=parsed.issues, **keep)
+        # every problem at once: the checks of the fields that did read as numbers too
+        unreadable = {i.code for i in parsed.issues}
+        checked, _indicators = services.check_entries(
+            county=county, period=period, entries=parsed.entries
+        )
+        others = [i for i in checked if i.blocking or i.code not in unreadable]
+        return _render_form(request, status=400, issues=parsed.issues + others, **keep)
     try:
         result = services.submission_save(
             county=county,

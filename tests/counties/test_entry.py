@@ -391,3 +391,72 @@ def test_reviewer_sees_the_doubtful_figures_of_a_submitted_month(client, setup, 
     assert "以下数据存在疑点，请核实" in body
     assert "地区生产总值增速 50.0% 与上月 7.1% 相差超过 10 个百分点" in body
     assert "审核通过" in body
+
+
+# ------------------------------------------------------------------ every problem at once
+
+
+def test_every_problem_of_a_post_is_listed_at_once_next_to_its_input(
+    client, setup, reporter_a, county_a
+):
+    """Text in gdp's value and a share over 100 in air's last-year figure: one post shows both,
+    each under its own input, and only those inputs are marked invalid."""
+    client.force_login(reporter_a)
+    response = client.post(
+        form_url(county_a, setup["october"]),
+        post_data(value_gdp="三百", prior_gdp="300", value_air="86", prior_air="120"),
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "不是有效的数字" in body and "应在 0 到 100 之间" in body
+    value_cell = body[body.index('id="value_gdp"') : body.index('name="prior_gdp"')]
+    assert "不是有效的数字" in value_cell and 'aria-invalid="true"' in value_cell
+    prior_cell = body[body.index('name="prior_air"') : body.index('name="note_air"')]
+    assert "应在 0 到 100 之间" in prior_cell and 'aria-invalid="true"' in prior_cell
+    assert not Submission.objects.filter(county=county_a, period=setup["october"]).exists()
+
+
+def test_after_a_refused_post_the_growth_is_that_of_the_typed_figures(
+    client, setup, reporter_a, county_a
+):
+    client.force_login(reporter_a)
+    response = client.post(
+        form_url(county_a, setup["october"]),
+        post_data(value_gdp="330", prior_gdp="300", value_air="86", prior_air="abc"),
+    )
+    assert response.status_code == 400
+    growth = {
+        row.indicator.code: row.growth for _c, rows in response.context["groups"] for row in rows
+    }
+    assert growth["gdp"] == D("10")
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "message"),
+    [
+        ("value_gdp", "330.125", "最多保留 2 位小数"),
+        ("prior_gdp", "300.001", "最多保留 2 位小数"),
+    ],
+)
+def test_values_finer_than_the_indicator_keeps_are_refused_not_rounded(
+    client, setup, reporter_a, county_a, field, text, message
+):
+    client.force_login(reporter_a)
+    data = {"value_gdp": "330", "prior_gdp": "300", "value_air": "86", "prior_air": "85"}
+    data[field] = text
+    response = client.post(form_url(county_a, setup["october"]), post_data(**data))
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not Submission.objects.filter(county=county_a, period=setup["october"]).exists()
+
+
+def test_a_count_accepts_whole_numbers_only():
+    from counties.validation import Entry, IndicatorContext, check_entry
+
+    ctx = IndicatorContext(
+        code="firms", name="高新技术企业", unit="家", kind="stock", can_be_negative=False,
+        is_share=False, scored=True, decimals=0, whole=True,
+    )  # fmt: skip
+    issues = check_entry(ctx, Entry(D("359.5"), D("340")), growth_jump_points=D("10"))
+    assert [(i.field, i.kind) for i in issues] == [("value", "not_whole")]
+    assert "须为整数" in issues[0].message
+    assert check_entry(ctx, Entry(D("359"), D("340")), growth_jump_points=D("10")) == []
