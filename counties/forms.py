@@ -3,6 +3,7 @@ type numbers (full-width digits, thousands separators, spaces)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.http import QueryDict
@@ -21,16 +22,33 @@ class ParsedEntries:
     version: int | None
 
 
-def parse_entry_post(data: QueryDict, indicators: list[Indicator]) -> ParsedEntries:
+def _stored_text(entry: Entry | None, name: str) -> str:
+    if entry is None:
+        return ""
+    if name == "note":
+        return entry.note
+    number = entry.value if name == "value" else entry.prior_value
+    return "" if number is None else f"{number.normalize():f}"
+
+
+def parse_entry_post(
+    data: QueryDict, indicators: list[Indicator], stored: dict[str, Entry] | None = None
+) -> ParsedEntries:
+    """The figures of a form post. A field the post does not carry at all keeps its stored
+    figure (`stored`, by indicator code): only a field sent empty clears a value."""
     entries: dict[str, Entry] = {}
     raw: dict[str, dict[str, str]] = {}
     issues: list[Issue] = []
+    stored = stored or {}
     for ind in indicators:
-        texts = {
-            "value": data.get(f"value_{ind.code}", ""),
-            "prior_value": data.get(f"prior_{ind.code}", ""),
-            "note": data.get(f"note_{ind.code}", "").strip(),
-        }
+        texts = {}
+        for name, key in (
+            ("value", f"value_{ind.code}"),
+            ("prior_value", f"prior_{ind.code}"),
+            ("note", f"note_{ind.code}"),
+        ):
+            text = data[key] if key in data else _stored_text(stored.get(ind.code), name)
+            texts[name] = text.strip() if name == "note" else text
         raw[ind.code] = texts
         numbers = {}
         for name in ("value", "prior_value"):
@@ -43,8 +61,6 @@ def parse_entry_post(data: QueryDict, indicators: list[Indicator]) -> ParsedEntr
                 )
                 numbers[name] = None
         entries[ind.code] = Entry(numbers["value"], numbers["prior_value"], texts["note"])
-    try:
-        version = int(data.get("version", ""))
-    except ValueError:
-        version = None
+    version_text = data.get("version", "")
+    version = int(version_text) if re.fullmatch(r"[0-9]{1,9}", version_text) else None
     return ParsedEntries(entries=entries, raw=raw, issues=issues, version=version)

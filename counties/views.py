@@ -195,8 +195,22 @@ def submission_form(request: HttpRequest, code: str, year: int, month: int) -> H
         return _render_form(request, county=county, period=period, submission=submission)
 
     indicators = selectors.indicators_for_entry(period)
-    parsed = parse_entry_post(request.POST, indicators)
+    stored = (
+        {
+            v.indicator.code: Entry(v.value, v.prior_value, v.note)
+            for v in submission.values.select_related("indicator")
+        }
+        if submission is not None
+        else {}
+    )
+    parsed = parse_entry_post(request.POST, indicators, stored)
     keep = {"county": county, "period": period, "submission": submission, "raw": parsed.raw}
+    if parsed.version is None:
+        # without the version the form was opened at, a concurrent change could be overwritten
+        messages.error(
+            request, _("表单不完整或已过期（缺少版本号），未保存：请刷新页面后重新填写。")
+        )
+        return _render_form(request, status=400, **keep)
     if parsed.issues:
         # every problem at once: the checks of the fields that did read as numbers too
         unreadable = {i.code for i in parsed.issues}

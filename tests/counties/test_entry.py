@@ -460,3 +460,40 @@ def test_a_count_accepts_whole_numbers_only():
     assert [(i.field, i.kind) for i in issues] == [("value", "not_whole")]
     assert "须为整数" in issues[0].message
     assert check_entry(ctx, Entry(D("359"), D("340")), growth_jump_points=D("10")) == []
+
+
+# ------------------------------------------------------------- what no form offers
+
+
+def test_a_field_the_post_does_not_carry_keeps_its_stored_value(
+    client, setup, reporter_a, county_a
+):
+    client.force_login(reporter_a)
+    url = form_url(county_a, setup["october"])
+    client.post(url, post_data(value_gdp="330", prior_gdp="300", value_air="86", prior_air="85"))
+    submission = Submission.objects.get(county=county_a, period=setup["october"])
+    # a post with only gdp's value: air's figures and gdp's last-year figure stay as stored
+    response = client.post(url, post_data(version=submission.version, value_gdp="331"))
+    assert response.status_code == 302
+    values = {
+        code: (value, prior)
+        for code, value, prior in submission.values.values_list(
+            "indicator__code", "value", "prior_value"
+        )
+    }
+    assert values == {"gdp": (D("331"), D("300")), "air": (D("86"), D("85"))}
+    # a field sent empty does clear its value
+    client.post(url, post_data(version=submission.version + 1, value_air=""))
+    assert submission.values.get(indicator__code="air").value is None
+
+
+@pytest.mark.parametrize("version", [None, "", "abc", "²", "9" * 40])
+def test_a_post_without_a_valid_version_is_refused(client, setup, reporter_a, county_a, version):
+    client.force_login(reporter_a)
+    data = {"action": "save", "value_gdp": "330", "prior_gdp": "300"}
+    if version is not None:
+        data["version"] = version
+    response = client.post(form_url(county_a, setup["october"]), data)
+    assert response.status_code == 400
+    assert "缺少版本号" in response.content.decode()
+    assert not Submission.objects.filter(county=county_a, period=setup["october"]).exists()
