@@ -47,7 +47,9 @@ def parse_entry_post(
             ("prior_value", f"prior_{ind.code}"),
             ("note", f"note_{ind.code}"),
         ):
-            text = data[key] if key in data else _stored_text(stored.get(ind.code), name)
+            text = (
+                str(data.get(key, "")) if key in data else _stored_text(stored.get(ind.code), name)
+            )
             texts[name] = text.strip() if name == "note" else text
         raw[ind.code] = texts
         numbers = {}
