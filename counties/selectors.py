@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
-from indicators.models import WHOLE_UNITS, Indicator
+from indicators.models import WHOLE_UNITS, Indicator, RuleSetIndicator
 
 from .access import AnyUser, counties_visible_to, submissions_visible_to
 from .models import County, Period, Submission, SubmissionValue
@@ -90,12 +90,31 @@ def indicators_for_entry(period: Period) -> list[Indicator]:
 
 
 def scored_indicator_ids(period: Period) -> set[int]:
+    """The indicators the year's rule set scores in this month: a quarterly indicator only in
+    March, June, September and December."""
     from indicators.selectors import ruleset_published_for_year
 
     ruleset = ruleset_published_for_year(period.year)
     if ruleset is None:
         return set()
-    return set(ruleset.indicators.values_list("indicator_id", flat=True))
+    rules = ruleset.indicators.all()
+    if period.month % 3:
+        rules = rules.exclude(frequency=RuleSetIndicator.Frequency.QUARTERLY)
+    return set(rules.values_list("indicator_id", flat=True))
+
+
+def off_month_indicator_ids(period: Period) -> set[int]:
+    """Quarterly indicators of the year's rule set that this month does not score."""
+    from indicators.selectors import ruleset_published_for_year
+
+    ruleset = ruleset_published_for_year(period.year)
+    if ruleset is None or period.month % 3 == 0:
+        return set()
+    return set(
+        ruleset.indicators.filter(frequency=RuleSetIndicator.Frequency.QUARTERLY).values_list(
+            "indicator_id", flat=True
+        )
+    )
 
 
 def entry_contexts(
@@ -105,6 +124,7 @@ def entry_contexts(
     for this month in past years. Three queries whatever the number of indicators."""
     margin = Decimal(settings.OUTLIER_BAND_MARGIN)
     scored = scored_indicator_ids(period)
+    off_month = off_month_indicator_ids(period)
     last_month = {}
     if period.month > 1:
         last_month = {
@@ -148,6 +168,7 @@ def entry_contexts(
             last_month_prior=last.prior_value if last else None,
             band=bands.get(ind.id),
             decimals=ind.decimals,
+            off_month=ind.id in off_month,
             whole=ind.unit in WHOLE_UNITS or ind.decimals == 0,
         )
     return contexts

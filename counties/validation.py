@@ -69,6 +69,7 @@ class IndicatorContext:
     band: tuple[Decimal, Decimal] | None = None  # min and max of this month in past years
     decimals: int | None = None  # the most decimals a value of the indicator carries
     whole: bool = False  # counted in whole units (enterprises, persons)
+    off_month: bool = False  # a quarterly indicator this month does not score
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ class FormRow:
     last_month: Decimal | None
     growth: Decimal | None
     issues: list[Issue]
+    off_month: bool = False  # quarterly, not scored this month: empty is expected
 
     def _messages(self, field: str) -> list[Issue]:
         return [i for i in self.issues if i.field == field]
@@ -132,6 +133,7 @@ def _form_rows(*, county, period, submission, indicators, raw=None, issues=None)
                 last_month=contexts[ind.code].last_month_value,
                 growth=growth_percent(value, prior),
                 issues=[i for i in issues if i.code == ind.code],
+                off_month=contexts[ind.code].off_month,
             )
         )
     return rows, issues

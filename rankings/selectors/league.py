@@ -6,14 +6,14 @@ results, Decimals, ids); presentation/league.py formats the rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import F
 
 from counties.access import AnyUser
 from counties.models import County, Period
-from indicators.models import Category, Indicator
+from indicators.models import Category, Indicator, RuleSetIndicator
 
 from ..models import CategoryResult, CountyResult, IndicatorResult, RankingRun
 from .runs import run_visible
@@ -77,6 +77,7 @@ class Heatmap:
     indicators: list[Indicator]
     ranks: list[list[int | None]]  # one row per county, one column per indicator
     n_ranked: int  # the largest place on any indicator: where the colour scale ends
+    off_month: list[Indicator] = field(default_factory=list)  # quarterly, not scored this month
 
 
 def rank_heatmap(period: Period, user: AnyUser) -> Heatmap | None:
@@ -98,4 +99,12 @@ def rank_heatmap(period: Period, user: AnyUser) -> Heatmap | None:
     by_key = {(c, i): r for c, i, r in rows}
     ranks = [[by_key.get((c.id, i.id)) for i in indicators] for c in counties]
     n_ranked = max((r for _c, _i, r in rows if r is not None), default=0)
-    return Heatmap(period, run, counties, indicators, ranks, n_ranked)
+    off_month = []
+    if period.month % 3:  # quarterly indicators are scored in March, June, September, December
+        quarterly = set(
+            RuleSetIndicator.objects.filter(
+                ruleset_id=run.ruleset_id, frequency=RuleSetIndicator.Frequency.QUARTERLY
+            ).values_list("indicator_id", flat=True)
+        )
+        off_month = [i for i in indicators if i.pk in quarterly]
+    return Heatmap(period, run, counties, indicators, ranks, n_ranked, off_month)

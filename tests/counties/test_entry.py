@@ -497,3 +497,31 @@ def test_a_post_without_a_valid_version_is_refused(client, setup, reporter_a, co
     assert response.status_code == 400
     assert "缺少版本号" in response.content.decode()
     assert not Submission.objects.filter(county=county_a, period=setup["october"]).exists()
+
+
+# ----------------------------------------------------------- quarterly indicators
+
+
+def test_a_quarterly_indicator_is_neither_required_nor_warned_about_in_an_off_month(
+    client, setup, reporter_a, county_a
+):
+    """Energy intensity is scored in March, June, September and December: in October an empty
+    cell is expected, says so, and does not stop the month from being submitted."""
+    from indicators.models import RuleSetIndicator
+
+    energy = IndicatorFactory(
+        code="energy", name="单位GDP能耗", category=setup["gdp"].category, kind="rate"
+    )
+    rc = RuleSetIndicator.objects.filter(indicator=setup["gdp"]).first().category
+    RuleSetIndicatorFactory(
+        ruleset=rc.ruleset, indicator=energy, category=rc, weight=D("0"), frequency="quarterly"
+    )
+    client.force_login(reporter_a)
+    page = client.get(form_url(county_a, setup["october"])).content.decode()
+    assert "季度指标，本月不考核" in page
+    data = post_data(value_gdp="330", prior_gdp="300", value_air="86", prior_air="85")
+    data["action"] = "submit"
+    response = client.post(form_url(county_a, setup["october"]), data)
+    assert response.status_code == 302
+    submission = Submission.objects.get(county=county_a, period=setup["october"])
+    assert submission.status == "submitted"

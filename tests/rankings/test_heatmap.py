@@ -50,3 +50,43 @@ def test_heatmap_queries_do_not_grow(client, scored, leader, django_assert_max_n
     client.force_login(leader)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("heatmap")).status_code == 200
+
+
+def test_a_quarterly_indicator_in_an_off_month_is_named_not_left_blank(client, city, leader):
+    """2027's rules score energy intensity quarterly: October's heatmap says its column is
+    empty because the month does not score it."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from tests.factories import (
+        IndicatorFactory,
+        PeriodFactory,
+        RuleSetCategoryFactory,
+        RuleSetFactory,
+        RuleSetIndicatorFactory,
+        SubmissionFactory,
+        SubmissionValueFactory,
+    )
+
+    gdp = city["gdp"]
+    energy = IndicatorFactory(code="energy", name="单位GDP能耗", category=gdp.category)
+    rules = RuleSetFactory(year=2027, status="published", published_at=timezone.now())
+    rc = RuleSetCategoryFactory(ruleset=rules, category=gdp.category, weight=Decimal("100"))
+    RuleSetIndicatorFactory(ruleset=rules, indicator=gdp, category=rc, weight=Decimal("60"))
+    RuleSetIndicatorFactory(
+        ruleset=rules, indicator=energy, category=rc, weight=Decimal("40"), frequency="quarterly"
+    )
+    october = PeriodFactory(year=2027, month=10)
+    now = timezone.now()
+    for n, county in enumerate(city["counties"].values()):
+        s = SubmissionFactory(
+            county=county, period=october, status="approved", submitted_at=now, reviewed_at=now
+        )
+        SubmissionValueFactory(
+            submission=s, indicator=gdp, value=Decimal(110 + n), prior_value=Decimal(100)
+        )
+    services.ranking_recompute(period=october, trigger="command")
+    client.force_login(leader)
+    body = client.get(reverse("heatmap"), {"period": "2027-10"}).content.decode()
+    assert "季度指标，本月不考核（列为空）：单位GDP能耗" in body
