@@ -28,7 +28,9 @@ from . import selectors
 from .access import AnyUser, can_edit_county, can_review
 from .models import County, Period, Submission, SubmissionValue
 from .signals import submission_approved, submission_reopened
-from .validation import Entry, Issue, check_entry, unexplained_warnings
+from .validation import NOTE_MAX, Entry, Issue, check_entry, unexplained_warnings
+
+REASON_MAX = NOTE_MAX  # a return or reopen reason: as long as a value's note at most
 
 CHANNELS = ("form", "upload", "admin", "api")
 
@@ -267,12 +269,21 @@ def submission_approve(
     return locked
 
 
+def _check_reason_length(reason: str) -> None:
+    if len(reason.strip()) > REASON_MAX:
+        raise ValidationError(
+            _("原因不能超过 %(n)d 个字（现有 %(len)d 个字）。")
+            % {"n": REASON_MAX, "len": len(reason.strip())}
+        )
+
+
 @transaction.atomic
 def submission_return(*, submission: Submission, user: AnyUser, reason: str) -> Submission:
     """A reviewer sends a submitted report back to the county with a reason. Reviewers never
     change figures themselves."""
     if not reason.strip():
         raise ValidationError(_("退回时必须填写原因。"))
+    _check_reason_length(reason)
     locked = _reviewable(submission, user, Submission.Status.SUBMITTED)
     Submission.objects.filter(pk=locked.pk).update(
         status=Submission.Status.RETURNED,
@@ -291,6 +302,7 @@ def submission_reopen(*, submission: Submission, user: AnyUser, reason: str) -> 
     ranking recomputes without it."""
     if not reason.strip():
         raise ValidationError(_("重新打开时必须填写原因。"))
+    _check_reason_length(reason)
     locked = _reviewable(submission, user, Submission.Status.APPROVED)
     Submission.objects.filter(pk=locked.pk).update(
         status=Submission.Status.RETURNED,

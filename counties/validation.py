@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from indicators.scoring.growth import growth_percent as growth
 
 MAX_DIGITS = 14  # integer digits the database keeps (max_digits 18, 4 decimals)
+NOTE_MAX = 500  # characters of a value's explanation (说明)
 
 
 class NumberError(ValueError):
@@ -139,6 +140,13 @@ def check_entry(ctx: IndicatorContext, entry: Entry, *, growth_jump_points: Deci
                 _("%(name)s是占比，应在 0 到 100 之间，填报值为 %(value)s。")
                 % {"name": ctx.name, "value": _fmt(number)},
             )
+    if len(entry.note) > NOTE_MAX:
+        error(
+            "note",
+            "note_too_long",
+            _("%(name)s的说明不能超过 %(n)d 个字（现有 %(len)d 个字）。")
+            % {"name": ctx.name, "n": NOTE_MAX, "len": len(entry.note)},
+        )
     if (
         ctx.kind == "flow"
         and entry.value is not None

@@ -525,3 +525,24 @@ def test_a_quarterly_indicator_is_neither_required_nor_warned_about_in_an_off_mo
     assert response.status_code == 302
     submission = Submission.objects.get(county=county_a, period=setup["october"])
     assert submission.status == "submitted"
+
+
+def test_text_fields_have_a_length_limit(client, setup, reporter_a, reviewer, county_a):
+    client.force_login(reporter_a)
+    url = form_url(county_a, setup["october"])
+    data = post_data(value_gdp="330", prior_gdp="300", value_air="86", prior_air="85")
+    response = client.post(url, {**data, "note_gdp": "说" * 501})
+    assert response.status_code == 400 and "说明不能超过 500 个字" in response.content.decode()
+    assert not Submission.objects.filter(county=county_a, period=setup["october"]).exists()
+    client.post(url, {**data, "action": "submit"})
+    submission = Submission.objects.get(county=county_a, period=setup["october"])
+    assert submission.status == "submitted"
+    client.force_login(reviewer)
+    returned = reverse("submission_return", args=[submission.pk])
+    page = client.post(returned, {"reason": "因" * 2000}, follow=True).content.decode()
+    assert "原因不能超过 500 个字" in page
+    # a megabyte of reason (3 MB of UTF-8) is past what Django reads from a form: a 400 page
+    huge = client.post(returned, {"reason": "因" * 1_000_000})
+    assert huge.status_code == 400 and "请求的格式不正确" in huge.content.decode()
+    submission.refresh_from_db()
+    assert submission.status == "submitted" and submission.return_reason == ""
