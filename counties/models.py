@@ -1,5 +1,7 @@
 """Counties and districts, who belongs to which, the reporting calendar and monthly submissions."""
 
+from __future__ import annotations
+
 import datetime
 from decimal import Decimal
 
@@ -7,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -130,6 +133,18 @@ class Period(models.Model):
     def key(self) -> str:
         """The period as the scoring engine names it: 'YYYY-MM'."""
         return f"{self.year:04d}-{self.month:02d}"
+
+    def days_overdue(
+        self, submission: Submission | None, today: datetime.date | None = None
+    ) -> int:
+        """Days past the deadline that a county still owes this period (逾期 N 天): nothing
+        sent, a draft, or figures returned to it. 0 when on time or already sent."""
+        today = today or timezone.localdate()
+        owes = submission is None or submission.status in (
+            Submission.Status.DRAFT,
+            Submission.Status.RETURNED,
+        )
+        return max(0, (today - self.deadline).days) if owes and self.deadline else 0
 
 
 class Submission(models.Model):

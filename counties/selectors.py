@@ -23,6 +23,11 @@ class StatusCell:
     period: Period
     submission: Submission | None  # None: nothing reported yet
 
+    @property
+    def overdue(self) -> int:
+        """Days past the deadline the county still owes the period (0: on time or sent)."""
+        return self.period.days_overdue(self.submission)
+
 
 @dataclass(frozen=True)
 class StatusRow:
@@ -280,7 +285,7 @@ class CompletenessBoard:
     year: int
     periods: list[Period]
     rows: list[StatusRow]
-    owing: list[tuple[County, Submission | None]]  # the latest period: who still owes what
+    owing: list[tuple[County, Submission | None, int]]  # the latest period: who owes, days late
     latest: Period | None
 
 
@@ -295,7 +300,7 @@ def completeness_board(*, user: AnyUser, year: int) -> CompletenessBoard:
         for row in rows:
             cell = row.cells[-1].submission
             if cell is None or cell.status in (Submission.Status.DRAFT, Submission.Status.RETURNED):
-                owing.append((row.county, cell))
+                owing.append((row.county, cell, row.cells[-1].overdue))
     return CompletenessBoard(year=year, periods=periods, rows=rows, owing=owing, latest=latest)
 
 

@@ -172,6 +172,7 @@ def _render_form(
         "warnings": [i for i in all_issues if i.is_warning],
         "editable": editable,
         "can_review": access.can_review(request.user),
+        "overdue": period.days_overdue(submission),
         # what a reviewer confirms before approving: each warning with the explanation
         "review_warnings": (
             services.submission_warnings(submission)
