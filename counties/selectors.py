@@ -202,6 +202,11 @@ class HistoryLine:
     new: object
 
 
+def _blank(value: object) -> object:
+    """None for an empty cell or note; a figure (0 included) as it is."""
+    return None if value is None or value == "" else value
+
+
 def submission_trail(submission: Submission) -> list[HistoryLine]:
     """Every change to the submission's values and status, newest first: who, when, old value,
     new value, and the channel (form, upload, admin, api). Three queries."""
@@ -221,7 +226,9 @@ def submission_trail(submission: Submission) -> list[HistoryLine]:
         for name, label in labels.items():
             old = getattr(before, name) if before is not None else None
             new = getattr(record, name)
-            if record.history_type == "-" or (old or None) == (new or None):
+            if record.history_type == "-":
+                new = None  # the row itself was removed: its figures are gone
+            if _blank(old) == _blank(new):  # 0 is a figure, unlike an empty cell
                 continue
             lines.append(
                 HistoryLine(

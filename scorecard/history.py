@@ -22,3 +22,11 @@ def set_history_user(instance: Model, user: AnyUser | None) -> None:
 
 def set_change_reason(instance: Model, reason: str) -> None:
     setattr(instance, "_change_reason", reason)  # noqa: B010 (undeclared attribute)
+
+
+def bulk_history_create(model: type[Model], rows: list[Model], default_change_reason: str) -> None:
+    """A first history record (created) for rows that were written without one (loaddata)."""
+    if rows:
+        model.history.bulk_history_create(  # type: ignore[attr-defined]
+            rows, default_change_reason=default_change_reason, batch_size=2000
+        )

@@ -371,7 +371,7 @@ def test_completeness_board_for_city_staff_only(client, submitted, reviewer, rep
     body = response.content.decode()
     assert response.status_code == 200
     assert "北山县" in body  # county_b owes October
-    assert [c.name for c, _s in response.context["board"].owing] == ["北山县"]
+    assert [c.name for c, _s, _days in response.context["board"].owing] == ["北山县"]
     assert reverse("period_template", kwargs={"year": 2026, "month": 10}) in body
     client.force_login(reporter_a)
     assert client.get(reverse("completeness")).status_code == 403
@@ -546,3 +546,41 @@ def test_text_fields_have_a_length_limit(client, setup, reporter_a, reviewer, co
     assert huge.status_code == 400 and "请求的格式不正确" in huge.content.decode()
     submission.refresh_from_db()
     assert submission.status == "submitted" and submission.return_reason == ""
+
+
+# ------------------------------------------------------------------------ audit trail
+
+
+def test_the_trail_shows_a_figure_set_to_zero_and_a_cleared_one(
+    client, setup, reporter_a, county_a
+):
+    from counties.selectors import submission_trail
+
+    client.force_login(reporter_a)
+    url = form_url(county_a, setup["october"])
+    data = post_data(value_gdp="330", prior_gdp="300", value_air="86", prior_air="85")
+    client.post(url, data)
+    submission = Submission.objects.get(county=county_a, period=setup["october"])
+    client.post(url, {**data, "version": str(submission.version), "value_air": "0"})
+    client.post(url, {**data, "version": str(submission.version + 1), "value_air": ""})
+    air = [
+        (line.old, line.new)
+        for line in submission_trail(submission)
+        if line.what == "空气质量优良天数比例" and line.field == "本年累计"
+    ]
+    assert air == [(D("0"), None), (D("86"), D("0")), (None, D("86"))]  # newest first
+
+
+@pytest.mark.django_db
+def test_loading_the_demo_gives_every_value_a_first_record():
+    """loaddata writes no history: the loader adds a first record, so the trail of a later edit
+    shows the figure it replaced."""
+    from django.core.management import call_command
+
+    call_command("load_demo_city", verbosity=0)
+    value = SubmissionValue.objects.filter(value__isnull=False).first()
+    first = SubmissionValue.history.filter(id=value.pk).order_by("history_date").first()
+    assert first is not None and first.history_change_reason == "demo"
+    assert first.value == value.value
+    call_command("load_demo_city", verbosity=0)  # again: no second first record
+    assert SubmissionValue.history.filter(id=value.pk).count() == 1

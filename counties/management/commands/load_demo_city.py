@@ -9,6 +9,9 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from counties.models import Submission, SubmissionValue
+from scorecard.history import bulk_history_create
+
 from .make_demo_city import DEFAULT_OUT
 
 
@@ -22,3 +25,10 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"{file} not found; run `manage.py make_demo_city` first.")
         call_command("loaddata", str(file), verbosity=verbosity)
+        # loaddata writes no history: give every loaded row a first record, so that the audit
+        # trail of a later edit shows the figure it replaced, not "–"
+        for model in (Submission, SubmissionValue):
+            unrecorded = model.objects.exclude(
+                pk__in=model.history.values("id")  # type: ignore[attr-defined]
+            )
+            bulk_history_create(model, list(unrecorded), default_change_reason="demo")
