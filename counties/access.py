@@ -42,7 +42,7 @@ def can_edit_submission(user: AnyUser, submission: Submission) -> bool:
     submission is a draft or returned and its period is open."""
     if not user.is_authenticated or Role.REPORTER not in roles_of(user):
         return False
-    if not submission.period.is_open:
+    if not submission.period.accepts_entries():
         return False
     if submission.status not in (Submission.Status.DRAFT, Submission.Status.RETURNED):
         return False

@@ -134,6 +134,17 @@ class Period(models.Model):
         """The period as the scoring engine names it: 'YYYY-MM'."""
         return f"{self.year:04d}-{self.month:02d}"
 
+    def accepts_entries(self, today: datetime.date | None = None) -> bool:
+        """Open for entry: not closed by hand, and, when PERIOD_LOCK_AFTER_DAYS is set (DHIS2's
+        expiry days), not more than that many days past its deadline."""
+        if not self.is_open:
+            return False
+        lock_after = settings.PERIOD_LOCK_AFTER_DAYS
+        if lock_after and self.deadline:
+            today = today or timezone.localdate()
+            return (today - self.deadline).days <= lock_after
+        return True
+
     def days_overdue(
         self, submission: Submission | None, today: datetime.date | None = None
     ) -> int:

@@ -74,7 +74,7 @@ def _check_can_edit(
     the period now; otherwise the user, a signed-in reporter of the county."""
     if not isinstance(user, User) or not can_edit_county(user, county):
         raise PermissionDenied(_("只有本县区的填报员可以填报本县区的数据。"))
-    if not period.is_open:
+    if not period.accepts_entries():
         raise ValidationError(_("%(period)s 已关闭，不能再修改。") % {"period": period})
     if submission is not None and submission.status not in (
         Submission.Status.DRAFT,

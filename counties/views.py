@@ -160,7 +160,7 @@ def _render_form(
     )
     editable = (
         access.can_edit_county(request.user, county)
-        and period.is_open
+        and period.accepts_entries()
         and (submission is None or submission.status in ("draft", "returned"))
     )
     context = {

@@ -69,7 +69,7 @@ def _render(
     status: int = 200,
 ) -> HttpResponse:
     submission = selectors.submission_for(county, period)
-    editable = period.is_open and (
+    editable = period.accepts_entries() and (
         submission is None or access.can_edit_submission(request.user, submission)
     )
     context = {

@@ -208,6 +208,9 @@ LOGGING = {
 # past years, widened by this share on both sides.
 GROWTH_JUMP_WARNING_POINTS = env.str("GROWTH_JUMP_WARNING_POINTS", default="10")
 OUTLIER_BAND_MARGIN = env.str("OUTLIER_BAND_MARGIN", default="0.3")
+# A period locks for entry this many days after its deadline (DHIS2's expiry days); 0: never,
+# the period stays open until the statistics bureau closes it.
+PERIOD_LOCK_AFTER_DAYS = env.int("PERIOD_LOCK_AFTER_DAYS", default=0)
 
 # Demo city: reproducible seed of the generator (`manage.py make_demo_city --seed`).
 DEMO_SEED = env.int("DEMO_SEED", default=2025)

@@ -43,3 +43,22 @@ def test_missing_and_draft_months_are_marked_on_every_page(
     board = client.get(reverse("completeness"), {"year": "2026"}).content.decode()
     owing = board[board.index("<ul>") : board.index("</ul>")]
     assert owing.count("逾期 10 天") == 2  # county_a sent nothing, county_b has a draft
+
+
+def test_a_period_locks_n_days_after_its_deadline_when_set(
+    client, settings, late_month, county_a, reporter_a
+):
+    """Off by default; with PERIOD_LOCK_AFTER_DAYS=7, a month 10 days past its deadline takes
+    no more entries, on the form or through the service."""
+    form = reverse("submission_form", args=[county_a.code, 2026, 10])
+    data = {"version": "0", "action": "save"}
+    assert late_month.accepts_entries()
+    settings.PERIOD_LOCK_AFTER_DAYS = 7
+    assert not late_month.accepts_entries()
+    assert late_month.accepts_entries(late_month.deadline + datetime.timedelta(days=7))
+    client.force_login(reporter_a)
+    assert 'name="action" value="save"' not in client.get(form).content.decode()
+    response = client.post(form, data, follow=True)
+    assert "已关闭，不能再修改" in response.content.decode()
+    settings.PERIOD_LOCK_AFTER_DAYS = 0
+    assert 'name="action" value="save"' in client.get(form).content.decode()
