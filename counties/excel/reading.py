@@ -14,14 +14,17 @@ import warnings
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import closing
+from dataclasses import dataclass
 from decimal import Decimal
 
 import openpyxl
 from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as DefusedET
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 
 from .. import selectors, services
 from ..models import County, Period
@@ -117,8 +120,16 @@ class _Grid:
     """Reads one sheet (or a CSV) row by row: the division code and period above the header,
     the header row, then one row per indicator."""
 
-    def __init__(self, name: str, *, indicators: Mapping[str, str], period_key: str | None):
+    def __init__(
+        self,
+        name: str,
+        *,
+        indicators: Mapping[str, str],
+        period_key: str | None,
+        merged: list[CellRange] | None = None,
+    ):
         self.name = name
+        self.merged = merged or []  # merged ranges: refused where they reach the data rows
         self.indicators = indicators
         self.period_key = period_key
         self.problems: list[Problem] = []
@@ -203,6 +214,27 @@ class _Grid:
 
     def _data_row(self, number: int, cells: tuple) -> None:
         assert self.columns is not None
+        for merged in [m for m in self.merged if m.min_row <= number <= m.max_row]:
+            self.merged.remove(merged)  # said once per range
+            self.problem(
+                _("数据区有合并单元格 %(ref)s：请取消合并、每格填一个数后再上传。")
+                % {"ref": merged.coord},
+                number,
+                merged.min_col - 1,
+            )
+        for index, value in enumerate(cells):
+            if isinstance(value, _Uncomputed):
+                self.problem(
+                    _(
+                        "单元格 %(cell)s 是公式，但文件里没有它的计算结果：请在 Excel 中打开、"
+                        "保存后再上传，或改填数值。"
+                    )
+                    % {"cell": value.address},
+                    number,
+                    index,
+                )
+        if any(isinstance(value, _Uncomputed) for value in cells):
+            return
 
         def cell(name: str) -> object:
             index = self.columns.get(name)
@@ -287,22 +319,63 @@ def _check_zip(data: bytes) -> None:
         raise _Rejected(_("工作簿解压后过大（疑似压缩炸弹），已拒绝。请上传从本系统下载的模板。"))
 
 
-def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, Iterable[tuple[int, tuple]]]]:
-    """Each worksheet's title and numbered rows, at most MAX_ROWS + 1 rows of MAX_COLUMNS cells
-    (a forged dimension of a million rows costs nothing). Close the generator when done."""
+@dataclass(frozen=True)
+class _Uncomputed:
+    """A formula cell saved without its result (written by a program, never opened in Excel):
+    its value cannot be read, so it is refused with its address rather than read as empty."""
+
+    address: str
+
+    def __str__(self) -> str:
+        return "="
+
+
+def _merged_ranges(ws) -> list[CellRange]:
+    """The worksheet's merged ranges, from its XML (read-only worksheets do not parse them)."""
+    found = []
+    with ws._get_source() as source:  # noqa: SLF001 - openpyxl reads this part lazily
+        for _event, element in DefusedET.iterparse(source):
+            if element.tag.endswith("}mergeCell") and element.get("ref"):
+                found.append(CellRange(element.get("ref")))
+                if len(found) > MAX_ROWS:
+                    break
+            element.clear()
+    return found
+
+
+def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, Iterable[tuple[int, tuple]], list]]:
+    """Each worksheet's title, numbered rows (at most MAX_ROWS + 1 rows of MAX_COLUMNS cells: a
+    forged dimension of a million rows costs nothing) and merged ranges. A formula saved without
+    its result reads as _Uncomputed. Close the generator when done."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         if len(wb.sheetnames) > MAX_SHEETS:
             raise _Rejected(_("工作簿的工作表过多（超过 %(n)d 个）。") % {"n": MAX_SHEETS})
-        for ws in wb.worksheets:
-            rows = ws.iter_rows(
-                min_row=1, max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True
+        for ws, fs in zip(wb.worksheets, formulas.worksheets, strict=True):
+            window = {"min_row": 1, "max_row": MAX_ROWS + 1, "max_col": MAX_COLUMNS}
+            rows = zip(
+                ws.iter_rows(**window, values_only=True),
+                fs.iter_rows(**window, values_only=True),
+                strict=False,
             )
-            yield ws.title, enumerate(rows, start=1)
+            yield ws.title, _with_uncomputed(rows), _merged_ranges(ws)
     finally:
         wb.close()
+        formulas.close()
+
+
+def _with_uncomputed(rows: Iterable[tuple[tuple, tuple]]) -> Iterator[tuple[int, tuple]]:
+    for number, (values, written) in enumerate(rows, start=1):
+        cells = tuple(
+            _Uncomputed(f"{get_column_letter(i + 1)}{number}")
+            if value is None and isinstance(raw, str) and raw.startswith("=")
+            else value
+            for i, (value, raw) in enumerate(zip(values, written, strict=False))
+        )
+        yield number, cells + values[len(cells) :]
 
 
 def _decode_text(data: bytes) -> str:
@@ -356,9 +429,11 @@ def read_upload(
     problems: list[Problem] = []
     sheets: list[SheetData] = []
 
-    def read(sources: Iterable[tuple[str, Iterable[tuple[int, tuple]]]], is_csv: bool) -> None:
-        for name, rows in sources:
-            grid = _Grid(name, indicators=indicators, period_key=period_key)
+    def read(
+        sources: Iterable[tuple[str, Iterable[tuple[int, tuple]], list]], is_csv: bool
+    ) -> None:
+        for name, rows, merged in sources:
+            grid = _Grid(name, indicators=indicators, period_key=period_key, merged=merged)
             sheet = grid.read(rows)
             problems.extend(grid.problems)
             if sheet is None:
@@ -381,7 +456,7 @@ def read_upload(
             with closing(_xlsx_sheets(data)) as sources:
                 read(sources, is_csv=False)
         else:
-            read([(filename, _csv_rows(_decode_text(data)))], is_csv=True)
+            read([(filename, _csv_rows(_decode_text(data)), [])], is_csv=True)
     except _Rejected as exc:
         return Upload({}, [*problems, Problem(str(exc))], [], refused=True)
     except Exception as exc:  # untrusted input: anything openpyxl raises means a bad file

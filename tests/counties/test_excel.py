@@ -680,3 +680,47 @@ def test_parser_refuses_a_zip_whose_declared_sizes_lie():
     result = excel.read_upload(bytes(data), "x.xlsx", indicators=INDICATORS, csv_county="369901")
     assert result.refused
     assert "损坏" in result.problems[0].message
+
+
+# ------------------------------------------- cells whose value a reader cannot be sure of
+
+
+def test_a_formula_saved_without_its_result_is_refused_with_its_address(
+    client, setup, reporter_a, county_a, period
+):
+    """openpyxl (like other programs that write workbooks) saves a formula with no computed
+    result: it used to read as an empty cell and the upload reported success."""
+    client.force_login(reporter_a)
+    content = filled(template_bytes(client, county_a, period), **{f"D{GDP_ROW}": "=300+30"})
+    before = database()
+    response = upload(client, county_a, period, content)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert f"单元格 D{GDP_ROW} 是公式，但文件里没有它的计算结果" in body
+    assert ("东城区", GDP_ROW, "D") in where(response)
+    assert database() == before
+
+
+def test_merged_cells_in_the_data_rows_are_refused_with_their_range(
+    client, setup, reporter_a, county_a, period
+):
+    client.force_login(reporter_a)
+    wb = openpyxl.load_workbook(io.BytesIO(template_bytes(client, county_a, period)))
+    wb["东城区"][f"D{GDP_ROW}"] = 330
+    wb["东城区"].merge_cells(f"D{GDP_ROW}:E{GDP_ROW}")
+    out = io.BytesIO()
+    wb.save(out)
+    before = database()
+    response = upload(client, county_a, period, out.getvalue())
+    assert response.status_code == 400
+    assert f"数据区有合并单元格 D{GDP_ROW}:E{GDP_ROW}" in response.content.decode()
+    assert database() == before
+
+
+def test_the_templates_own_merged_title_rows_are_fine(client, setup, reporter_a, county_a, period):
+    """The template merges its title and remark rows, above the header: uploads of it pass."""
+    client.force_login(reporter_a)
+    content = filled(template_bytes(client, county_a, period), **{f"D{GDP_ROW}": 330})
+    response = upload(client, county_a, period, content)
+    assert response.status_code in (200, 302)
+    assert Submission.objects.filter(county=county_a, period=period).exists()
