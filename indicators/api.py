@@ -20,6 +20,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from rest_framework import status
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -66,8 +68,20 @@ def _published(ruleset: RuleSet) -> Response:
     )
 
 
+class BoundedJSONParser(JSONParser):
+    """DRF's JSON parser, with a body nested too deep for Python's parser answered as a parse
+    error (400) like any other malformed body, rather than a server error."""
+
+    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise ParseError(_("JSON 嵌套过深。")) from exc
+
+
 class RuleSetList(APIView):
     permission_classes = [RulesPermission]
+    parser_classes = [BoundedJSONParser]
 
     def get(self, request: Request) -> Response:
         return Response([_body(r) for r in RuleSet.objects.order_by("-year", "-version")])
@@ -82,6 +96,7 @@ class RuleSetList(APIView):
 
 class RuleSetDetail(APIView):
     permission_classes = [RulesPermission]
+    parser_classes = [BoundedJSONParser]
 
     def get(self, request: Request, pk: int) -> Response:
         return Response(_body(get_object_or_404(RuleSet, pk=pk)))

@@ -27,6 +27,8 @@ class JSONText(forms.CharField):
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> Any:
+        if isinstance(value, dict | list):  # a disabled field gives back its initial value
+            return value if isinstance(value, self.kind) else None
         text = (value or "").strip()
         if not text:
             return None
@@ -37,6 +39,8 @@ class JSONText(forms.CharField):
                 _("不是有效的 JSON（第 %(line)d 行第 %(col)d 列）。")
                 % {"line": exc.lineno, "col": exc.colno}
             ) from exc
+        except RecursionError as exc:
+            raise forms.ValidationError(_("JSON 嵌套过深。")) from exc
         if not isinstance(parsed, self.kind):
             raise forms.ValidationError(_('须是一个 JSON 对象，例如 {"step": 0.05}。'))
         return parsed

@@ -123,3 +123,13 @@ def test_session_writes_need_the_csrf_token(admin_user, draft_ruleset):
     response = send(client, "patch", detail(draft_ruleset), {"name": "x"})
     assert response.status_code == 403
     assert RuleSet.objects.get(pk=draft_ruleset.pk).name != "x"
+
+
+def test_json_nested_100000_deep_is_a_400_and_changes_nothing(client, admin_user):
+    client.force_login(admin_user)
+    before = RuleSet.objects.count()
+    body = "[" * 100_000 + "]" * 100_000
+    response = client.post(LIST, body, content_type="application/json")
+    assert response.status_code == 400
+    assert "嵌套过深" in response.json()["detail"]
+    assert RuleSet.objects.count() == before

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django import forms
 from django.urls import reverse
 
 from indicators.models import RuleSet, RuleSetIndicator
@@ -253,3 +254,13 @@ def test_clone_form_starts_from_the_latest_published_set_into_the_next_year(
     page = client.get(reverse("ruleset_list"))
     assert page.context["latest"] == published_ruleset
     assert page.context["next_year"] == 2028
+
+
+def test_json_nested_beyond_reason_is_a_form_error_not_a_server_error():
+    from indicators.forms import JSONText
+
+    field = JSONText()
+    with pytest.raises(forms.ValidationError) as error:
+        field.clean("[" * 100_000 + "]" * 100_000)
+    assert "嵌套过深" in str(error.value)
+    assert field.clean({"step": 0.05}) == {"step": 0.05}  # a disabled field's initial value

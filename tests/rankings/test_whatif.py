@@ -133,3 +133,17 @@ def test_the_editor_previews_on_the_newest_complete_month(client, city, admin_us
     body = client.get(reverse("ruleset_editor", args=[draft.pk])).content.decode()
     assert '<option value="2026-09" selected>' in body
     assert '<option value="2026-10">' in body
+
+
+@pytest.mark.parametrize("data", [{}, {"preview_period": "2026-10"}, {"rs-name": "x\u3000"}])
+def test_previewing_a_published_rule_set_is_a_page_not_a_server_error(
+    client, city, admin_user, data
+):
+    """A published set's editor is read-only; its preview (a crafted post included) shows the
+    stored rules scored beside the stored ranking and saves nothing."""
+    services.ranking_recompute(period=city["october"], trigger="command")
+    stored = stored_rankings()
+    client.force_login(admin_user)
+    response = client.post(reverse("ruleset_preview", args=[city["ruleset"].pk]), data)
+    assert response.status_code == 200
+    assert stored_rankings() == stored
