@@ -33,6 +33,19 @@ def month_labels(periods: Sequence[Period]) -> list[str]:
     return [_("%(month)d月") % {"month": p.month} for p in periods]
 
 
+def _rank_axis(title: str, top: float) -> dict:
+    """A y axis of places, first place at the top, one tick per place down to `top`."""
+    return {
+        "title": {"text": title},
+        "autorange": False,
+        "range": [top + 0.5, 0.5],
+        "tickmode": "linear",
+        "tick0": 1,
+        "dtick": 1,
+        "zeroline": False,
+    }
+
+
 def _figure(traces: list[dict], layout: dict) -> dict:
     return {"data": traces, "layout": layout}
 
@@ -114,15 +127,7 @@ def rank_trend(
             margin={"l": 60, "r": 20, "t": 20, "b": 90 if category_ranks else 50},
             height=360 if category_ranks else 320,
             xaxis={"title": {"text": _("月份")}, "type": "category"},
-            yaxis={
-                "title": {"text": _("名次")},
-                "autorange": False,
-                "range": [top + 0.5, 0.5],  # reversed: first place at the top
-                "tickmode": "linear",
-                "tick0": 1,
-                "dtick": 1,
-                "zeroline": False,
-            },
+            yaxis=_rank_axis(_("名次"), top),
         ),
     )
     return fig
@@ -377,14 +382,6 @@ def rank_distribution(
             height=420,
             margin={"l": 60, "r": 20, "t": 20, "b": 90},
             xaxis={"type": "category", "tickangle": -30},
-            yaxis={
-                "title": {"text": _("名次（名）")},
-                "autorange": False,
-                "range": [top + 0.5, 0.5],  # reversed: first place at the top
-                "tickmode": "linear",
-                "tick0": 1,
-                "dtick": 1,
-                "zeroline": False,
-            },
+            yaxis=_rank_axis(_("名次（名）"), top),
         ),
     )
