@@ -34,6 +34,14 @@ REASON_MAX = NOTE_MAX  # a return or reopen reason: as long as a value's note at
 
 CHANNELS = ("form", "upload", "admin", "api")
 
+# The version a form or template records for a month that has no submission yet; a saved
+# submission starts at 1 and counts up with every save.
+NO_SUBMISSION_VERSION = 0
+# What a file expects when it does not say which version it was made from (a CSV, a workbook of
+# one's own): it matches no stored month, so replacing stored figures with it needs the user's
+# confirmation after seeing what would change.
+UNKNOWN_VERSION = -1
+
 
 class EntryInvalid(Exception):
     """The entries have problems; nothing was saved. `issues` lists every one."""
@@ -50,15 +58,31 @@ class Change:
     theirs: Decimal | str | None  # what is in the database now
     yours: Decimal | str | None  # what this save tried to write
 
+    @property
+    def field_label(self) -> str:
+        labels = {"value": _("本年累计"), "prior_value": _("上年同期"), "note": _("说明")}
+        return labels[self.field]
+
 
 class EditConflict(Exception):
-    """Someone saved the submission after this user loaded it; nothing was saved."""
+    """Someone saved the submission after this user loaded it (or made the template); nothing
+    was saved. `changes` lists where what is stored now differs from what this save tried to
+    write; `version` is the version stored now, to confirm an overwrite against."""
 
-    def __init__(self, *, submission: Submission, changes: list[Change], by: str) -> None:
+    def __init__(
+        self,
+        *,
+        submission: Submission | None,
+        changes: list[Change],
+        by: str,
+        expected: int | None = None,
+    ) -> None:
         self.submission = submission
         self.changes = changes
         self.by = by
-        super().__init__(f"submission {submission.pk} changed (now version {submission.version})")
+        self.expected = expected
+        self.version = submission.version if submission is not None else 0
+        super().__init__(f"submission changed (expected version {expected}, now {self.version})")
 
 
 @dataclass
@@ -113,8 +137,13 @@ def submission_save(
 ) -> SaveResult:
     """Save a county's figures for a period as a draft. Errors save nothing; warnings are
     returned (they block submitting until explained). `expected_version` is the version the
-    user loaded: if someone saved in between, EditConflict says what they changed."""
+    user loaded (NO_SUBMISSION_VERSION when there was no submission yet): if someone saved in
+    between, EditConflict says what differs. None skips the check: only for a save the user has
+    confirmed after seeing that list."""
     assert channel in CHANNELS, channel
+    # One save of a county at a time: the county row is the lock, so that two first saves of a
+    # month cannot both create it, and the version check below sees the other's commit.
+    County.objects.select_for_update().filter(pk=county.pk).first()
     submission = Submission.objects.select_for_update().filter(county=county, period=period).first()
     _check_can_edit(user, county, period, submission)
     issues, indicators = check_entries(county=county, period=period, entries=entries)
@@ -136,16 +165,21 @@ def submission_save(
                 for code in unknown
             ]
         )
-    if submission is None:
-        submission = Submission.objects.create(county=county, period=period)
-        expected_version = submission.version if expected_version is None else expected_version
-    current = {v.indicator_id: v for v in submission.values.select_related("indicator")}
-    if expected_version is not None and submission.version != expected_version:
+    current = (
+        {v.indicator_id: v for v in submission.values.select_related("indicator")}
+        if submission is not None
+        else {}
+    )
+    stored_version = submission.version if submission is not None else NO_SUBMISSION_VERSION
+    if expected_version is not None and stored_version != expected_version:
         raise EditConflict(
             submission=submission,
             changes=_differences(current, entries, by_code),
-            by=selectors.submission_last_editor(submission),
+            by=selectors.submission_last_editor(submission) if submission else _("其他用户"),
+            expected=expected_version,
         )
+    if submission is None:
+        submission = Submission.objects.create(county=county, period=period)
     for code, entry in entries.items():
         indicator = by_code[code]
         row = current.get(indicator.id)

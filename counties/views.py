@@ -228,7 +228,7 @@ def submission_form(request: HttpRequest, code: str, year: int, month: int) -> H
             period=period,
             user=request.user,
             entries=parsed.entries,
-            expected_version=parsed.version if submission is not None else None,
+            expected_version=parsed.version,
             channel="form",
         )
     except PermissionDenied:

@@ -44,10 +44,12 @@ LABEL_COUNTY = gettext_noop("县区名称")
 LABEL_DIVISION = gettext_noop("行政区划代码")
 LABEL_PERIOD = gettext_noop("报送期")
 LABEL_PERIOD_KEY = gettext_noop("期别代码")
+LABEL_VERSION = gettext_noop("数据版本")
 _META_ALIASES = {
     "division": (LABEL_DIVISION, "区划代码", "县区代码", "division code", "county code"),
     "period_key": (LABEL_PERIOD_KEY, "period code"),
     "period": (LABEL_PERIOD,),
+    "version": (LABEL_VERSION, "data version", "version"),
 }
 HEADER_ROW = 6  # the template's column headers; data from the row below
 FIRST_DATA_ROW = HEADER_ROW + 1
@@ -85,6 +87,9 @@ class SheetData:
     name: str
     county_code: str | None
     county_at: tuple[int, str] | None  # row and column of the division code
+    # the submission version the template was made from; None: the file does not say (a CSV,
+    # a workbook of one's own)
+    version: int | None = None
     rows: dict[str, RowData] = field(default_factory=dict)  # by indicator code
 
 
@@ -96,6 +101,11 @@ class Upload:
     problems: list[Problem]
     sheets: list[SheetData]
     refused: bool = False  # the file as a whole could not be read
+
+    def version_of(self, county_code: str) -> int | None:
+        """The submission version the county's sheet was made from, where the file says."""
+        versions = [s.version for s in self.sheets if s.county_code == county_code]
+        return next((v for v in versions if v is not None), None)
 
     def locate(self, issues: Iterable[Issue], county_code: str) -> list[Problem]:
         """Validation issues as problems at the cells they are about."""

@@ -196,6 +196,16 @@ class _Grid:
             value, number, index = self.found["division"]
             self.sheet.county_code = _code_text(value)
             self.sheet.county_at = (number, get_column_letter(index + 1))
+        if "version" in self.found:
+            value, number, index = self.found["version"]
+            self.sheet.version = _version(value)
+            if self.sheet.version is None:
+                self.problem(
+                    _("“数据版本”应是模板生成时写入的整数，这里是“%(text)s”：请勿修改灰色单元格。")
+                    % {"text": str(value)[:40]},
+                    number,
+                    index,
+                )
         if self.period_key is None:
             return
         for name in ("period_key", "period"):
@@ -275,6 +285,19 @@ class _Grid:
         if "note" in self.columns:
             row.note = "" if cell("note") is None else str(cell("note")).strip()
         self.sheet.rows[code] = row
+
+
+def _version(value: object) -> int | None:
+    """The data version a template states: a whole number from 0 up to the column's range."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None
+    number = int(text)
+    return number if number <= 2**31 - 1 else None
 
 
 def _key_label(key: str) -> str:

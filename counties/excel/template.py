@@ -15,7 +15,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 
 from .. import selectors
-from ..models import County, Period
+from ..models import County, Period, Submission
+from ..services import NO_SUBMISSION_VERSION
 from ..validation import Entry
 from .layout import (
     _WIDTHS,
@@ -26,6 +27,7 @@ from .layout import (
     LABEL_DIVISION,
     LABEL_PERIOD,
     LABEL_PERIOD_KEY,
+    LABEL_VERSION,
 )
 
 logger = logging.getLogger(__name__)
@@ -51,12 +53,19 @@ class TemplateSheet:
     period_label: str
     period_key: str
     rows: list[TemplateRow]
+    # the version of the county's submission the figures were read from (0: none yet); the
+    # upload compares it with what is stored then, so a stale file cannot undo a later save
+    version: int = 0
 
 
-def current_entries(*, county: County, period: Period, indicators) -> dict[str, Entry]:
+def current_entries(
+    *, county: County, period: Period, indicators, submission: Submission | None = None
+) -> dict[str, Entry]:
     """What the form would show: the stored values, or last year's approved value as the
-    default for the same period last year."""
-    submission = selectors.submission_for(county, period)
+    default for the same period last year. `submission`: the county's for the period, where the
+    caller has it already."""
+    if submission is None:
+        submission = selectors.submission_for(county, period)
     stored = {v.indicator_id: v for v in submission.values.all()} if submission else {}
     defaults = selectors.last_year_values(county=county, period=period)
     result = {}
@@ -74,7 +83,10 @@ def template_workbook(*, counties: Iterable[County], period: Period) -> bytes:
     indicators = selectors.indicators_for_entry(period)
     sheets = []
     for county in counties:
-        current = current_entries(county=county, period=period, indicators=indicators)
+        submission = selectors.submission_for(county, period)
+        current = current_entries(
+            county=county, period=period, indicators=indicators, submission=submission
+        )
         rows = [
             TemplateRow(
                 code=ind.code,
@@ -87,7 +99,12 @@ def template_workbook(*, counties: Iterable[County], period: Period) -> bytes:
             )
             for ind in indicators
         ]
-        sheets.append(TemplateSheet(county.code, county.name, period.label, period.key, rows=rows))
+        version = submission.version if submission is not None else NO_SUBMISSION_VERSION
+        sheets.append(
+            TemplateSheet(
+                county.code, county.name, period.label, period.key, rows=rows, version=version
+            )
+        )
     return build_workbook(sheets)
 
 
@@ -157,6 +174,8 @@ def build_workbook(sheets: list[TemplateSheet]) -> bytes:
             ("B3", sheet.period_label, False),
             ("C3", _(LABEL_PERIOD_KEY), True),
             ("D3", sheet.period_key, False),
+            ("E3", _(LABEL_VERSION), True),
+            ("F3", sheet.version, False),
         ):
             _put(ws, ref, text, bold=bold)
         note = _put(
@@ -165,6 +184,7 @@ def build_workbook(sheets: list[TemplateSheet]) -> bytes:
             _(
                 "填写说明：灰色单元格请勿修改。“本年累计”填 1-N 月累计数；“上年同期”已按上年审核数"
                 "预填，可修改；数值异常时请在“说明”中写明原因。上传后保存为草稿，请在网页上核对后报送。"
+                "“数据版本”记录模板生成时的数据，下载后如有人在网页上修改过，上传时会提示确认。"
             ),
         )
         note.alignment = Alignment(wrap_text=True, vertical="top")

@@ -610,6 +610,13 @@ def test_csv_with_values_only_keeps_notes_and_defaults_prior_values(
     )
     client.force_login(reporter_a)
     response = upload(client, county_a, period, b"code,value\ngdp,330\nretail,100\n", "v.csv")
+    # a CSV does not say which version it was made from: over stored figures, it asks first
+    assert response.status_code == 409
+    assert "没有记录数据版本" in response.content.decode()
+    response = client.post(
+        url("submission_upload", county_a, period),
+        {"action": "overwrite", "version": response.context["conflict"].version},
+    )
     assert response.status_code == 302, response.context and where(response)
     values = {v.indicator.code: (v.value, v.prior_value, v.note) for v in submission.values.all()}
     assert values == {
