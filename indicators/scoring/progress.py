@@ -1,0 +1,228 @@
+"""Progress against annual targets (目标任务) and the calendar (时序进度); early warnings (预警).
+
+Pure numpy/pandas, no Django: the recompute, the offline command and the tests share it.
+docs/rules.md §10 gives the formulas with a worked example.
+
+A target is a **value** in the indicator's unit (budget revenue 12.3 亿元) or a **growth** in
+percent (GDP +6.5%). A flow (1-N月累计) with a value target is due by month m the schedule's
+cumulative share of it: month/12 unless a custom split says otherwise (investment 20/45/70/100%
+by quarter). Per county, indicator and month:
+
+- ``completion``: value ÷ target × 100 (value targets); growth ÷ target growth × 100 (growth
+  targets, where the target growth is positive). For lower-is-better indicators the ratio is
+  turned round (target ÷ value).
+- ``time_progress``: the share due by the month × 100 for flows with value targets; 100 for
+  levels (stocks and rates), which are judged against the target itself; NaN for growth
+  targets, whose year-to-date growth is already a figure of the months gone.
+- ``ahead``: points ahead of (+) or behind (−) the calendar: completion − time progress for
+  value targets; growth − target growth (percentage points) for growth targets, turned round
+  for lower-is-better indicators.
+- ``shortfall`` (欠账): what the value lacks, in the indicator's unit, to be on schedule now: the
+  due share of a flow's target; a level's target; for growth targets the value that the target
+  growth over last year's same months gives. Zero when on or ahead of schedule.
+- ``pace_needed``: for flows, what each remaining month must bring on average to meet the
+  annual target (needs last year's annual value for growth targets); ``pace_so_far`` is the
+  average month so far. NaN for levels and in December.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .growth import growth_array
+
+TARGET_KINDS = ("value", "growth")
+INDICATOR_KINDS = ("flow", "stock", "rate")
+LEVELS = ("green", "yellow", "red")
+PROGRESS_COLUMNS = (
+    "county",
+    "indicator",
+    "month",
+    "value",
+    "prior_value",
+    "growth",
+    "target_kind",
+    "target",
+    "due",
+    "completion",
+    "time_progress",
+    "ahead",
+    "shortfall",
+    "pace_needed",
+    "pace_so_far",
+)
+
+
+def linear_schedule() -> tuple[float, ...]:
+    """The default split of a flow's annual target: month/12 due by each month."""
+    return tuple(m / 12 for m in range(1, 13))
+
+
+def check_schedule(schedule: tuple[float, ...] | list[float]) -> list[str]:
+    """What is wrong with a custom schedule: twelve cumulative shares in 0..1, never falling,
+    ending at 1 (the whole target by December). Empty when it is fine."""
+    problems = []
+    if len(schedule) != 12:
+        return [f"a schedule has 12 cumulative shares, one per month, not {len(schedule)}"]
+    shares = np.asarray(schedule, dtype=float)
+    if not np.isfinite(shares).all() or (shares < 0).any() or (shares > 1).any():
+        problems.append("every share is between 0 and 1")
+    elif (np.diff(shares) < 0).any():
+        problems.append("the shares never fall from one month to the next")
+    if not np.isclose(shares[-1], 1.0):
+        problems.append("the whole target is due by December (the last share is 1)")
+    return problems
+
+
+def _due(targets: pd.DataFrame, months: np.ndarray) -> np.ndarray:
+    """The cumulative share due by each row's month: the row's schedule, or month/12."""
+    due = months / 12.0
+    if "schedule" not in targets:
+        return due
+    schedules = targets["schedule"].to_numpy(dtype=object)
+    for index in np.flatnonzero(pd.notna(schedules)):
+        schedule = schedules[index]
+        if isinstance(schedule, tuple | list) and len(schedule) == 12:
+            due[index] = float(schedule[months[index] - 1])
+    return due
+
+
+def progress(rows: pd.DataFrame, targets: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Progress of every row against its target.
+
+    ``rows``: county, indicator, month (1-12), value, prior_value (the same months last year) and,
+    optionally, prior_annual (last year's whole-year value, for the pace of a growth target).
+    ``targets``: county, indicator, target_kind ("value" or "growth"), target, and optionally
+    schedule (twelve cumulative shares, or None for month/12). ``indicators``: indicator, kind
+    ("flow", "stock", "rate"), direction ("higher", "lower"). A row without a target keeps NaN in
+    every target column. Columns: PROGRESS_COLUMNS.
+    """
+    frame = rows.merge(indicators, on="indicator", how="left", validate="many_to_one")
+    if frame["kind"].isna().any():
+        missing = sorted(set(frame.loc[frame["kind"].isna(), "indicator"]))
+        raise ValueError(f"indicators without a kind: {', '.join(map(str, missing))}")
+    frame = frame.merge(targets, on=["county", "indicator"], how="left", validate="many_to_one")
+    months = frame["month"].to_numpy(dtype=int)
+    if ((months < 1) | (months > 12)).any():
+        raise ValueError("months are 1..12")
+    value = frame["value"].to_numpy(dtype=float)
+    prior = frame["prior_value"].to_numpy(dtype=float)
+    target = frame["target"].to_numpy(dtype=float)
+    kind = frame["target_kind"].to_numpy(dtype=object)
+    is_value, is_growth = kind == "value", kind == "growth"
+    flow = frame["kind"].to_numpy(dtype=object) == "flow"
+    lower = frame["direction"].to_numpy(dtype=object) == "lower"
+    sign = np.where(lower, -1.0, 1.0)
+    growth = growth_array(value, prior)
+    due = np.where(is_value & flow, _due(frame, months), np.where(is_value, 1.0, np.nan))
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value_completion = np.where(lower, target / value, value / target) * 100.0
+        growth_completion = np.where(target > 0, growth / target * 100.0, np.nan)
+        completion = np.where(
+            is_value, value_completion, np.where(is_growth, growth_completion, np.nan)
+        )
+        time_progress = np.where(is_value, due * 100.0, np.nan)
+        ahead = np.where(
+            is_value,
+            completion - time_progress,
+            np.where(is_growth, sign * (growth - target), np.nan),
+        )
+        # the value that would be on schedule now
+        on_schedule = np.where(is_value, due * target, prior * (1.0 + target / 100.0))
+        shortfall = np.maximum(sign * (on_schedule - value), 0.0)
+        shortfall = np.where(is_value | is_growth, shortfall, np.nan)
+
+        annual = np.where(is_value, target, np.nan)
+        if "prior_annual" in frame:
+            prior_annual = frame["prior_annual"].to_numpy(dtype=float)
+            annual = np.where(is_growth, prior_annual * (1.0 + target / 100.0), annual)
+        left = 12 - months
+        remaining = np.where(lower, value - annual, annual - value)
+        pace_needed = np.where(
+            flow & (left > 0), np.maximum(remaining, 0.0) / np.maximum(left, 1), np.nan
+        )
+        pace_so_far = np.where(flow, value / months, np.nan)
+
+    # percent figures to 10 decimals: 0.45 × 100 is 45.00000000000001 in binary, and a county
+    # exactly 5 points behind must read as 5 points behind at the warning boundary
+    completion, time_progress, ahead = (np.round(a, 10) for a in (completion, time_progress, ahead))
+    out = pd.DataFrame(
+        {
+            "county": frame["county"].to_numpy(),
+            "indicator": frame["indicator"].to_numpy(),
+            "month": months,
+            "value": value,
+            "prior_value": prior,
+            "growth": growth,
+            "target_kind": kind,
+            "target": target,
+            "due": due,
+            "completion": completion,
+            "time_progress": time_progress,
+            "ahead": ahead,
+            "shortfall": shortfall,
+            "pace_needed": pace_needed,
+            "pace_so_far": pace_so_far,
+        }
+    )
+    return out
+
+
+@dataclass(frozen=True)
+class WarningRules:
+    """When a county's indicator is yellow or red (预警). Defaults as most cities use them:
+    green on or ahead of the calendar and growth not below the city's; yellow up to
+    ``red_behind`` points behind, or growth below the city's; red further behind, or shrinking."""
+
+    red_behind: float = 5.0
+    yellow_behind: float = 0.0  # behind by more than this: at least yellow
+    red_when_shrinking: bool = True
+    yellow_below_city: bool = True
+
+
+def warnings(
+    progress_frame: pd.DataFrame,
+    indicators: pd.DataFrame,
+    city_growth: pd.Series | dict[str, float] | None = None,
+    rules: WarningRules | None = None,
+) -> pd.DataFrame:
+    """A colour for every row of `progress` and the reasons for it, as flags a page turns into
+    words: ``behind`` (more than yellow_behind points behind), ``far_behind`` (more than
+    red_behind), ``shrinking`` (growth the wrong way: below 0, or above 0 for lower-is-better
+    indicators), ``below_city`` (growth worse than the city's for the indicator). A row with
+    no target is judged on growth alone; a row with no value (not reported) has no colour.
+    Columns: county, indicator, month, level, behind, far_behind, shrinking, below_city."""
+    rules = rules or WarningRules()
+    direction = dict(zip(indicators["indicator"], indicators["direction"], strict=True))
+    lower = progress_frame["indicator"].map(direction).to_numpy(dtype=object) == "lower"
+    sign = np.where(lower, -1.0, 1.0)
+    ahead = progress_frame["ahead"].to_numpy(dtype=float)
+    growth = progress_frame["growth"].to_numpy(dtype=float)
+    value = progress_frame["value"].to_numpy(dtype=float)
+    city = pd.Series(city_growth if city_growth is not None else {}, dtype=float)
+    city_values = progress_frame["indicator"].map(city).to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        behind = ahead < -rules.yellow_behind
+        far_behind = ahead < -rules.red_behind
+        shrinking = (sign * growth < 0) & rules.red_when_shrinking
+        below_city = (sign * (growth - city_values) < 0) & rules.yellow_below_city
+    red = far_behind | shrinking
+    yellow = ~red & (behind | below_city)
+    level = np.where(red, "red", np.where(yellow, "yellow", "green")).astype(object)
+    level[np.isnan(value)] = None
+    return pd.DataFrame(
+        {
+            "county": progress_frame["county"].to_numpy(),
+            "indicator": progress_frame["indicator"].to_numpy(),
+            "month": progress_frame["month"].to_numpy(),
+            "level": level,
+            "behind": behind,
+            "far_behind": far_behind,
+            "shrinking": shrinking,
+            "below_city": below_city,
+        }
+    )

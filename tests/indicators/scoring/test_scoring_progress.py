@@ -1,0 +1,246 @@
+"""Progress against targets and the calendar, and warnings, on cases worked out by hand."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from indicators.scoring.progress import (
+    PROGRESS_COLUMNS,
+    WarningRules,
+    check_schedule,
+    linear_schedule,
+    progress,
+    warnings,
+)
+
+INDICATORS = pd.DataFrame(
+    {
+        "indicator": ["revenue", "invest", "gdp", "firms", "energy"],
+        "kind": ["flow", "flow", "flow", "stock", "rate"],
+        "direction": ["higher", "higher", "higher", "higher", "lower"],
+    }
+)
+# investment 20/45/70/100 % by quarter, spread evenly over each quarter's months
+QUARTERLY = (
+    0.2 / 3,
+    0.4 / 3,
+    0.2,
+    0.2 + 0.25 / 3,
+    0.2 + 0.5 / 3,
+    0.45,
+    0.45 + 0.25 / 3,
+    0.45 + 0.5 / 3,
+    0.7,
+    0.7 + 0.1,
+    0.7 + 0.2,
+    1.0,
+)
+
+
+def one(row: dict, target: dict | None = None) -> pd.Series:
+    rows = pd.DataFrame([row])
+    columns = ["county", "indicator", "target_kind", "target", "schedule"]
+    targets = pd.DataFrame(
+        [{"county": row["county"], "indicator": row["indicator"], **target}] if target else [],
+        columns=columns,
+    )
+    frame = progress(rows, targets, INDICATORS)
+    assert tuple(frame.columns) == PROGRESS_COLUMNS
+    return frame.iloc[0]
+
+
+def test_a_flow_behind_the_calendar_in_july():
+    """DOMAIN.md: after July the calendar stands at 7/12 = 58.3%; 52% done is 6.3 points behind."""
+    got = one(
+        {"county": "a", "indicator": "revenue", "month": 7, "value": 52.0, "prior_value": 50.0},
+        {"target_kind": "value", "target": 100.0, "schedule": None},
+    )
+    assert got["completion"] == pytest.approx(52.0)
+    assert got["time_progress"] == pytest.approx(700 / 12)
+    assert got["ahead"] == pytest.approx(52 - 700 / 12)  # −6.33 points
+    assert got["shortfall"] == pytest.approx(700 / 12 - 52)  # 6.33 亿元 short of 58.33
+    assert got["pace_needed"] == pytest.approx(48 / 5)  # 9.6 a month over Aug-Dec
+    assert got["pace_so_far"] == pytest.approx(52 / 7)  # 7.43 a month so far
+    assert got["growth"] == pytest.approx(4.0)
+
+
+def test_a_custom_schedule_sets_what_is_due():
+    got = one(
+        {"county": "a", "indicator": "invest", "month": 6, "value": 80.0, "prior_value": 70.0},
+        {"target_kind": "value", "target": 200.0, "schedule": QUARTERLY},
+    )
+    assert got["due"] == pytest.approx(0.45)
+    assert (got["completion"], got["time_progress"], got["ahead"]) == (40.0, 45.0, -5.0)
+    assert got["shortfall"] == pytest.approx(10.0)  # 90 due, 80 done
+    assert got["pace_needed"] == pytest.approx(120 / 6)
+
+
+def test_a_growth_target_compares_growth_with_the_target_growth():
+    got = one(
+        {
+            "county": "a",
+            "indicator": "gdp",
+            "month": 9,
+            "value": 107.0,
+            "prior_value": 100.0,
+            "prior_annual": 140.0,
+        },
+        {"target_kind": "growth", "target": 6.5, "schedule": None},
+    )
+    assert got["growth"] == pytest.approx(7.0)
+    assert got["ahead"] == pytest.approx(0.5)  # half a point above the target growth
+    assert got["completion"] == pytest.approx(7.0 / 6.5 * 100)
+    assert math.isnan(got["time_progress"])
+    assert got["shortfall"] == 0.0
+    # the year needs 140 × 1.065 = 149.1; 42.1 over three months
+    assert got["pace_needed"] == pytest.approx((149.1 - 107.0) / 3)
+
+
+def test_a_growth_target_short_says_what_value_it_needs():
+    got = one(
+        {"county": "a", "indicator": "gdp", "month": 3, "value": 104.0, "prior_value": 100.0},
+        {"target_kind": "growth", "target": 6.5, "schedule": None},
+    )
+    assert got["ahead"] == pytest.approx(-2.5)
+    assert got["shortfall"] == pytest.approx(2.5)  # 106.5 needed
+    assert math.isnan(got["pace_needed"])  # no annual value of last year given
+
+
+def test_a_level_is_judged_against_the_target_itself():
+    got = one(
+        {"county": "a", "indicator": "firms", "month": 4, "value": 450.0, "prior_value": 400.0},
+        {"target_kind": "value", "target": 500.0, "schedule": None},
+    )
+    assert (got["completion"], got["time_progress"], got["ahead"]) == (90.0, 100.0, -10.0)
+    assert got["shortfall"] == 50.0
+    assert math.isnan(got["pace_needed"]) and math.isnan(got["pace_so_far"])
+
+
+def test_lower_is_better_turns_the_ratio_round():
+    got = one(
+        {"county": "a", "indicator": "energy", "month": 6, "value": 0.52, "prior_value": 0.55},
+        {"target_kind": "value", "target": 0.5, "schedule": None},
+    )
+    assert got["completion"] == pytest.approx(0.5 / 0.52 * 100)
+    assert got["ahead"] == pytest.approx(0.5 / 0.52 * 100 - 100)
+    assert got["shortfall"] == pytest.approx(0.02)
+    reduction = one(
+        {"county": "a", "indicator": "energy", "month": 6, "value": 0.48, "prior_value": 0.5},
+        {"target_kind": "growth", "target": -3.0, "schedule": None},
+    )
+    assert reduction["growth"] == pytest.approx(-4.0)
+    assert reduction["ahead"] == pytest.approx(1.0)  # fell one point more than asked
+    assert reduction["shortfall"] == 0.0
+
+
+def test_december_needs_no_pace_and_a_row_without_target_has_no_progress():
+    december = one(
+        {"county": "a", "indicator": "revenue", "month": 12, "value": 90.0, "prior_value": 80.0},
+        {"target_kind": "value", "target": 100.0, "schedule": None},
+    )
+    assert december["ahead"] == -10.0 and math.isnan(december["pace_needed"])
+    free = one(
+        {"county": "a", "indicator": "revenue", "month": 5, "value": 9.0, "prior_value": 10.0}
+    )
+    assert all(math.isnan(free[c]) for c in ("target", "completion", "ahead", "shortfall"))
+    assert free["growth"] == pytest.approx(-10.0)
+
+
+# ----------------------------------------------------------------------------- warnings
+
+
+def judged(ahead, growth, city=5.0, indicator="revenue", value=1.0):
+    frame = pd.DataFrame(
+        {
+            "county": ["a"],
+            "indicator": [indicator],
+            "month": [6],
+            "value": [value],
+            "growth": [growth],
+            "ahead": [ahead],
+        }
+    )
+    return warnings(frame, INDICATORS, {indicator: city}).iloc[0]
+
+
+@pytest.mark.parametrize(
+    "ahead, growth, level",
+    [
+        (0.0, 5.0, "green"),  # on the calendar, growth as the city's
+        (2.0, 9.0, "green"),
+        (-0.1, 9.0, "yellow"),  # just behind
+        (-5.0, 9.0, "yellow"),  # up to 5 points behind
+        (-5.01, 9.0, "red"),  # more than 5
+        (1.0, 4.9, "yellow"),  # ahead, but growth below the city's
+        (1.0, -0.1, "red"),  # shrinking
+        (np.nan, 6.0, "green"),  # no target: growth alone
+        (np.nan, 4.0, "yellow"),
+        (np.nan, -1.0, "red"),
+    ],
+)
+def test_warning_boundaries(ahead, growth, level):
+    assert judged(ahead, growth)["level"] == level
+
+
+def test_warning_reasons_are_flags_and_lower_is_better_is_turned_round():
+    got = judged(-6.0, -2.0)
+    assert (got["behind"], got["far_behind"], got["shrinking"], got["below_city"]) == (
+        True,
+        True,
+        True,
+        True,
+    )
+    # energy intensity falling 2% while the city's falls 1%: better than the city, not shrinking
+    energy = judged(0.0, -2.0, city=-1.0, indicator="energy")
+    assert energy["level"] == "green" and not energy["shrinking"] and not energy["below_city"]
+    rising = judged(0.0, 0.5, city=-1.0, indicator="energy")
+    assert rising["level"] == "red" and rising["shrinking"]
+
+
+def test_a_row_not_reported_has_no_colour_and_rules_can_be_changed():
+    assert judged(np.nan, np.nan, value=np.nan)["level"] is None
+    strict = WarningRules(red_behind=2.0, yellow_below_city=False)
+    frame = pd.DataFrame(
+        {
+            "county": ["a", "b"],
+            "indicator": ["revenue"] * 2,
+            "month": [6, 6],
+            "value": [1.0, 1.0],
+            "growth": [1.0, 1.0],
+            "ahead": [-3.0, -1.0],
+        }
+    )
+    assert list(warnings(frame, INDICATORS, {"revenue": 5.0}, strict)["level"]) == ["red", "yellow"]
+
+
+def test_schedules_are_checked():
+    assert check_schedule(linear_schedule()) == []
+    assert check_schedule(QUARTERLY) == []
+    assert check_schedule([0.5] * 11) != []
+    assert check_schedule([0.1] * 11 + [0.9]) != []  # not the whole target by December
+    assert check_schedule([0.5, 0.4] + [1.0] * 10) != []  # falls
+    assert check_schedule([float("nan")] * 12) != []
+
+
+def test_a_province_year_in_one_call():
+    """200 counties × 60 indicators × 12 months: one frame in, one frame out (timed in bench)."""
+    counties = [f"c{i}" for i in range(200)]
+    names = [f"i{j}" for j in range(60)]
+    indicators = pd.DataFrame({"indicator": names, "kind": "flow", "direction": "higher"})
+    index = pd.MultiIndex.from_product(
+        [counties, names, range(1, 13)], names=["county", "indicator", "month"]
+    )
+    rows = index.to_frame(index=False)
+    rows["value"] = rows["month"] * 10.0
+    rows["prior_value"] = rows["month"] * 9.5
+    targets = pd.MultiIndex.from_product([counties, names], names=["county", "indicator"]).to_frame(
+        index=False
+    )
+    targets["target_kind"], targets["target"], targets["schedule"] = "value", 125.0, None
+    frame = progress(rows, targets, indicators)
+    assert len(frame) == 200 * 60 * 12
+    assert frame["ahead"].iloc[0] == pytest.approx(10 / 125 * 100 - 100 / 12)
+    judged_ = warnings(frame, indicators, {n: 5.0 for n in names})
+    assert set(judged_["level"]) == {"yellow"}  # 5.26% growth above the city's, 1.67 behind
