@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -200,6 +201,14 @@ class HistoryLine:
     field: str
     old: object
     new: object
+    # `old` is last year's approved figure that the form (or the Excel template) offered as
+    # 上年同期, not a figure the submission had stored
+    prefilled: bool = False
+
+
+# The channels whose first save starts from last year's approved figure as 上年同期: the form
+# and the Excel template prefill it; the admin, the API and the demo loader do not.
+PREFILLING_CHANNELS = frozenset({"form", "upload"})
 
 
 def _blank(value: object) -> object:
@@ -207,13 +216,55 @@ def _blank(value: object) -> object:
     return None if value is None or value == "" else value
 
 
+def _last_year_offer(submission: Submission) -> Callable[[int, datetime], Decimal | None]:
+    """What the form offered as an indicator's 上年同期 at a given moment: last year's figure for
+    the month (`last_year_values`) as it stood then, so that a later revision of last year's
+    figure does not turn a kept prefill into an edit. Without any history of that figure (rows
+    written without history), its approved value now. Two queries.
+
+    Last year's status at that moment is not checked: approvals do not leave a history record
+    of the submission, so "approved then" cannot be read back; the figure itself can."""
+    period = submission.period
+    approved_now = last_year_values(county=submission.county, period=period)
+    versions: dict[int, list[tuple[datetime, Decimal | None]]] = {}
+    rows = (
+        SubmissionValue.history.filter(
+            submission__county_id=submission.county_id,
+            submission__period__year=period.year - 1,
+            submission__period__month=period.month,
+        )
+        .order_by("history_date", "history_id")
+        .values_list("indicator_id", "history_date", "value", "history_type")
+    )
+    for indicator_id, when, value, kind in rows:
+        versions.setdefault(indicator_id, []).append((when, None if kind == "-" else value))
+
+    def offer(indicator_id: int, when: datetime) -> Decimal | None:
+        if indicator_id not in versions:
+            return approved_now.get(indicator_id)
+        then = [value for at, value in versions[indicator_id] if at <= when]
+        return then[-1] if then else None
+
+    return offer
+
+
 def submission_trail(submission: Submission) -> list[HistoryLine]:
     """Every change to the submission's values and status, newest first: who, when, old value,
-    new value, and the channel (form, upload, admin, api). Three queries."""
+    new value, and the channel (form, upload, admin, api). Five queries.
+
+    A value's first save through the form or an upload starts from what the page offered, not
+    from nothing: 上年同期 comes prefilled with last year's approved figure. The reviewer reads
+    this page to learn what the county typed, above all whether it changed last year's figure
+    (a different base changes the growth that is scored). So the trail compares the first save
+    with that offer: a prefill kept as it was is not a change and is not listed (the figure is
+    last year's approved one, in last year's trail); a prefill replaced or cleared is listed
+    with the offered figure as the old value, marked 按上年审核数预填, rather than as "–". Every
+    later change compares with the stored figure before it, as always."""
     from django.utils.translation import gettext as _
 
     labels = {"value": _("本年累计"), "prior_value": _("上年同期"), "note": _("说明")}
     names = dict(Indicator.objects.values_list("id", "name"))
+    offer = _last_year_offer(submission)
     lines: list[HistoryLine] = []
     records = (
         SubmissionValue.history.filter(submission_id=submission.pk)
@@ -223,8 +274,16 @@ def submission_trail(submission: Submission) -> list[HistoryLine]:
     previous: dict[int, object] = {}
     for record in records:
         before = previous.get(record.indicator_id)
+        offered = (
+            offer(record.indicator_id, record.history_date)
+            if before is None and record.history_change_reason in PREFILLING_CHANNELS
+            else None
+        )
         for name, label in labels.items():
             old = getattr(before, name) if before is not None else None
+            prefilled = name == "prior_value" and offered is not None
+            if prefilled:
+                old = offered  # what the reporter saw in the field and kept, changed or cleared
             new = getattr(record, name)
             if record.history_type == "-":
                 new = None  # the row itself was removed: its figures are gone
@@ -239,6 +298,7 @@ def submission_trail(submission: Submission) -> list[HistoryLine]:
                     label,
                     old,
                     new,
+                    prefilled,
                 )
             )
         previous[record.indicator_id] = record

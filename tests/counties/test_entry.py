@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from counties import services
 from counties.models import Submission, SubmissionValue
+from counties.selectors import submission_trail
 from counties.validation import Entry
 from tests.factories import (
     CategoryFactory,
@@ -554,8 +555,6 @@ def test_text_fields_have_a_length_limit(client, setup, reporter_a, reviewer, co
 def test_the_trail_shows_a_figure_set_to_zero_and_a_cleared_one(
     client, setup, reporter_a, county_a
 ):
-    from counties.selectors import submission_trail
-
     client.force_login(reporter_a)
     url = form_url(county_a, setup["october"])
     data = post_data(value_gdp="330", prior_gdp="300", value_air="86", prior_air="85")
@@ -584,3 +583,113 @@ def test_loading_the_demo_gives_every_value_a_first_record():
     assert first.value == value.value
     call_command("load_demo_city", verbosity=0)  # again: no second first record
     assert SubmissionValue.history.filter(id=value.pk).count() == 1
+
+
+@pytest.fixture
+def last_october(setup, county_a):
+    """2025-10 approved: what the 2026-10 form prefills as 上年同期."""
+    period = PeriodFactory(year=2025, month=10, is_open=False)
+    now = timezone.now()
+    approved = SubmissionFactory(
+        county=county_a, period=period, status="approved", submitted_at=now, reviewed_at=now
+    )
+    SubmissionValueFactory(submission=approved, indicator=setup["air"], value=D("84"))
+    return SubmissionValueFactory(
+        submission=approved, indicator=setup["gdp"], value=D("290.5"), prior_value=D("270")
+    )
+
+
+def prior_lines(submission):
+    return [
+        (line.what, line.old, line.new, line.prefilled)
+        for line in submission_trail(submission)
+        if line.field == "上年同期"
+    ]
+
+
+def test_the_trail_does_not_list_a_kept_prefill_of_last_years_figure(
+    client, setup, last_october, reporter_a, county_a
+):
+    client.force_login(reporter_a)
+    url = form_url(county_a, setup["october"])
+    page = client.get(url).content.decode()
+    assert 'name="prior_gdp" value="290.5"' in page and 'name="prior_air" value="84"' in page
+    data = post_data(value_gdp="330", prior_gdp="290.5", value_air="86", prior_air="84")
+    client.post(url, data)  # saved without touching 上年同期
+    submission = Submission.objects.get(county=county_a, period=setup["october"])
+    assert prior_lines(submission) == []
+    values = {(line.what, line.field) for line in submission_trail(submission)}
+    assert {("地区生产总值", "本年累计"), ("空气质量优良天数比例", "本年累计")} <= values
+    # a later change of the kept figure starts from it
+    client.post(url, {**data, "version": str(submission.version), "prior_gdp": "291"})
+    assert prior_lines(submission) == [("地区生产总值", D("290.5"), D("291"), False)]
+
+
+def test_the_trail_shows_a_replaced_or_cleared_prefill_with_the_figure_offered(
+    client, setup, last_october, reporter_a, reviewer, county_a
+):
+    client.force_login(reporter_a)
+    url = form_url(county_a, setup["october"])
+    client.post(url, post_data(value_gdp="330", prior_gdp="300", value_air="86", prior_air=""))
+    submission = Submission.objects.get(county=county_a, period=setup["october"])
+    assert sorted(prior_lines(submission)) == [
+        ("地区生产总值", D("290.5"), D("300"), True),
+        ("空气质量优良天数比例", D("84"), None, True),
+    ]
+    client.force_login(reviewer)
+    body = client.get(reverse("submission_history", args=[submission.pk])).content.decode()
+    assert body.count("按上年审核数预填") == 2
+
+
+def test_a_revision_of_last_years_figure_after_the_first_save_leaves_the_kept_prefill_unlisted(
+    client, setup, last_october, reporter_a, county_a
+):
+    client.force_login(reporter_a)
+    url = form_url(county_a, setup["october"])
+    client.post(url, post_data(value_gdp="330", prior_gdp="290.5", value_air="86", prior_air="84"))
+    last_october.value = D("295")  # last year's October revised later (reopened, approved)
+    last_october.save()
+    submission = Submission.objects.get(county=county_a, period=setup["october"])
+    assert prior_lines(submission) == []
+
+
+@pytest.mark.parametrize(
+    ("channel", "listed"),
+    [
+        ("upload", []),  # the Excel template is prefilled as the form is
+        (
+            "api",  # the API (like the admin) offers no prefill: the figure sent is the sender's
+            [
+                ("地区生产总值", None, D("290.5"), False),
+                ("空气质量优良天数比例", None, D("84"), False),
+            ],
+        ),
+    ],
+)
+def test_only_a_prefilled_channel_keeps_last_years_figure_out_of_the_trail(
+    setup, last_october, reporter_a, county_a, channel, listed
+):
+    result = services.submission_save(
+        county=county_a,
+        period=setup["october"],
+        user=reporter_a,
+        entries={"gdp": Entry(D("330"), D("290.5"), ""), "air": Entry(D("86"), D("84"), "")},
+        expected_version=None,
+        channel=channel,
+    )
+    assert sorted(prior_lines(result.submission)) == listed
+
+
+def test_the_trail_takes_a_fixed_number_of_queries(
+    client, setup, last_october, reporter_a, county_a, django_assert_max_num_queries
+):
+    client.force_login(reporter_a)
+    url = form_url(county_a, setup["october"])
+    data = post_data(value_gdp="330", prior_gdp="300", value_air="86", prior_air="84")
+    client.post(url, data)
+    submission = Submission.objects.select_related("county", "period").get(
+        county=county_a, period=setup["october"]
+    )
+    client.post(url, {**data, "version": str(submission.version), "prior_air": "85"})
+    with django_assert_max_num_queries(5):
+        submission_trail(submission)
