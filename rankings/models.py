@@ -34,6 +34,7 @@ class RankingRun(models.Model):
         NIGHTLY = "nightly", _("夜间重算")
         COMMAND = "command", _("命令行")
         DEMO = "demo", _("演示数据")
+        ADMIN = "admin", _("管理后台修改")
 
     period = models.ForeignKey(
         Period, on_delete=models.PROTECT, related_name="ranking_runs", verbose_name=_("报送期")
