@@ -319,12 +319,20 @@ def submission_trail(submission: Submission) -> list[HistoryLine]:
                     _("报送状态"),
                     _("状态"),
                     status_names.get(last_status) if last_status else None,
-                    status_names.get(record.status),
+                    _status_text(status_names.get(record.status), record),
                 )
             )
             last_status = record.status
     lines.sort(key=lambda line: line.when, reverse=True)
     return lines
+
+
+def _status_text(name: object, record) -> object:
+    """A status as the trail shows it: a return or reopen with the reviewer's reason."""
+    reason = getattr(record, "return_reason", "")
+    if record.status == Submission.Status.RETURNED and reason:
+        return f"{name}（{reason}）"
+    return name
 
 
 def user_label(user: User | None, missing: str = "–") -> str:

@@ -17,12 +17,11 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
-from scorecard.history import set_change_reason
+from scorecard.history import set_change_reason, set_history_user
 
 from . import selectors
 from .access import AnyUser, can_edit_county, can_review
@@ -190,10 +189,11 @@ def submission_save(
         row.value, row.prior_value, row.note = entry.value, entry.prior_value, entry.note
         set_change_reason(row, channel)
         row.save()
-    Submission.objects.filter(pk=submission.pk).update(
-        version=F("version") + 1, status=Submission.Status.DRAFT
-    )
-    submission.refresh_from_db()
+    submission.version += 1  # the row is locked: no other save can come in between
+    submission.status = Submission.Status.DRAFT
+    set_history_user(submission, user)
+    set_change_reason(submission, channel)
+    submission.save(update_fields=["version", "status", "updated_at"])
     return SaveResult(submission=submission, warnings=[i for i in issues if i.is_warning])
 
 
@@ -237,6 +237,8 @@ def submission_submit(*, submission: Submission, user: AnyUser) -> Submission:
     locked.submitted_by = editor
     locked.is_late = timezone.localdate(now) > locked.period.deadline
     locked.version += 1
+    set_history_user(locked, editor)
+    set_change_reason(locked, "form")
     locked.save(
         update_fields=["status", "submitted_at", "submitted_by", "is_late", "version", "updated_at"]
     )
@@ -261,6 +263,28 @@ def _reviewable(submission: Submission, user: AnyUser, status: str) -> Submissio
             }
         )
     return locked
+
+
+def _review_step(locked: Submission, user: AnyUser, status: str, *, reason: str) -> None:
+    """Move a locked submission to `status` as the reviewer's step, saved through the model so
+    that the history (and the trail page) records who did it and when."""
+    locked.status = status
+    locked.reviewed_at = timezone.now()
+    locked.reviewed_by = user if isinstance(user, User) else None
+    locked.return_reason = reason
+    locked.version += 1
+    set_history_user(locked, user)
+    set_change_reason(locked, "review")
+    locked.save(
+        update_fields=[
+            "status",
+            "reviewed_at",
+            "reviewed_by",
+            "return_reason",
+            "version",
+            "updated_at",
+        ]
+    )
 
 
 def submission_warnings(submission: Submission) -> list[tuple[Issue, str]]:
@@ -291,14 +315,7 @@ def submission_approve(
             % {"n": len(warnings)},
             code="warnings",
         )
-    Submission.objects.filter(pk=locked.pk).update(
-        status=Submission.Status.APPROVED,
-        reviewed_at=timezone.now(),
-        reviewed_by=user,
-        return_reason="",
-        version=F("version") + 1,
-    )
-    locked.refresh_from_db()
+    _review_step(locked, user, Submission.Status.APPROVED, reason="")
     submission_approved.send(sender=Submission, submission=locked, user=user)
     return locked
 
@@ -319,14 +336,7 @@ def submission_return(*, submission: Submission, user: AnyUser, reason: str) -> 
         raise ValidationError(_("退回时必须填写原因。"))
     _check_reason_length(reason)
     locked = _reviewable(submission, user, Submission.Status.SUBMITTED)
-    Submission.objects.filter(pk=locked.pk).update(
-        status=Submission.Status.RETURNED,
-        reviewed_at=timezone.now(),
-        reviewed_by=user,
-        return_reason=reason.strip(),
-        version=F("version") + 1,
-    )
-    locked.refresh_from_db()
+    _review_step(locked, user, Submission.Status.RETURNED, reason=reason.strip())
     return locked
 
 
@@ -338,13 +348,6 @@ def submission_reopen(*, submission: Submission, user: AnyUser, reason: str) -> 
         raise ValidationError(_("重新打开时必须填写原因。"))
     _check_reason_length(reason)
     locked = _reviewable(submission, user, Submission.Status.APPROVED)
-    Submission.objects.filter(pk=locked.pk).update(
-        status=Submission.Status.RETURNED,
-        reviewed_at=timezone.now(),
-        reviewed_by=user,
-        return_reason=reason.strip(),
-        version=F("version") + 1,
-    )
-    locked.refresh_from_db()
+    _review_step(locked, user, Submission.Status.RETURNED, reason=reason.strip())
     submission_reopened.send(sender=Submission, submission=locked, user=user)
     return locked
