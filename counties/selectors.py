@@ -390,6 +390,7 @@ class QueueRow:
     submission: Submission
     days_late: int  # days between the deadline and the submission; 0 if on time
     explained: int  # indicators the county explained (every warning needs an explanation)
+    warnings: int = 0  # the warnings of its figures the reviewer confirms before approving
 
 
 def review_queue(*, user: AnyUser) -> list[QueueRow]:

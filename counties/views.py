@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.contrib import messages
@@ -343,5 +343,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     """待审核: submitted months waiting for a reviewer, oldest first."""
     if not access.can_review(request.user):
         raise PermissionDenied(_("只有市统计局审核人员可以审核报送。"))
-    rows = selectors.review_queue(user=request.user)
+    rows = [
+        replace(row, warnings=len(services.submission_warnings(row.submission)))
+        for row in selectors.review_queue(user=request.user)
+    ]
     return render(request, "counties/review_queue.html", {"rows": rows})

@@ -197,8 +197,9 @@ def test_reviewer_works_the_queue_oldest_first_and_confirms_warnings_before_appr
     expect(rows.nth(0).locator("td").nth(3)).to_have_text("逾期 5 天")
     expect(rows.nth(1).locator("td").nth(3)).to_have_text("–")
     expect(rows.nth(2).locator("td").nth(3)).to_have_text("逾期 3 天")
-    # 附说明的指标 (6th cell): how many indicators carry the county's explanation
-    expect(rows.locator("td:nth-child(6)")).to_have_text(["0", "0", "1"])
+    # 提示 (6th cell): the warnings to confirm; 附说明的指标 (7th): indicators explained
+    expect(rows.nth(2).locator("td:nth-child(6)")).to_have_text("1 条提示")
+    expect(rows.locator("td:nth-child(7)")).to_have_text(["0", "0", "1"])
     shot("review-flow-queue")
 
     rows.nth(2).get_by_role("link", name="审核").click()
@@ -213,15 +214,18 @@ def test_reviewer_works_the_queue_oldest_first_and_confirms_warnings_before_appr
     expect(confirm).not_to_be_checked()
 
     approve = page.get_by_role("button", name="审核通过", exact=True)
-    approve.click()  # not confirmed: the browser asks for the tick and posts nothing
-    assert confirm.evaluate("box => box.validity.valueMissing")
+    approve.click()  # not confirmed: refused in the page's language, nothing changes
+    expect(page.locator("li.message.error")).to_contain_text(
+        "本期有 1 条提示，请查看县区的说明并勾选确认后再审核通过。"
+    )
     expect(page.locator("li.message.success")).to_have_count(0)
     warned.refresh_from_db()
     assert warned.status == Submission.Status.SUBMITTED
     shot("review-flow-asked-to-confirm")
 
+    confirm = page.get_by_label("我已查看以上提示和说明，确认审核通过")
     confirm.check()
-    approve.click()
+    page.get_by_role("button", name="审核通过", exact=True).click()
     expect(page.locator("li.message.success")).to_have_text("已审核通过，排名将自动重新计算。")
     warned.refresh_from_db()
     assert warned.status == Submission.Status.APPROVED and warned.reviewed_by == reviewer

@@ -124,3 +124,41 @@ def test_a_month_without_warnings_is_approved_in_one_click(client, month, county
     client.post(reverse("submission_approve", args=[submission.pk]))
     submission.refresh_from_db()
     assert submission.status == Submission.Status.APPROVED
+
+
+def test_the_queue_counts_warnings_as_well_as_explanations(client, month, county_a, reviewer):
+    """retail empty (a warning) and explained: one warning, one explanation; a clean month
+    shows none."""
+    _submitted(county_a, month, at=_at(4), retail_note="统计口径调整，数据暂缺")
+    client.force_login(reviewer)
+    response = client.get(reverse("review_queue"))
+    (row,) = response.context["rows"]
+    assert (row.warnings, row.explained) == (1, 1)
+    assert "1 条提示" in response.content.decode()
+
+
+def test_every_review_step_is_in_the_trail_with_who_and_why(client, month, county_a, reviewer):
+    from counties.selectors import submission_trail
+    from counties.services import submission_reopen, submission_return
+
+    submission = _submitted(county_a, month, at=_at(4))
+    submission_return(submission=submission, user=reviewer, reason="零售额与商务局数据不符")
+    submission.status = Submission.Status.SUBMITTED
+    submission.save()
+    submission_approve(submission=submission, user=reviewer)
+    submission_reopen(submission=submission, user=reviewer, reason="省局反馈需更正")
+    steps = [
+        (line.channel, line.new, line.who)
+        for line in reversed(submission_trail(submission))
+        if line.field == "状态"
+    ]
+    reviewer_name = steps[-1][2]
+    assert reviewer_name != "–"
+    assert [s for s in steps if s[0] == "review"] == [
+        ("review", "已退回（零售额与商务局数据不符）", reviewer_name),
+        ("review", "已审核", reviewer_name),
+        ("review", "已退回（省局反馈需更正）", reviewer_name),
+    ]
+    client.force_login(reviewer)
+    page = client.get(reverse("submission_history", args=[submission.pk])).content.decode()
+    assert "省局反馈需更正" in page and "审核" in page
