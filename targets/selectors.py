@@ -1,0 +1,163 @@
+"""Reads of annual targets: the version in force, the grid, sums that do not add up, and the
+frame the engine's progress functions take."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+from django.db.models import QuerySet
+
+from counties.models import County
+from indicators.models import Indicator, Unit
+
+from .models import Target, TargetSet
+
+# Units whose county figures add up to the city's: money, counts. Percentages, intensities and
+# days do not.
+ADDITIVE_UNITS = frozenset(
+    {
+        Unit.YI_YUAN,
+        Unit.WAN_YUAN,
+        Unit.YUAN,
+        Unit.WAN_USD,
+        Unit.YI_USD,
+        Unit.COUNT,
+        Unit.ENTERPRISES,
+        Unit.PERSONS,
+    }
+)
+CITY_CODE = "city"  # the county column of the city's own row in frames
+
+
+def published_target_set(year: int) -> TargetSet | None:
+    """The year's targets in force: the newest published version."""
+    return (
+        TargetSet.objects.filter(year=year, status=TargetSet.Status.PUBLISHED)
+        .order_by("-version")
+        .first()
+    )
+
+
+def draft_target_set(year: int) -> TargetSet | None:
+    return TargetSet.objects.filter(year=year, status=TargetSet.Status.DRAFT).first()
+
+
+def target_indicators(year: int) -> dict[str, Indicator]:
+    """The indicators that take targets in a year: those the year's published rule set scores
+    (every active indicator while it has none), by code, in display order."""
+    from indicators.selectors import ruleset_published_for_year
+
+    ruleset = ruleset_published_for_year(year)
+    queryset = Indicator.objects.filter(is_active=True)
+    if ruleset is not None:
+        queryset = Indicator.objects.filter(
+            id__in=ruleset.indicators.values_list("indicator_id", flat=True)
+        )
+    ordered = queryset.select_related("category").order_by(
+        "category__display_order", "display_order", "code"
+    )
+    return {ind.code: ind for ind in ordered}
+
+
+def is_additive(indicator: Indicator) -> bool:
+    """County value targets of this indicator should add up to the city's."""
+    return (
+        indicator.kind in (Indicator.Kind.FLOW, Indicator.Kind.STOCK)
+        and indicator.unit in ADDITIVE_UNITS
+        and not indicator.is_share
+    )
+
+
+@dataclass(frozen=True)
+class SumMismatch:
+    indicator: Indicator
+    city: Decimal
+    counties: Decimal  # the sum of the counties' value targets
+
+    @property
+    def difference(self) -> Decimal:
+        return self.counties - self.city
+
+
+def sum_mismatches(target_set: TargetSet) -> list[SumMismatch]:
+    """Additive indicators where the city has a value target and the counties' value targets
+    do not add up to it (every active county with a value target, or the sum is not judged)."""
+    counties = County.objects.filter(is_active=True).count()
+    rows = Target.objects.filter(target_set=target_set, kind=Target.Kind.VALUE).select_related(
+        "indicator"
+    )
+    city: dict[int, Decimal] = {}
+    sums: dict[int, tuple[Decimal, int]] = {}
+    indicators: dict[int, Indicator] = {}
+    for row in rows:
+        indicators[row.indicator_id] = row.indicator
+        if row.county_id is None:
+            city[row.indicator_id] = row.value
+        else:
+            total, n = sums.get(row.indicator_id, (Decimal(0), 0))
+            sums[row.indicator_id] = (total + row.value, n + 1)
+    mismatches = []
+    for indicator_id, target in city.items():
+        indicator = indicators[indicator_id]
+        total, n = sums.get(indicator_id, (Decimal(0), 0))
+        if is_additive(indicator) and n == counties and total != target:
+            mismatches.append(SumMismatch(indicator, target, total))
+    return sorted(mismatches, key=lambda m: (m.indicator.display_order, m.indicator.code))
+
+
+def targets_of(target_set: TargetSet) -> QuerySet[Target]:
+    return target_set.targets.select_related("county", "indicator")
+
+
+@dataclass(frozen=True)
+class GridCell:
+    kind: str | None
+    value: Decimal | None
+
+
+def target_grid(
+    target_set: TargetSet, counties: list[County], indicators: list[Indicator]
+) -> dict[tuple[str | None, str], GridCell]:
+    """Every (county code or None for the city, indicator code) cell that has a target."""
+    wanted = {c.pk for c in counties}
+    cells = {}
+    for row in targets_of(target_set):
+        if row.county_id is not None and row.county_id not in wanted:
+            continue
+        code = row.county.code if row.county_id else None
+        cells[(code, row.indicator.code)] = GridCell(row.kind, row.value)
+    return cells
+
+
+def schedules_of(target_set: TargetSet) -> dict[tuple[str, str | None], list]:
+    """(indicator code, county code or None for every county) -> twelve cumulative percents."""
+    return {
+        (s.indicator.code, s.county.code if s.county_id else None): s.shares
+        for s in target_set.schedules.select_related("indicator", "county")
+    }
+
+
+def targets_frame(target_set: TargetSet) -> pd.DataFrame:
+    """The targets as the engine's progress() takes them: county (CITY_CODE for the city),
+    indicator, target_kind, target (float), schedule (twelve shares of 1, or None: month/12).
+    A county's own schedule comes before the indicator's schedule for every county."""
+    schedules = schedules_of(target_set)
+
+    def shares(indicator: str, county: str | None) -> tuple[float, ...] | None:
+        found = schedules.get((indicator, county)) or schedules.get((indicator, None))
+        return tuple(float(s) / 100 for s in found) if found else None
+
+    rows = [
+        {
+            "county": row.county.code if row.county_id else CITY_CODE,
+            "indicator": row.indicator.code,
+            "target_kind": row.kind,
+            "target": float(row.value),
+            "schedule": shares(row.indicator.code, row.county.code if row.county_id else None),
+        }
+        for row in targets_of(target_set)
+    ]
+    columns = ["county", "indicator", "target_kind", "target", "schedule"]
+    return pd.DataFrame(rows, columns=columns)
