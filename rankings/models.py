@@ -25,6 +25,8 @@ class RankingRun(models.Model):
         # a new version of the year's rules was published: every period published under the
         # old version is recomputed and published again in the same operation
         RULESET = "ruleset", _("新版考核规则发布后重新计算并发布")
+        # the same for a new version of the year's targets (progress and warnings change)
+        TARGETS = "targets", _("新版目标任务发布后重新计算并发布")
         DEMO = "demo", _("演示数据")
 
     class Trigger(models.TextChoices):
@@ -35,6 +37,7 @@ class RankingRun(models.Model):
         COMMAND = "command", _("命令行")
         DEMO = "demo", _("演示数据")
         ADMIN = "admin", _("管理后台修改")
+        TARGETS = "targets", _("目标任务发布")
 
     period = models.ForeignKey(
         Period, on_delete=models.PROTECT, related_name="ranking_runs", verbose_name=_("报送期")
@@ -91,6 +94,16 @@ class RankingRun(models.Model):
     # Counties of the rules without a total when the run was published: the publisher confirmed
     # publishing without them (codes and names, as they were).
     published_missing = models.JSONField(_("发布时缺总分的县区"), default=list, blank=True)
+    # the year's targets in force when the run was computed (progress and warnings); none when
+    # the year had no published targets
+    target_set = models.ForeignKey(
+        "targets.TargetSet",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("目标任务版本"),
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -217,6 +230,63 @@ class IndicatorResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county_id} {self.indicator_id} {self.score}"
+
+
+class ProgressResult(models.Model):
+    """A county's (no county: the city's) progress on one indicator against its annual target
+    and the calendar (时序进度) in a run, and its early warning (预警). The figures are
+    indicators.scoring.progress's; docs/rules.md §10 gives the formulas."""
+
+    class Level(models.TextChoices):
+        GREEN = "green", _("绿色")
+        YELLOW = "yellow", _("黄色")
+        RED = "red", _("红色")
+
+    run = models.ForeignKey(RankingRun, on_delete=models.CASCADE, related_name="progress")
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    target_kind = models.CharField(_("目标类型"), max_length=10, blank=True)
+    target = models.DecimalField(_("目标"), max_digits=18, decimal_places=4, null=True)
+    value = models.DecimalField(_("本年累计"), max_digits=18, decimal_places=4, null=True)
+    prior_value = models.DecimalField(_("上年同期"), max_digits=18, decimal_places=4, null=True)
+    growth = models.DecimalField(_("增速（%）"), max_digits=12, decimal_places=4, null=True)
+    completion = models.DecimalField(_("完成率（%）"), max_digits=12, decimal_places=4, null=True)
+    time_progress = models.DecimalField(
+        _("时序进度（%）"), max_digits=9, decimal_places=4, null=True
+    )
+    ahead = models.DecimalField(
+        _("快于（+）或慢于（−）时序进度的百分点"), max_digits=12, decimal_places=4, null=True
+    )
+    shortfall = models.DecimalField(_("欠账"), max_digits=18, decimal_places=4, null=True)
+    pace_needed = models.DecimalField(
+        _("剩余月份月均需完成"), max_digits=18, decimal_places=4, null=True
+    )
+    pace_so_far = models.DecimalField(
+        _("已过月份月均完成"), max_digits=18, decimal_places=4, null=True
+    )
+    level = models.CharField(_("预警"), max_length=6, choices=Level.choices, blank=True)
+    reasons = models.JSONField(_("预警原因"), default=list)
+
+    class Meta:
+        verbose_name = _("目标进度与预警")
+        verbose_name_plural = _("目标进度与预警")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "county", "indicator"],
+                condition=Q(county__isnull=False),
+                name="progressresult_county_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["run", "indicator"],
+                condition=Q(county__isnull=True),
+                name="progressresult_city_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county_id or 'city'} {self.indicator_id} {self.level}"
 
 
 class IndicatorReference(models.Model):

@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from counties.models import Period
 from counties.signals import ranking_inputs_changed, submission_approved, submission_reopened
 from indicators.signals import ruleset_published
+from targets.signals import targets_published
 
 from .models import RankingRun
 from .tasks import enqueue_recompute
@@ -57,4 +58,14 @@ def recompute_on_inputs_changed(
     for period in sorted(starts.values(), key=lambda p: (p.year, p.month)):
         enqueue_recompute(
             period, trigger=RankingRun.Trigger.ADMIN, user_id=getattr(user, "pk", None)
+        )
+
+
+@receiver(targets_published, dispatch_uid="rankings.recompute_on_targets")
+def recompute_on_targets(sender, target_set, user=None, **kwargs) -> None:
+    """New targets change every month's progress and warnings: the year from its first month."""
+    first = _first_period(target_set.year)
+    if first is not None:
+        enqueue_recompute(
+            first, trigger=RankingRun.Trigger.TARGETS, user_id=getattr(user, "pk", None)
         )

@@ -172,6 +172,29 @@ def progress(rows: pd.DataFrame, targets: pd.DataFrame, indicators: pd.DataFrame
     return out
 
 
+def city_rows(
+    rows: pd.DataFrame, summable: set[str] | frozenset[str], city: str = "city"
+) -> pd.DataFrame:
+    """The city as a whole, one row per indicator and month, with the county ``city``: the
+    counties' values added up where they add up (money, counts), their mean otherwise (rates,
+    intensities). An indicator's sum counts only the counties that reported both figures, so
+    that its growth compares like with like. Columns as ``rows`` (plus prior_annual summed
+    where given)."""
+    if rows.empty:
+        return rows.iloc[0:0].copy()
+    both = rows[rows["value"].notna() & rows["prior_value"].notna()]
+    numbers = [c for c in ("value", "prior_value", "prior_annual") if c in rows]
+    keys = ["indicator", "month"]
+    added = both.groupby(keys, sort=True)[numbers].sum(min_count=1)
+    averaged = both.groupby(keys, sort=True)[numbers].mean()
+    is_summed = added.index.get_level_values("indicator").isin(list(summable))
+    city_frame = averaged.copy()
+    city_frame.loc[is_summed, numbers] = added.loc[is_summed, numbers]
+    city_frame = city_frame.reset_index()
+    city_frame.insert(0, "county", city)
+    return city_frame
+
+
 @dataclass(frozen=True)
 class WarningRules:
     """When a county's indicator is yellow or red (预警). Defaults as most cities use them:

@@ -30,6 +30,7 @@ from indicators.models import Category, Indicator, RuleSet
 from indicators.scoring import gaps, parse_rules, score
 from indicators.scoring.explain import explain_improvement, explain_result, explain_total
 from indicators.selectors import ruleset_as_dict, ruleset_published_for_year
+from targets.models import TargetSet
 
 from ..convert import decimal_or_none, flag_list, int_or_none
 from ..models import (
@@ -40,6 +41,8 @@ from ..models import (
     RankingRun,
 )
 from ..selectors.inputs import engine_inputs, run_current
+from ..selectors.progress import progress_inputs
+from .progress import progress_frame, progress_write
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +75,10 @@ def inputs_checksum(
     vetoes: list[str],
     previous_ranks: dict[str, int],
     base_ranks: dict[str, int],
+    targets: dict[str, Any] | None = None,
 ) -> str:
-    """A SHA-256 of everything that decides a ranking, in a canonical order."""
+    """A SHA-256 of everything that decides a ranking (and the progress and warnings stored
+    with it), in a canonical order."""
 
     def records(frame: pd.DataFrame) -> list[list[Any]]:
         ordered = frame.sort_values(list(frame.columns)).astype(object)
@@ -88,6 +93,8 @@ def inputs_checksum(
         "previous_ranks": sorted(previous_ranks.items()),
         "base_ranks": sorted(base_ranks.items()),
     }
+    if targets:  # a year without targets keeps the checksum it always had
+        payload["targets"] = targets
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=_json_default)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -119,6 +126,7 @@ def ranking_recompute(
             rules_dict = ruleset_as_dict(ruleset)
             rules = parse_rules(rules_dict)
             inputs = engine_inputs(period, rules)
+            targets_in = progress_inputs(period, [i.code for i in rules.indicators])
             checksum = inputs_checksum(
                 rules=rules_dict,
                 values=inputs.values,
@@ -127,6 +135,7 @@ def ranking_recompute(
                 vetoes=inputs.vetoes,
                 previous_ranks=inputs.previous_ranks,
                 base_ranks=inputs.base_ranks,
+                targets=targets_in.checksum_part(),
             )
             current = run_current(period)
             if (
@@ -146,8 +155,11 @@ def ranking_recompute(
                 base_ranks=inputs.base_ranks or None,
                 whole=inputs.whole,
             )
+            measured = progress_frame(inputs.values, period, targets_in)
             run = _write_run(
                 gaps=gap,
+                progress=measured,
+                target_set=targets_in.target_set,
                 grouped=rules.peer_groups is not None,
                 period=period,
                 ruleset=ruleset,
@@ -162,14 +174,18 @@ def ranking_recompute(
             run.is_current = True
             run.supersedes = current
             fields = ["is_current", "supersedes"]
-            if trigger == RankingRun.Trigger.RULESET and _was_published(period):
-                # A new version of the year's rules: a period its counties have seen is
-                # published again under the new version in the same transaction, so leaders
+            republish = {
+                RankingRun.Trigger.RULESET: RankingRun.PublishReason.RULESET,
+                RankingRun.Trigger.TARGETS: RankingRun.PublishReason.TARGETS,
+            }
+            if trigger in republish and _was_published(period):
+                # A new version of the year's rules or targets: a period its counties have seen
+                # is published again under the new version in the same transaction, so leaders
                 # and counties never see two versions of one period.
                 run.is_published = True
                 run.published_at = timezone.now()
                 run.published_by = actor(user)
-                run.publish_reason = RankingRun.PublishReason.RULESET
+                run.publish_reason = republish[trigger]
                 fields += ["is_published", "published_at", "published_by", "publish_reason"]
             run.save(update_fields=fields)
     except Exception as exc:
@@ -206,6 +222,8 @@ def _write_run(
     clock: float,
     result,
     gaps: pd.DataFrame | None = None,
+    progress: pd.DataFrame | None = None,
+    target_set: TargetSet | None = None,
     grouped: bool,
 ) -> RankingRun:
     county_ids = dict(County.objects.values_list("code", "id"))
@@ -233,6 +251,7 @@ def _write_run(
         counties_scored=int(counties["total"].notna().sum()),
         counties_expected=int(counties["ranked"].astype(bool).sum()),
         counties_ranked=int(counties["rank"].notna().sum()),
+        target_set=target_set,
     )
     CountyResult.objects.bulk_create(
         CountyResult(
@@ -333,6 +352,8 @@ def _write_run(
         )
         for row in references.itertuples(index=False)
     )
+    if progress is not None:
+        progress_write(run=run, frame=progress, county_ids=county_ids, indicator_ids=indicator_ids)
     finished = timezone.now()
     run.finished_at = finished
     run.duration_ms = int((time.perf_counter() - clock) * 1000)

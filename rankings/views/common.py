@@ -27,7 +27,7 @@ def chosen_period(request: HttpRequest, periods: list[Period]) -> Period | None:
 
 
 def _wanted(request: HttpRequest) -> tuple[int, int] | None:
-    match = re.fullmatch(r"(\d{4})-(\d{2})", request.GET.get("period", ""))
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{2})", request.GET.get("period", ""))
     return (int(match[1]), int(match[2])) if match else None
 
 

@@ -22,7 +22,7 @@ from ..selectors.whatif import periods_for_preview, ranking_whatif
 
 
 def _chosen_period(request: HttpRequest, periods: list[Period], ruleset: RuleSet) -> Period | None:
-    match = re.fullmatch(r"(\d{4})-(\d{2})", request.POST.get("preview_period", ""))
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{2})", request.POST.get("preview_period", ""))
     if match:
         for period in periods:
             if (period.year, period.month) == (int(match[1]), int(match[2])):

@@ -244,3 +244,23 @@ def test_a_province_year_in_one_call():
     assert frame["ahead"].iloc[0] == pytest.approx(10 / 125 * 100 - 100 / 12)
     judged_ = warnings(frame, indicators, {n: 5.0 for n in names})
     assert set(judged_["level"]) == {"yellow"}  # 5.26% growth above the city's, 1.67 behind
+
+
+def test_the_city_adds_up_what_adds_up_and_averages_the_rest():
+    from indicators.scoring.progress import city_rows
+
+    rows = pd.DataFrame(
+        {
+            "county": ["a", "b", "c", "a", "b"],
+            "indicator": ["revenue"] * 3 + ["energy"] * 2,
+            "month": [7] * 5,
+            "value": [52.0, 40.0, 9.0, 0.5, 0.7],
+            "prior_value": [50.0, 38.0, np.nan, 0.55, 0.65],
+        }
+    )
+    city = city_rows(rows, {"revenue"}).set_index("indicator")
+    # c has no prior value: left out of the sum, so that growth compares like with like
+    assert (city.loc["revenue", "value"], city.loc["revenue", "prior_value"]) == (92.0, 88.0)
+    assert city.loc["energy", "value"] == pytest.approx(0.6)
+    assert set(city["county"]) == {"city"}
+    assert city_rows(rows.iloc[0:0], {"revenue"}).empty

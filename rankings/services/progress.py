@@ -1,0 +1,83 @@
+"""Progress against targets and early warnings for a recompute: the engine's pure functions over
+the period's approved values, and the rows a run stores (ProgressResult)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from counties.models import Period
+from indicators.scoring.progress import city_rows, progress, warnings
+
+from ..convert import decimal_or_none
+from ..models import ProgressResult, RankingRun
+from ..selectors.progress import CITY_CODE, ProgressInputs
+
+REASONS = ("far_behind", "behind", "shrinking", "below_city")
+
+
+def progress_frame(values: pd.DataFrame, period: Period, inputs: ProgressInputs) -> pd.DataFrame:
+    """Per county (and CITY_CODE for the city) and scored indicator: the progress columns and
+    the warning's level and reason flags."""
+    scored = set(inputs.indicators["indicator"])
+    rows = values[values["indicator"].isin(scored)][
+        ["county", "indicator", "value", "prior_value"]
+    ].copy()
+    rows["month"] = period.month
+    if not inputs.prior_annual.empty:
+        rows = rows.merge(inputs.prior_annual, on=["county", "indicator"], how="left")
+    rows = pd.concat([rows, city_rows(rows, inputs.summable, CITY_CODE)], ignore_index=True)
+    measured = progress(rows, inputs.targets, inputs.indicators)
+    city = measured[measured["county"] == CITY_CODE].set_index("indicator")["growth"]
+    judged = warnings(measured, inputs.indicators, city.to_dict())
+    for name in ("level", *REASONS):
+        measured[name] = judged[name].to_numpy()
+    return measured
+
+
+def _bounded(value: Any, places: int, max_digits: int) -> Decimal | None:
+    """A float as a Decimal for a column of `max_digits` digits, `places` of them decimals;
+    None where it does not fit (a completion of 10^9 % against a target of almost nothing)."""
+    number = decimal_or_none(value, places)
+    if number is None or abs(number) >= Decimal(10) ** (max_digits - places):
+        return None
+    return number
+
+
+def _reasons(row: Any) -> list[str]:
+    found = [name for name in REASONS if bool(getattr(row, name))]
+    if "far_behind" in found:
+        found.remove("behind")
+    return found
+
+
+def progress_write(
+    *, run: RankingRun, frame: pd.DataFrame, county_ids: dict, indicator_ids: dict
+) -> None:
+    ProgressResult.objects.bulk_create(
+        (
+            ProgressResult(
+                run=run,
+                county_id=None if row.county == CITY_CODE else county_ids[row.county],
+                indicator_id=indicator_ids[row.indicator],
+                target_kind=row.target_kind if isinstance(row.target_kind, str) else "",
+                target=_bounded(row.target, 4, 18),
+                value=_bounded(row.value, 4, 18),
+                prior_value=_bounded(row.prior_value, 4, 18),
+                growth=_bounded(row.growth, 4, 12),
+                completion=_bounded(row.completion, 4, 12),
+                time_progress=_bounded(row.time_progress, 4, 9),
+                ahead=_bounded(row.ahead, 4, 12),
+                shortfall=_bounded(row.shortfall, 4, 18),
+                pace_needed=_bounded(row.pace_needed, 4, 18),
+                pace_so_far=_bounded(row.pace_so_far, 4, 18),
+                level=row.level if isinstance(row.level, str) else "",
+                reasons=_reasons(row) if isinstance(row.level, str) else [],
+            )
+            for row in frame.itertuples(index=False)
+            if row.county == CITY_CODE or row.county in county_ids
+        ),
+        batch_size=2000,
+    )

@@ -1,0 +1,122 @@
+"""Progress against targets and warnings, stored with each run: computed from the approved
+values and the year's published targets, for every county and the city, re-run when the targets
+change, and published again where the month had been published."""
+
+from decimal import Decimal
+
+import pytest
+
+from rankings import services
+from rankings.models import ProgressResult, RankingRun
+from targets import services as target_services
+from targets.services import TargetEntry
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+@pytest.fixture
+def targets(city, reviewer):
+    draft = target_services.target_set_start(year=2026, user=reviewer)
+    entries = [TargetEntry(code, "gdp", "growth", D("6")) for code in city["counties"]]
+    entries += [
+        TargetEntry(None, "gdp", "growth", D("6.5")),
+        TargetEntry("369901", "retail", "value", D("120")),
+        TargetEntry(None, "retail", "value", D("250")),
+    ]
+    target_services.targets_save(target_set=draft, entries=entries, user=reviewer, channel="grid")
+    return target_services.target_set_publish(target_set=draft, user=reviewer)
+
+
+def stored(run) -> dict:
+    return {
+        (p.county.code if p.county_id else "city", p.indicator.code): p
+        for p in ProgressResult.objects.filter(run=run).select_related("county", "indicator")
+    }
+
+
+def test_a_run_stores_progress_and_warnings_for_every_county_and_the_city(city, targets):
+    run = services.ranking_recompute(period=city["october"], trigger="command").run
+    assert run.target_set == targets
+    rows = stored(run)
+    assert len(rows) == (4 + 1) * 2  # four counties and the city, two indicators
+
+    # the city: 447 against 400 = +11.75% (every reporting county, as the city overview adds)
+    assert rows[("city", "gdp")].growth == D("11.75")
+    east = rows[("369901", "gdp")]  # +10%: 4 points above its target, below the city's growth
+    assert (east.ahead, east.level, east.reasons) == (D("4"), "yellow", ["below_city"])
+    south = rows[("369903", "gdp")]  # +2%: 4 points short of its target
+    assert (south.ahead, south.level, south.reasons) == (
+        D("-4"),
+        "yellow",
+        ["behind", "below_city"],
+    )
+
+    # retail: 52 of 120 after October, 100 due (10/12): 40 points behind, 48 short
+    retail = rows[("369901", "retail")]
+    assert retail.completion == D("43.3333") and retail.time_progress == D("83.3333")
+    assert retail.ahead == D("-40") and retail.shortfall == D("48")
+    assert retail.pace_needed == D("34") and retail.pace_so_far == D("5.2")
+    assert (retail.level, retail.reasons) == ("red", ["far_behind", "below_city"])
+    city_retail = rows[("city", "retail")]  # 218 of 250: 87.2% against 83.3%
+    assert city_retail.value == D("218") and city_retail.level == "green"
+    assert city_retail.ahead == D("3.8667")
+    # no target: growth alone decides, and the target columns stay empty
+    west = rows[("369902", "retail")]
+    assert west.target is None and west.completion is None  # +10% against the city's +9%
+    assert west.level == "green"
+
+
+def test_without_targets_warnings_still_judge_growth(city):
+    run = services.ranking_recompute(period=city["october"], trigger="command").run
+    assert run.target_set is None
+    rows = stored(run)
+    assert rows[("369901", "gdp")].target is None
+    assert rows[("369901", "gdp")].level == "yellow"  # +10% against the city's +11.75%
+    assert rows[("369971", "gdp")].level == "green"  # the zone's +30%
+
+
+def test_new_targets_recompute_and_republish_a_published_month(city, reviewer, targets):
+    first = services.ranking_recompute(period=city["october"], trigger="command").run
+    services.ranking_publish(run=first, user=reviewer, confirm_missing=True)
+    # same inputs, same targets: nothing new
+    again = services.ranking_recompute(period=city["october"], trigger="command")
+    assert again.status == "unchanged"
+
+    second = target_services.target_set_new_version(
+        year=2026, reason="省里下调零售目标", user=reviewer
+    )
+    target_services.targets_save(
+        target_set=second,
+        entries=[TargetEntry("369901", "retail", "value", D("60"))],
+        user=reviewer,
+        channel="grid",
+    )
+    target_services.target_set_publish(target_set=second, user=reviewer)
+    outcome = services.ranking_recompute(period=city["october"], trigger=RankingRun.Trigger.TARGETS)
+    run = outcome.run
+    assert outcome.status == "computed" and run.target_set == second
+    assert run.is_published and run.publish_reason == "targets" and run.supersedes == first
+    retail = stored(run)[("369901", "retail")]
+    assert retail.completion == D("86.6667") and retail.level == "yellow"  # 3.3 points behind
+
+
+def test_publishing_targets_queues_the_years_recompute(
+    city, reviewer, monkeypatch, django_capture_on_commit_callbacks
+):
+    from rankings import tasks
+
+    queued = []
+    monkeypatch.setattr(
+        tasks.recompute, "apply_async", lambda args, kwargs, **_: queued.append((args, kwargs))
+    )
+    draft = target_services.target_set_start(year=2026, user=reviewer)
+    target_services.targets_save(
+        target_set=draft,
+        entries=[TargetEntry(None, "gdp", "growth", D("6"))],
+        user=reviewer,
+        channel="grid",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        target_services.target_set_publish(target_set=draft, user=reviewer)
+    assert queued == [([city["september"].pk], {"trigger": "targets", "user_id": reviewer.pk})]
