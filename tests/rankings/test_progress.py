@@ -120,3 +120,45 @@ def test_publishing_targets_queues_the_years_recompute(
     with django_capture_on_commit_callbacks(execute=True):
         target_services.target_set_publish(target_set=draft, user=reviewer)
     assert queued == [([city["september"].pk], {"trigger": "targets", "user_id": reviewer.pk})]
+
+
+# ----------------------------------------------------------------------------- the board
+
+
+def test_the_warning_board_colours_counties_and_filters_them(client, city, targets, reviewer):
+    from django.urls import reverse
+
+    services.ranking_recompute(period=city["october"], trigger="command")
+    client.force_login(reviewer)
+    url = reverse("warning_board")
+    page = client.get(url, {"period": "2026-10"})
+    assert page.status_code == 200
+    board = page.context["board"]
+    assert [row.county.code for row in board.rows] == ["369901", "369902", "369903", "369971"]
+    assert board.city is not None and board.has_targets
+    body = page.content.decode()
+    # the red cell says why: 52 of 120 against 10/12 of the year
+    assert "完成全年目标 43.3%，时序进度 83.3%，−40.0 个百分点" in body
+    assert "落后时序进度超过红色预警线" in body
+    red = client.get(url, {"period": "2026-10", "level": "red"}).context["board"]
+    assert [row.county.code for row in red.rows] == ["369901"] and red.filtered_out == 3
+    one = client.get(url, {"period": "2026-10", "county": "369903", "category": "growth"})
+    assert [row.county.code for row in one.context["board"].rows] == ["369903"]
+    # filters the board does not know show everything; a period not seen is refused
+    odd = client.get(
+        url, {"period": "2026-10", "level": "purple", "county": "²", "category": "x" * 500}
+    )
+    assert odd.status_code == 200 and len(odd.context["board"].rows) == 4
+    assert client.get(url, {"period": "2025-10"}).status_code == 404
+
+
+def test_county_users_see_the_board_of_published_runs_only(
+    client, city, targets, reporter_a, reviewer
+):
+    from django.urls import reverse
+
+    run = services.ranking_recompute(period=city["october"], trigger="command").run
+    client.force_login(reporter_a)
+    assert client.get(reverse("warning_board")).context["board"] is None
+    services.ranking_publish(run=run, user=reviewer, confirm_missing=True)
+    assert client.get(reverse("warning_board")).context["board"] is not None
