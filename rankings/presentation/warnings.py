@@ -126,3 +126,21 @@ def board_cells(cells: list[ProgressResult | None], city: dict[int, Decimal | No
         tip = f"{row.indicator.display_name}：{reason_text(row, city.get(row.indicator_id))}"
         out.append((css, cell_text(row), tip))
     return out
+
+
+def progress_lines(rows: list[ProgressResult], city: dict[int, Decimal | None]) -> list[dict]:
+    """A county's progress rows as the profile's table reads them."""
+    return [
+        {
+            "row": row,
+            "css": f"level-{row.level}" if row.level else "level-none",
+            "level": level_label(row.level),
+            "target": target_text(row),
+            "value": value_text(row.value, row.indicator),
+            "progress": progress_text(row),
+            "shortfall": shortfall_text(row),
+            "pace": pace_text(row),
+            "reason": reason_text(row, city.get(row.indicator_id)),
+        }
+        for row in rows
+    ]

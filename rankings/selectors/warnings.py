@@ -149,3 +149,12 @@ def county_warnings(period: Period, county: County, user: AnyUser) -> CountyWarn
     order = {"red": 0, "yellow": 1, "green": 2, "": 3}
     rows.sort(key=lambda r: order.get(r.level, 3))
     return CountyWarnings(period, run, _counts(list(rows)), rows)
+
+
+def city_growths(run: RankingRun) -> dict[int, object]:
+    """The city's growth per indicator id in a run (what "below the city's" compares with)."""
+    return dict(
+        ProgressResult.objects.filter(run=run, county__isnull=True).values_list(
+            "indicator_id", "growth"
+        )
+    )

@@ -10,8 +10,10 @@ from counties.models import County
 from scorecard.params import month_param, year_param
 
 from ..presentation import charts
+from ..presentation import warnings as present
 from ..selectors import profile, years_with_rankings
 from ..selectors.breakdown import total_breakdown
+from ..selectors.warnings import city_growths, county_warnings
 
 
 @login_required
@@ -34,6 +36,10 @@ def county_profile(request: HttpRequest, code: str) -> HttpResponse:
     context = {"county": county, "years": years, "year": year, "profile": data}
     if data is not None:
         context["breakdown"] = total_breakdown(data.latest_run, county)
+        own = county_warnings(data.latest_run.period, county, request.user)
+        if own is not None and own.rows:
+            context["warnings"] = own
+            context["progress_lines"] = present.progress_lines(own.rows, city_growths(own.run))
         labels = charts.month_labels(data.periods)
         context["rank_figure"] = charts.rank_trend(
             labels, data.ranks, data.n_ranked, data.category_ranks

@@ -162,3 +162,23 @@ def test_county_users_see_the_board_of_published_runs_only(
     assert client.get(reverse("warning_board")).context["board"] is None
     services.ranking_publish(run=run, user=reviewer, confirm_missing=True)
     assert client.get(reverse("warning_board")).context["board"] is not None
+
+
+def test_the_profile_and_the_reporters_home_page_show_the_countys_warnings(
+    client, city, targets, reporter_a, reviewer
+):
+    from django.urls import reverse
+
+    run = services.ranking_recompute(period=city["october"], trigger="command").run
+    services.ranking_publish(run=run, user=reviewer, confirm_missing=True)
+    client.force_login(reporter_a)
+    home = client.get(reverse("home")).content.decode()
+    # 东城区: retail red (40 points behind), gdp yellow (below the city's growth)
+    assert "红色 1 项" in home and "黄色 1 项" in home
+    assert reverse("county_profile", args=["369901"]) + "?year=2026#progress" in home
+    page = client.get(reverse("county_profile", args=["369901"]), {"year": 2026})
+    lines = {line["row"].indicator.code: line for line in page.context["progress_lines"]}
+    assert lines["retail"]["level"] == "红色" and lines["retail"]["shortfall"] == "48.00 亿元"
+    assert lines["retail"]["pace"] == "每月 34.00 亿元（此前每月 5.20 亿元）"
+    assert list(lines) == ["retail", "gdp"]  # reds first
+    assert 'id="progress"' in page.content.decode()
