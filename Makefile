@@ -57,6 +57,7 @@ lint: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(PY) bench/bench_engine.py
+	$(PY) bench/bench_progress.py
 	$(PY) bench/bench_recompute.py
 	$(PY) bench/bench_stability.py
 	$(PY) bench/bench_pages.py

@@ -64,6 +64,8 @@ def test_a_flow_behind_the_calendar_in_july():
     assert got["pace_needed"] == pytest.approx(48 / 5)  # 9.6 a month over Aug-Dec
     assert got["pace_so_far"] == pytest.approx(52 / 7)  # 7.43 a month so far
     assert got["growth"] == pytest.approx(4.0)
+    judged = warnings(pd.DataFrame([got]), INDICATORS, {"revenue": 4.0}).iloc[0]
+    assert judged["level"] == "red" and judged["far_behind"]  # 6.3 > 5 points behind
 
 
 def test_a_custom_schedule_sets_what_is_due():
