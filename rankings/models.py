@@ -232,6 +232,32 @@ class IndicatorResult(models.Model):
         return f"{self.county_id} {self.indicator_id} {self.score}"
 
 
+class AnnualResult(models.Model):
+    """The year so far (年度考核结果): each county's period totals combined with the rule set's
+    period weights over the weighted months up to the run's month, ranked and tiered as a
+    period is (indicators.scoring.annual_of). At June it is the half-year result, at December
+    the year's; before December it is marked partial."""
+
+    run = models.ForeignKey(RankingRun, on_delete=models.CASCADE, related_name="annual")
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    total = models.DecimalField(_("年度综合得分"), max_digits=12, decimal_places=4, null=True)
+    rank = models.PositiveSmallIntegerField(_("年度名次"), null=True)
+    tier = models.CharField(_("方阵"), max_length=10, blank=True)
+    flags = models.JSONField(_("标记"), default=list)
+    # [[month, weight, total or null], ...] for each weighted month counted, in month order
+    parts = models.JSONField(_("各期得分与权重"), default=list)
+
+    class Meta:
+        verbose_name = _("年度考核结果")
+        verbose_name_plural = _("年度考核结果")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "county"], name="annualresult_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.total} #{self.rank}"
+
+
 class ProgressResult(models.Model):
     """A county's (no county: the city's) progress on one indicator against its annual target
     and the calendar (时序进度) in a run, and its early warning (预警). The figures are

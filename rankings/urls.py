@@ -4,13 +4,14 @@ preview (it scores stored figures, so it lives here; the rule-set pages are in i
 
 from django.urls import path
 
-from .views import bonus, league, profile, stability, tables, warnings, whatif
+from .views import annual, bonus, league, profile, stability, tables, warnings, whatif
 
 urlpatterns = [
     path("rankings/", league.league, name="league"),
     path("rankings/runs/<int:run_id>/publish/", league.league_publish, name="league_publish"),
     path("rankings/heatmap/", league.heatmap, name="heatmap"),
     path("rankings/warnings/", warnings.warning_board, name="warning_board"),
+    path("rankings/year/", annual.year_results, name="year_results"),
     path("rankings/categories/", tables.category_table, name="category_table"),
     path("rankings/city/", tables.city_overview, name="city_overview"),
     path("rankings/county/<str:code>/", profile.county_profile, name="county_profile"),

@@ -23,18 +23,23 @@ def annual(result: ScoreResult, rules: Rules | None = None) -> pd.DataFrame:
     vetoed in any period is vetoed for the year. Columns: county, name, group, ranked, total,
     rank, tier, flags, periods.
     """
-    rules = rules or result.rules
+    return annual_of(result.counties, tuple(result.periods), rules or result.rules)
+
+
+def annual_of(frame: pd.DataFrame, periods: tuple[str, ...], rules: Rules) -> pd.DataFrame:
+    """annual() over a counties frame (score()'s ScoreResult.counties, or the same columns read
+    back from stored runs: period, county, name, group, ranked, total, flags) in period-major
+    order with the same counties in every period of `periods` ("YYYY-MM")."""
     if rules.period_weights is None:
         raise ValueError("the rules have no period_weights, so there is no annual combination")
     weights = {int(m): float(w) for m, w in rules.period_weights.items()}
-    used = [p for p in result.periods if int(p[5:7]) in weights]
+    used = [p for p in periods if int(p[5:7]) in weights]
     if not used:
         months = ", ".join(str(m) for m in sorted(weights))
         raise ValueError(f"the result has none of the weighted months ({months})")
     partial = len({int(p[5:7]) for p in used}) < len(weights)
-    frame = result.counties
-    # the result is in grid order: period-major, the same counties in every period
-    periods = list(result.periods)
+    # period-major, the same counties in every period
+    periods = list(periods)
     n_c = len(frame) // len(periods)
     totals = frame["total"].to_numpy().reshape(len(periods), n_c)
     last = frame.iloc[(len(periods) - 1) * n_c :]

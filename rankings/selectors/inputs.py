@@ -13,7 +13,7 @@ from counties.models import County, Period, Submission, SubmissionValue
 from indicators.models import WHOLE_UNITS, Indicator
 from indicators.scoring import Rules
 
-from ..models import BonusItem, CountyResult, RankingRun, Veto
+from ..models import AnnualResult, BonusItem, CountyResult, RankingRun, Veto
 
 VALUE_COLUMNS = ["county", "indicator", "period", "value", "prior_value"]
 
@@ -38,6 +38,17 @@ def ranks_of_run(run: RankingRun | None) -> dict[str, int]:
         "county__code", "rank"
     )
     return {code: rank for code, rank in rows if rank is not None}
+
+
+def base_ranks_of(run: RankingRun | None) -> dict[str, int]:
+    """Last year's standing, the base of the improvement reward: its annual ranks (年度考核结果)
+    where its final run holds a whole year's combination, else the final period's ranks."""
+    if run is None:
+        return {}
+    rows = list(AnnualResult.objects.filter(run=run).values_list("county__code", "rank", "flags"))
+    if rows and not any("partial" in flags for _c, _r, flags in rows):
+        return {code: rank for code, rank, _f in rows if rank is not None}
+    return ranks_of_run(run)
 
 
 def approved_values_frame(period: Period, indicator_codes: list[str]) -> pd.DataFrame:
@@ -120,7 +131,7 @@ def engine_inputs(period: Period, rules: Rules) -> EngineInputs:
         bonuses=bonuses_frame(period),
         vetoes=vetoed_codes(period.year),
         previous_ranks=ranks_of_run(run_current(previous) if previous else None),
-        base_ranks=ranks_of_run(run_current(base) if base else None),
+        base_ranks=base_ranks_of(run_current(base) if base else None),
         whole=sorted(
             Indicator.objects.filter(code__in=codes)
             .filter(Q(unit__in=WHOLE_UNITS) | Q(decimals=0))

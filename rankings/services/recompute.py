@@ -42,6 +42,7 @@ from ..models import (
 )
 from ..selectors.inputs import engine_inputs, run_current
 from ..selectors.progress import progress_inputs
+from .annual import annual_frame, annual_write
 from .progress import progress_frame, progress_write
 
 logger = logging.getLogger(__name__)
@@ -156,7 +157,11 @@ def ranking_recompute(
                 whole=inputs.whole,
             )
             measured = progress_frame(inputs.values, period, targets_in)
+            yearly = annual_frame(
+                period, result.counties[result.counties["period"] == period.key], rules
+            )
             run = _write_run(
+                annual=yearly,
                 gaps=gap,
                 progress=measured,
                 target_set=targets_in.target_set,
@@ -223,6 +228,7 @@ def _write_run(
     result,
     gaps: pd.DataFrame | None = None,
     progress: pd.DataFrame | None = None,
+    annual: pd.DataFrame | None = None,
     target_set: TargetSet | None = None,
     grouped: bool,
 ) -> RankingRun:
@@ -352,6 +358,8 @@ def _write_run(
         )
         for row in references.itertuples(index=False)
     )
+    if annual is not None:
+        annual_write(run=run, frame=annual, county_ids=county_ids)
     if progress is not None:
         progress_write(run=run, frame=progress, county_ids=county_ids, indicator_ids=indicator_ids)
     finished = timezone.now()

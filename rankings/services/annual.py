@@ -1,0 +1,89 @@
+"""The year so far for a recompute: the period totals of the year's weighted months (the stored
+current runs of the earlier ones, the new result for this one) combined by the engine's
+annual_of() and stored with the run (AnnualResult)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from counties.models import Period
+from indicators.scoring import Rules
+from indicators.scoring.annual import annual_of
+
+from ..convert import decimal_or_none, flag_list, int_or_none
+from ..models import AnnualResult, CountyResult, RankingRun
+
+COLUMNS = ["period", "county", "name", "group", "ranked", "total", "flags"]
+
+
+def _weights(rules: Rules) -> dict[int, float]:
+    return {int(m): float(w) for m, w in (rules.period_weights or {}).items()}
+
+
+def annual_frame(period: Period, counties: pd.DataFrame, rules: Rules) -> pd.DataFrame | None:
+    """annual_of() over the weighted months up to `period`; None when the rules weigh no
+    periods or none of those months has come yet. `counties`: the new result's counties frame
+    for `period`."""
+    weights = _weights(rules)
+    months = sorted(m for m in weights if m <= period.month)
+    if not months:
+        return None
+    this = counties[COLUMNS[1:]].copy()
+    this["flags"] = this["flags"].astype(object).map(lambda f: ",".join(flag_list(f)))
+    codes = list(this["county"].astype(str))
+    blocks = []
+    earlier = {
+        run.period.month: run
+        for run in RankingRun.objects.filter(
+            period__year=period.year, period__month__in=months, is_current=True
+        ).select_related("period")
+        if run.period.month != period.month
+    }
+    for month in months:
+        key = f"{period.year}-{month:02d}"
+        if month == period.month:
+            block = this.copy()
+        else:
+            stored = {
+                code: (total, flags)
+                for code, total, flags in CountyResult.objects.filter(
+                    run=earlier.get(month)
+                ).values_list("county__code", "total", "flags")
+            }
+            block = this.copy()
+            block["total"] = [
+                float(stored[c][0]) if c in stored and stored[c][0] is not None else float("nan")
+                for c in codes
+            ]
+            block["flags"] = [",".join(stored[c][1]) if c in stored else "" for c in codes]
+        block.insert(0, "period", key)
+        blocks.append(block)
+    frame = pd.concat(blocks, ignore_index=True)
+    frame["total"] = pd.to_numeric(frame["total"], errors="coerce").astype("float64")
+    periods = tuple(f"{period.year}-{m:02d}" for m in months)
+    combined = annual_of(frame, periods, rules)
+    totals = {
+        (p, str(c)): (None if pd.isna(t) else float(t))
+        for p, c, t in zip(frame["period"], frame["county"], frame["total"], strict=True)
+    }
+    parts = {
+        code: [[m, weights[m], totals.get((f"{period.year}-{m:02d}", code))] for m in months]
+        for code in codes
+    }
+    combined["parts"] = combined["county"].astype(str).map(parts)
+    return combined
+
+
+def annual_write(*, run: RankingRun, frame: pd.DataFrame, county_ids: dict) -> None:
+    AnnualResult.objects.bulk_create(
+        AnnualResult(
+            run=run,
+            county_id=county_ids[str(row.county)],
+            total=decimal_or_none(row.total),
+            rank=int_or_none(row.rank),
+            tier=str(row.tier) if isinstance(row.tier, str) else "",
+            flags=flag_list(row.flags),
+            parts=row.parts,
+        )
+        for row in frame.itertuples(index=False)
+    )
