@@ -294,6 +294,13 @@ class ProgressResult(models.Model):
     )
     level = models.CharField(_("预警"), max_length=6, choices=Level.choices, blank=True)
     reasons = models.JSONField(_("预警原因"), default=list)
+    # 追赶计划: [[month, year-to-date value needed by then], ...] for the remaining months, when
+    # the row is short of its target; and last month's plan checked against this month
+    plan = models.JSONField(_("追赶计划"), default=list)
+    milestone = models.DecimalField(
+        _("上月计划本月应达"), max_digits=18, decimal_places=4, null=True
+    )
+    milestone_met = models.BooleanField(_("达到计划"), null=True)
 
     class Meta:
         verbose_name = _("目标进度与预警")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("rankings/categories/", tables.category_table, name="category_table"),
     path("rankings/city/", tables.city_overview, name="city_overview"),
     path("rankings/county/<str:code>/", profile.county_profile, name="county_profile"),
+    path("rankings/county/<str:code>/plan.xlsx", profile.county_plan_xlsx, name="county_plan_xlsx"),
     path("rankings/bonus/", bonus.bonus_list, name="bonus_list"),
     path("rankings/bonus/add/", bonus.bonus_add, name="bonus_add"),
     path("rankings/bonus/history/", bonus.bonus_history, name="bonus_history"),

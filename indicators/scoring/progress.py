@@ -27,6 +27,7 @@ by quarter). Per county, indicator and month:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -170,6 +171,79 @@ def progress(rows: pd.DataFrame, targets: pd.DataFrame, indicators: pd.DataFrame
         }
     )
     return out
+
+
+def catch_up(
+    progress_frame: pd.DataFrame,
+    targets: pd.DataFrame,
+    indicators: pd.DataFrame,
+    prior_months: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The catch-up plan (追赶计划): for every row of `progress` short of its annual target, the
+    year-to-date value each remaining month must reach for the target to be met.
+
+    - value target on a flow: the rest of the target (target − value) falls due in the
+      proportions the schedule still has to go: needed_k = value + (target − value) ×
+      (s_k − s_m) / (1 − s_m);
+    - value target on a level (stock, rate): evenly to the target by December;
+    - growth target: last year's figure for month k (``prior_months``: county, indicator,
+      month, prior_value) grown by the target: needed_k = prior_k × (1 + target / 100).
+
+    Rows on or past their target, lower-is-better indicators (whose plan is a ceiling, not a
+    milestone) and December get none. Columns: county, indicator, month (the month of the
+    milestone), needed."""
+    frame = progress_frame.merge(indicators, on="indicator", how="left")
+    if "schedule" in targets:
+        frame = frame.merge(
+            targets[["county", "indicator", "schedule"]], on=["county", "indicator"], how="left"
+        )
+    out: list[tuple[str, str, int, float]] = []
+    for row in frame.itertuples(index=False):
+        month = int(row.month)
+        if month >= 12 or row.direction == "lower" or not isinstance(row.target_kind, str):
+            continue
+        value, target = float(row.value), float(row.target)
+        if math.isnan(value) or math.isnan(target):
+            continue
+        if row.target_kind == "growth":
+            continue  # from last year's months, below
+        if value >= target:
+            continue
+        if row.kind == "flow":
+            schedule = getattr(row, "schedule", None)
+            shares = (
+                list(schedule)
+                if isinstance(schedule, tuple | list) and len(schedule) == 12
+                else list(linear_schedule())
+            )
+            now = shares[month - 1]
+            left = 1.0 - now
+            for k in range(month + 1, 13):
+                part = (shares[k - 1] - now) / left if left > 0 else 1.0
+                out.append((row.county, row.indicator, k, value + (target - value) * part))
+        else:
+            for k in range(month + 1, 13):
+                share = (k - month) / (12 - month)
+                out.append((row.county, row.indicator, k, value + (target - value) * share))
+    if prior_months is not None and not prior_months.empty:
+        growth = frame[(frame["target_kind"] == "growth") & (frame["direction"] != "lower")]
+        growth = growth[growth["value"].notna() & (growth["month"] < 12)]
+        later = growth[["county", "indicator", "month", "target"]].merge(
+            prior_months.rename(columns={"month": "k"}), on=["county", "indicator"]
+        )
+        later = later[(later["k"] > later["month"]) & later["prior_value"].notna()]
+        needed = later["prior_value"] * (1.0 + later["target"] / 100.0)
+        out.extend(
+            zip(
+                later["county"],
+                later["indicator"],
+                later["k"].astype(int),
+                needed.astype(float),
+                strict=True,
+            )
+        )
+    plan = pd.DataFrame(out, columns=["county", "indicator", "month", "needed"])
+    return plan.sort_values(["county", "indicator", "month"], ignore_index=True)
 
 
 def city_rows(

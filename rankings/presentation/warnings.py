@@ -144,3 +144,101 @@ def progress_lines(rows: list[ProgressResult], city: dict[int, Decimal | None]) 
         }
         for row in rows
     ]
+
+
+def _milestones(row: ProgressResult) -> list[tuple[int, str]]:
+    return [
+        (int(month), value_text(Decimal(str(needed)), row.indicator)) for month, needed in row.plan
+    ]
+
+
+def milestone_text(row: ProgressResult) -> str:
+    """Last month's plan against this month: 达到 / 未达到 the value it asked for."""
+    if row.milestone is None or row.milestone_met is None:
+        return NONE_TEXT
+    needed = value_text(row.milestone, row.indicator)
+    if row.milestone_met:
+        return _("已达到上月计划（%(needed)s）") % {"needed": needed}
+    return _("未达到上月计划（应达 %(needed)s）") % {"needed": needed}
+
+
+def gap_text(line) -> str:
+    """One more place on the indicator (the gap engine's figures from the profile's line)."""
+    if line is None or line.gap_value is None:
+        return NONE_TEXT
+    return _(
+        "累计达到 %(value)s 可升至该指标第 %(rank)s 名，总分 +%(points)s 分，综合第 %(total)s 名"
+    ) % {
+        "value": value_text(line.gap_value, line.indicator),
+        "rank": line.gap_rank or "–",
+        "points": number_text(line.gap_points or 0, 2),
+        "total": line.gap_total_rank or "–",
+    }
+
+
+def catch_up_lines(
+    rows: list[ProgressResult], lines: dict[int, object], short: set[int]
+) -> list[dict]:
+    """追赶计划: the county's indicators behind their target or among its short boards, with the
+    year-to-date value each remaining month must reach, one more place's worth, and whether
+    last month's plan was met. `lines`: the profile's indicator lines by indicator id (the gap
+    figures); `short`: the ids of its short boards."""
+    out = []
+    for row in rows:
+        behind = row.ahead is not None and row.ahead < 0
+        if not (behind or row.indicator_id in short) or not (row.plan or row.milestone):
+            continue
+        out.append(
+            {
+                "row": row,
+                "css": f"level-{row.level}" if row.level else "level-none",
+                "target": target_text(row),
+                "value": value_text(row.value, row.indicator),
+                "shortfall": shortfall_text(row),
+                "milestones": _milestones(row),
+                "checked": milestone_text(row),
+                "gap": gap_text(lines.get(row.indicator_id)),
+                "short_board": row.indicator_id in short,
+            }
+        )
+    return out
+
+
+def catch_up_workbook(county, period, lines: list[dict]) -> bytes:
+    """追赶计划 as an .xlsx: one row per indicator, a column per remaining month."""
+    import io
+
+    import openpyxl
+    from openpyxl.styles import Font
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = _("追赶计划")
+    ws["A1"] = _("%(county)s %(period)s 追赶计划") % {"county": county.name, "period": period}
+    ws["A1"].font = Font(bold=True, size=14)
+    months = sorted({m for line in lines for m, _t in line["milestones"]})
+    header = [_("指标"), _("全年目标"), _("本年累计"), _("欠账")]
+    header += [_("%(month)d月末累计应达到") % {"month": m} for m in months]
+    header += [_("再进一位"), _("上月计划检查")]
+    ws.append([])
+    ws.append(header)
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+    for line in lines:
+        by_month = dict(line["milestones"])
+        ws.append(
+            [
+                line["row"].indicator.display_name,
+                line["target"],
+                line["value"],
+                line["shortfall"],
+                *[by_month.get(m, NONE_TEXT) for m in months],
+                line["gap"],
+                line["checked"],
+            ]
+        )
+    for column, width in zip("ABCD", (28, 16, 16, 16), strict=True):
+        ws.column_dimensions[column].width = width
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

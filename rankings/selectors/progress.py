@@ -4,7 +4,8 @@ growth target needs)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pandas as pd
 
@@ -13,6 +14,7 @@ from indicators.models import Indicator
 from targets.models import TargetSet
 from targets.selectors import CITY_CODE, published_target_set, targets_frame
 
+from ..models import ProgressResult
 from .tables import is_summable
 
 
@@ -23,6 +25,10 @@ class ProgressInputs:
     indicators: pd.DataFrame  # indicator, kind, direction
     summable: frozenset[str]  # indicators whose county figures add up to the city's
     prior_annual: pd.DataFrame  # county, indicator, prior_annual (last December's approved)
+    # county, indicator, month, prior_value: last year's approved months after this one
+    prior_months: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # last month's catch-up plans: (county or CITY_CODE, indicator) -> {month: needed}
+    plans_before: dict = field(default_factory=dict)
 
     def checksum_part(self) -> dict:
         """What of these decides a run, for its input checksum."""
@@ -30,6 +36,10 @@ class ProgressInputs:
             return {}
         targets = self.targets.astype(object).where(self.targets.notna(), None)
         return {
+            "plans_before": sorted(
+                [c, i, sorted((m, str(v)) for m, v in plan.items())]
+                for (c, i), plan in self.plans_before.items()
+            ),
             "target_set": [self.target_set.pk, self.target_set.version],
             "targets": sorted(
                 [str(v) for v in row] for row in targets.itertuples(index=False, name=None)
@@ -50,17 +60,61 @@ def progress_inputs(period: Period, indicator_codes: list[str]) -> ProgressInput
         return ProgressInputs(None, empty, frame, summable, pd.DataFrame())
     targets = targets_frame(target_set)
     targets = targets[targets["indicator"].isin(indicator_codes)]
-    december = SubmissionValue.objects.filter(
+    later = SubmissionValue.objects.filter(
         submission__period__year=period.year - 1,
-        submission__period__month=12,
+        submission__period__month__gt=period.month,
         submission__status=Submission.Status.APPROVED,
         indicator__code__in=indicator_codes,
-    ).values_list("submission__county__code", "indicator__code", "value")
-    prior_annual = pd.DataFrame(
-        [(c, i, float(v)) for c, i, v in december if v is not None],
-        columns=["county", "indicator", "prior_annual"],
+    ).values_list(
+        "submission__county__code", "indicator__code", "submission__period__month", "value"
     )
-    return ProgressInputs(target_set, targets, frame, summable, prior_annual)
+    prior_months = pd.DataFrame(
+        [(c, i, m, float(v)) for c, i, m, v in later if v is not None],
+        columns=["county", "indicator", "month", "prior_value"],
+    )
+    if not prior_months.empty:
+        prior_months = pd.concat(
+            [prior_months, _city_months(prior_months, summable)], ignore_index=True
+        )
+    december = prior_months[prior_months["month"] == 12]
+    prior_annual = december.rename(columns={"prior_value": "prior_annual"})[
+        ["county", "indicator", "prior_annual"]
+    ]
+    return ProgressInputs(
+        target_set,
+        targets,
+        frame,
+        summable,
+        prior_annual,
+        prior_months,
+        previous_plans(period),
+    )
+
+
+def _city_months(prior_months: pd.DataFrame, summable: frozenset[str]) -> pd.DataFrame:
+    """Last year's later months for the city: sums where figures add up, means otherwise."""
+    keys = ["indicator", "month"]
+    added = prior_months.groupby(keys)["prior_value"].sum()
+    averaged = prior_months.groupby(keys)["prior_value"].mean()
+    is_summed = added.index.get_level_values("indicator").isin(list(summable))
+    city = averaged.where(~is_summed, added).reset_index()
+    city.insert(0, "county", CITY_CODE)
+    return city
+
+
+def previous_plans(period: Period) -> dict[tuple[str, str], dict[int, Decimal]]:
+    """Last month's catch-up plans (current run) by (county code or CITY_CODE, indicator)."""
+    previous = Period.objects.filter(year=period.year, month=period.month - 1).first()
+    if previous is None:
+        return {}
+    rows = ProgressResult.objects.filter(run__period=previous, run__is_current=True).values_list(
+        "county__code", "indicator__code", "plan"
+    )
+    return {
+        (county or CITY_CODE, indicator): {int(k): Decimal(str(v)) for k, v in plan}
+        for county, indicator, plan in rows
+        if plan
+    }
 
 
 __all__ = ["CITY_CODE", "ProgressInputs", "progress_inputs"]

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from counties.models import Period
-from indicators.scoring.progress import city_rows, progress, warnings
+from indicators.scoring.progress import catch_up, city_rows, progress, warnings
 
 from ..convert import decimal_or_none
 from ..models import ProgressResult, RankingRun
@@ -34,6 +34,15 @@ def progress_frame(values: pd.DataFrame, period: Period, inputs: ProgressInputs)
     judged = warnings(measured, inputs.indicators, city.to_dict())
     for name in ("level", *REASONS):
         measured[name] = judged[name].to_numpy()
+    plan = catch_up(measured, inputs.targets, inputs.indicators, inputs.prior_months)
+    plans: dict[tuple[str, str], list[list[float]]] = {}
+    for county, indicator, month, needed in plan.itertuples(index=False, name=None):
+        plans.setdefault((county, indicator), []).append([int(month), round(float(needed), 4)])
+    keys = list(zip(measured["county"], measured["indicator"], strict=True))
+    measured["plan"] = [plans.get(key, []) for key in keys]
+    # last month's plan for this month, against this month's value
+    due = [inputs.plans_before.get(key, {}).get(period.month) for key in keys]
+    measured["milestone"] = [float(d) if d is not None else float("nan") for d in due]
     return measured
 
 
@@ -44,6 +53,13 @@ def _bounded(value: Any, places: int, max_digits: int) -> Decimal | None:
     if number is None or abs(number) >= Decimal(10) ** (max_digits - places):
         return None
     return number
+
+
+def _met(value: float, milestone: float) -> bool | None:
+    """Whether this month's value reached what last month's plan asked of it."""
+    if pd.isna(milestone) or pd.isna(value):
+        return None
+    return bool(value >= milestone - 1e-9)
 
 
 def _reasons(row: Any) -> list[str]:
@@ -75,6 +91,9 @@ def progress_write(
                 pace_so_far=_bounded(row.pace_so_far, 4, 18),
                 level=row.level if isinstance(row.level, str) else "",
                 reasons=_reasons(row) if isinstance(row.level, str) else [],
+                plan=row.plan,
+                milestone=_bounded(row.milestone, 4, 18),
+                milestone_met=_met(row.value, row.milestone),
             )
             for row in frame.itertuples(index=False)
             if row.county == CITY_CODE or row.county in county_ids

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from urllib.parse import quote
 
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from counties.excel import XLSX_CONTENT_TYPE
 from counties.models import County
 from scorecard.params import month_param, year_param
 
@@ -16,10 +20,9 @@ from ..selectors.breakdown import total_breakdown
 from ..selectors.warnings import city_growths, county_warnings
 
 
-@login_required
-def county_profile(request: HttpRequest, code: str) -> HttpResponse:
-    """Stored results only, never recomputed on a request. Rankings are visible for every county
-    once published, so any signed-in user may open any active county's profile."""
+def _profile_of(request: HttpRequest, code: str):
+    """The county, the years the user may see, the year shown and its profile (None without a
+    ranking), as ?year=, ?indicator= and ?period=YYYY-MM ask."""
     county = get_object_or_404(County, code=code, is_active=True)
     years = years_with_rankings(request.user)
     wanted = year_param(request.GET.get("year"))
@@ -33,13 +36,34 @@ def county_profile(request: HttpRequest, code: str) -> HttpResponse:
     if year and wanted_period[:5] == f"{year}-":
         month = month_param(wanted_period[5:])
     data = profile.county_profile(county, year, request.user, indicator, month) if year else None
+    return county, years, year, data
+
+
+def _progress_context(request: HttpRequest, county: County, data) -> dict:
+    """目标进度与预警 and 追赶计划 of the profile's month."""
+    own = county_warnings(data.latest_run.period, county, request.user)
+    if own is None or not own.rows:
+        return {}
+    return {
+        "warnings": own,
+        "progress_lines": present.progress_lines(own.rows, city_growths(own.run)),
+        "catch_up": present.catch_up_lines(
+            own.rows,
+            {line.indicator.pk: line for line in data.lines},
+            {line.indicator.pk for line in data.short_boards},
+        ),
+    }
+
+
+@login_required
+def county_profile(request: HttpRequest, code: str) -> HttpResponse:
+    """Stored results only, never recomputed on a request. Rankings are visible for every county
+    once published, so any signed-in user may open any active county's profile."""
+    county, years, year, data = _profile_of(request, code)
     context = {"county": county, "years": years, "year": year, "profile": data}
     if data is not None:
         context["breakdown"] = total_breakdown(data.latest_run, county)
-        own = county_warnings(data.latest_run.period, county, request.user)
-        if own is not None and own.rows:
-            context["warnings"] = own
-            context["progress_lines"] = present.progress_lines(own.rows, city_growths(own.run))
+        context.update(_progress_context(request, county, data))
         labels = charts.month_labels(data.periods)
         context["rank_figure"] = charts.rank_trend(
             labels, data.ranks, data.n_ranked, data.category_ranks
@@ -49,3 +73,24 @@ def county_profile(request: HttpRequest, code: str) -> HttpResponse:
                 labels, data.basis_series, data.city_average, data.chart_rule, data.basis_target
             )
     return render(request, "rankings/county_profile.html", context)
+
+
+@login_required
+def county_plan_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+    """The county's catch-up plan as a workbook, for the dispatch meeting's folder."""
+    county, _years, year, data = _profile_of(request, code)
+    if data is None:
+        raise Http404(_("没有可查看的排名结果。"))
+    lines = _progress_context(request, county, data).get("catch_up", [])
+    content = present.catch_up_workbook(county, data.latest_run.period, lines)
+    filename = _("%(county)s_%(period)s_追赶计划") % {
+        "county": county.name,
+        "period": data.latest_run.period.label,
+    }
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{county.code}-plan.xlsx"; '
+        f"filename*=UTF-8''{quote(filename + '.xlsx', safe='')}"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -182,3 +182,47 @@ def test_the_profile_and_the_reporters_home_page_show_the_countys_warnings(
     assert lines["retail"]["pace"] == "每月 34.00 亿元（此前每月 5.20 亿元）"
     assert list(lines) == ["retail", "gdp"]  # reds first
     assert 'id="progress"' in page.content.decode()
+
+
+def test_the_catch_up_plan_is_stored_and_checked_against_the_next_month(city, targets):
+    september = services.ranking_recompute(period=city["september"], trigger="command").run
+    plan = stored(september)[("369901", "retail")].plan
+    # 52 of 120 after September, linear: the other 68 in three equal parts
+    assert [m for m, _n in plan] == [10, 11, 12]
+    assert plan[0][1] == pytest.approx(52 + 68 / 3, abs=1e-4) and plan[-1][1] == 120.0
+    october = services.ranking_recompute(period=city["october"], trigger="command").run
+    retail = stored(october)[("369901", "retail")]
+    # October still 52: last month's plan asked for 74.67 by now
+    assert retail.milestone == D("74.6667") and retail.milestone_met is False
+    assert stored(october)[("369901", "gdp")].milestone is None  # no prior months: no plan
+
+
+def test_the_profile_shows_the_catch_up_plan_and_exports_it(client, city, targets, reviewer):
+    import io
+
+    import openpyxl
+    from django.urls import reverse
+
+    services.ranking_recompute(period=city["september"], trigger="command")
+    services.ranking_recompute(period=city["october"], trigger="command")
+    client.force_login(reviewer)
+    page = client.get(reverse("county_profile", args=["369901"]), {"year": 2026})
+    (line,) = [x for x in page.context["catch_up"] if x["row"].indicator.code == "retail"]
+    # 52 of 120 after October: 34 a month, so 86 by November and 120 by December
+    assert line["milestones"] == [(11, "86.00 亿元"), (12, "120.00 亿元")]
+    assert line["checked"] == "未达到上月计划（应达 74.67 亿元）"
+    assert 'id="catch-up"' in page.content.decode()
+    export = client.get(reverse("county_plan_xlsx", args=["369901"]), {"year": 2026})
+    assert export.status_code == 200 and export["Cache-Control"] == "private, no-store"
+    ws = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    rows = [[c for c in row] for row in ws.iter_rows(min_row=3, values_only=True)]
+    assert rows[0][:4] == ["指标", "全年目标", "本年累计", "欠账"] and "11月末累计应达到" in rows[0]
+    assert [
+        "社会消费品零售总额",
+        "120.00 亿元",
+        "52.00 亿元",
+        "48.00 亿元",
+        "86.00 亿元",
+        "120.00 亿元",
+    ] == rows[1][:6]
+    assert client.get(reverse("county_plan_xlsx", args=["999999"])).status_code == 404

@@ -266,3 +266,60 @@ def test_the_city_adds_up_what_adds_up_and_averages_the_rest():
     assert city.loc["energy", "value"] == pytest.approx(0.6)
     assert set(city["county"]) == {"city"}
     assert city_rows(rows.iloc[0:0], {"revenue"}).empty
+
+
+# ----------------------------------------------------------------------------- catch-up plan
+
+
+def plan_of(row: dict, target: dict, prior_months=None) -> dict[int, float]:
+    from indicators.scoring.progress import catch_up
+
+    rows = pd.DataFrame([row])
+    targets = pd.DataFrame([{"county": row["county"], "indicator": row["indicator"], **target}])
+    frame = progress(rows, targets, INDICATORS)
+    plan = catch_up(frame, targets, INDICATORS, prior_months)
+    return dict(zip(plan["month"], plan["needed"], strict=True))
+
+
+def test_a_flow_behind_spreads_the_rest_of_its_target_over_the_schedule_still_to_go():
+    # 52 of 100 after July, linear: the other 48 in five equal parts
+    plan = plan_of(
+        {"county": "a", "indicator": "revenue", "month": 7, "value": 52.0, "prior_value": 50.0},
+        {"target_kind": "value", "target": 100.0, "schedule": None},
+    )
+    assert list(plan) == [8, 9, 10, 11, 12]
+    assert plan[8] == pytest.approx(52 + 48 / 5) and plan[12] == pytest.approx(100.0)
+    # investment 80 of 200 after June, 20/45/70/100: 120 still to come, a quarter of it (25 of
+    # the 55 points left) by September, the rest by December
+    plan = plan_of(
+        {"county": "a", "indicator": "invest", "month": 6, "value": 80.0, "prior_value": 70.0},
+        {"target_kind": "value", "target": 200.0, "schedule": QUARTERLY},
+    )
+    assert plan[9] == pytest.approx(80 + 120 * 25 / 55) and plan[12] == pytest.approx(200.0)
+
+
+def test_growth_targets_follow_last_years_months_and_met_targets_need_no_plan():
+    prior = pd.DataFrame(
+        {
+            "county": "a",
+            "indicator": "gdp",
+            "month": [10, 11, 12],
+            "prior_value": [110.0, 125.0, 140.0],
+        }
+    )
+    plan = plan_of(
+        {"county": "a", "indicator": "gdp", "month": 9, "value": 104.0, "prior_value": 100.0},
+        {"target_kind": "growth", "target": 6.5, "schedule": None},
+        prior,
+    )
+    assert plan == pytest.approx({10: 117.15, 11: 133.125, 12: 149.1})
+    done = plan_of(
+        {"county": "a", "indicator": "firms", "month": 4, "value": 520.0, "prior_value": 400.0},
+        {"target_kind": "value", "target": 500.0, "schedule": None},
+    )
+    assert done == {}
+    level = plan_of(
+        {"county": "a", "indicator": "firms", "month": 8, "value": 460.0, "prior_value": 400.0},
+        {"target_kind": "value", "target": 500.0, "schedule": None},
+    )
+    assert level == pytest.approx({9: 470.0, 10: 480.0, 11: 490.0, 12: 500.0})
