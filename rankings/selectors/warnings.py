@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from counties.models import County, Period
 from indicators.models import Category, Indicator
 from scorecard.roles import AnyUser
@@ -129,6 +131,7 @@ class CountyWarnings:
     run: RankingRun
     counts: dict[str, int]
     rows: list[ProgressResult] = field(default_factory=list)
+    city_growth: dict[int, object] = field(default_factory=dict)  # indicator id -> growth
 
     @property
     def flagged(self) -> list[ProgressResult]:
@@ -139,22 +142,21 @@ def county_warnings(period: Period, county: County, user: AnyUser) -> CountyWarn
     """The county's progress rows of the period's visible run, reds first, then yellows, then
     the rest in display order."""
     run = run_visible(period, user)
-    if run is None:
-        return None
+    return county_warnings_of_run(run, county) if run is not None else None
+
+
+def county_warnings_of_run(run: RankingRun, county: County) -> CountyWarnings:
+    """county_warnings() of a run the caller has already found visible, with the city's growth
+    per indicator (what "below the city's" compares with). One query."""
     rows = list(
-        ProgressResult.objects.filter(run=run, county=county)
+        ProgressResult.objects.filter(run=run)
+        .filter(Q(county=county) | Q(county__isnull=True))
         .select_related("indicator__category")
         .order_by("indicator__category__display_order", "indicator__display_order")
     )
+    city = {r.indicator_id: r.growth for r in rows if r.county_id is None}
+    own = [r for r in rows if r.county_id is not None]
     order = {"red": 0, "yellow": 1, "green": 2, "": 3}
-    rows.sort(key=lambda r: order.get(r.level, 3))
-    return CountyWarnings(period, run, _counts(list(rows)), rows)
+    own.sort(key=lambda r: order.get(r.level, 3))
+    return CountyWarnings(run.period, run, _counts(list(own)), own, city)
 
-
-def city_growths(run: RankingRun) -> dict[int, object]:
-    """The city's growth per indicator id in a run (what "below the city's" compares with)."""
-    return dict(
-        ProgressResult.objects.filter(run=run, county__isnull=True).values_list(
-            "indicator_id", "growth"
-        )
-    )

@@ -17,7 +17,7 @@ from ..presentation import charts
 from ..presentation import warnings as present
 from ..selectors import profile, years_with_rankings
 from ..selectors.breakdown import total_breakdown
-from ..selectors.warnings import city_growths, county_warnings
+from ..selectors.warnings import county_warnings_of_run
 
 
 def _profile_of(request: HttpRequest, code: str):
@@ -41,12 +41,12 @@ def _profile_of(request: HttpRequest, code: str):
 
 def _progress_context(request: HttpRequest, county: County, data) -> dict:
     """目标进度与预警 and 追赶计划 of the profile's month."""
-    own = county_warnings(data.latest_run.period, county, request.user)
-    if own is None or not own.rows:
+    own = county_warnings_of_run(data.latest_run, county)  # the profile's run: visible
+    if not own.rows:
         return {}
     return {
         "warnings": own,
-        "progress_lines": present.progress_lines(own.rows, city_growths(own.run)),
+        "progress_lines": present.progress_lines(own.rows, own.city_growth),
         "catch_up": present.catch_up_lines(
             own.rows,
             {line.indicator.pk: line for line in data.lines},
