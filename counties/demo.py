@@ -3,13 +3,20 @@
 `build_demo_city(seed)` returns the fixture objects (dicts in loaddata's JSON shape) and
 `dump_fixture(objects)` their file text: the same seed gives the same bytes. Nothing here touches
 the database. Primary keys are fixed and readable: period n (1 = 2024-01), submission
-period * 100 + county, value submission * 100 + indicator, rule-set rows rule set * 100 + item.
+period * 100 + county, value submission * 100 + indicator, rule-set rows rule set * 100 + item,
+target county * 100 + indicator (the city's: the indicator's), schedule the indicator's.
 Users and groups go by natural key (username, group name), so loading never collides with an
 existing superuser. "Today" is 2026-11-25: periods 2024-01 to 2026-10 exist, 2026-10 is open.
 
 Planted for the demo: 松源县 missed 2026-08; in 2026-10 青江区 (reporter_a) holds a draft, 丰桥县
 (reporter_b) was returned, 瑶山县 sent nothing, and 双溪县 submitted fixed-asset investment at
 about three times its trend, with the note left empty.
+
+2026 has published targets (目标任务) for every county, the city and every scored indicator, set
+from each county's own 2026 figures so that in 2026-10 most are within 3 points of the calendar
+either way and a few clearly behind: 梅岭县 is far behind its investment target (red), and 云溪区
+keeps pace with the city on every indicator (its 2026 figures are raised where needed) and is a
+little ahead of every target (all green).
 """
 
 from __future__ import annotations
@@ -20,9 +27,12 @@ import hashlib
 import json
 import math
 import random
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from itertools import accumulate
 
 from django.contrib.auth.hashers import make_password
+
+from targets.schedules import spread_quarters
 
 from .models import default_deadline
 
@@ -114,6 +124,7 @@ INDICATORS = [
      "民生支出占一般公共预算支出比重", "Livelihood spending in budget expenditure"),
 ]
 SHARES = {"sei_share", "good_air_days", "unemployment", "livelihood_share"}  # 0-100 %
+DECIMALS = {row[0]: row[5] for row in INDICATORS}
 DESCRIPTIONS = {
     "rd_spend": "全社会研究与试验发展经费支出；与地区生产总值之比即研发投入强度。",
     "sei_share": "战略性新兴产业增加值占规上工业增加值的比重，1-N月累计。",
@@ -227,6 +238,8 @@ YEAR_PARAMS = {  # targets that differ from the table's (2026) values
     2025: {"industry_va": {"threshold": 7.5}, "rd_spend": {"target": 2.4}},
 }
 IMPROVEMENT = {2026: {"points_per_place": 0.5, "cap": 2}}
+# 年度考核: the year's result weighs the quarters (Q1, H1, Q1-3, year); earlier years had none
+PERIOD_WEIGHTS = {2026: {"3": 15, "6": 25, "9": 25, "12": 35}}
 PUBLISHED = {2024: (2, 28), 2025: (3, 6), 2026: (2, 26)}  # month, day, at 10:00
 
 # username, first name, last name, group, county code (reporters)
@@ -255,6 +268,29 @@ RETURN_REASON = (
 DRAFT_EMPTY = 6  # the draft leaves the last six indicators blank
 WEAK_COUNTIES = ("369925", "369926")  # habitually late
 LATE_PAST = (4, 3)  # late submissions before 2026-10: from the weak counties, from the others
+
+# 2026 targets (目标任务), one published set. Growth targets (%) where the rule set scores a flow's
+# growth as such; value targets in the indicator's unit for revenue, R&D, trade and foreign
+# capital, new entities and jobs (flows), for year-end counts (stocks) and for rates.
+TARGETS_YEAR = YEARS[-1]
+TARGETS_CREATED = dt.datetime(2026, 2, 27, 9, tzinfo=TZ)
+TARGETS_PUBLISHED = dt.datetime(2026, 3, 3, 10, tzinfo=TZ)  # after the rule set (02-26)
+CITY_GROWTH = {  # the city's growth targets, from the province; counties' are their own
+    "gdp": "6.5", "industry_va": "7.0", "fixed_investment": "8.0", "retail_sales": "6.0",
+    "service_va": "6.5", "digital_core_va": "10.0", "urban_income": "5.5", "rural_income": "6.5",
+}  # fmt: skip
+GROWTH_BAND = (-3.0, 4.0)  # a county's growth target lies within these points of the city's
+STAR = "369904"  # 云溪区: keeps pace with the city on every indicator, ahead of every target
+LAGGARD = ("369922", "fixed_investment")  # 梅岭县: far behind its investment target in 2026-10
+CLEARLY_BEHIND = 0.06  # chance that a county is set a target it is 5.5-9 points behind
+# Cumulative month-end percents of the annual target (no schedule: month/12). Investment by
+# quarter; budget revenue front-loaded as the fiscal year runs (Q1 27 %, half year 55 %).
+SCHEDULES = {
+    "fixed_investment": [
+        float(s) for s in spread_quarters([Decimal(q) for q in (20, 45, 70, 100)])
+    ],
+    "budget_revenue": [12.0, 18.0, 27.0, 36.0, 45.0, 55.0, 63.0, 70.0, 78.0, 86.0, 93.0, 100.0],
+}
 
 
 def password_for(username: str) -> str:
@@ -338,8 +374,44 @@ def _rate(rng: random.Random, code: str, level: float) -> Series:
     return out
 
 
-def generate_series(seed: int) -> dict[tuple[str, str], Series]:
-    """Unrounded year-to-date values by (county code, indicator code), 2023 to 2026.
+def _reported(series: dict[tuple[str, str], Series], code: str, ind: str, year: int) -> float:
+    """A county's year-to-date value of the latest month as the fixture stores it."""
+    return float(f"{series[(code, ind)][year][LAST_MONTH - 1]:.{DECIMALS[ind]}f}")
+
+
+def _keep_star_ahead(series: dict[tuple[str, str], Series], margin: float = 0.2) -> None:
+    """Raise the star county's 2026 figures, gradually through the year, where its growth by the
+    latest month would not beat the city's (the counties approved then, added up) and zero by
+    `margin` points; lower them for lower-is-better indicators. Whatever the seed, the star then
+    has no warning for growing slower than the city or shrinking, and can be on track on every
+    target."""
+    year = YEARS[-1]
+    approved = [c[0] for c in COUNTIES if LATEST.get(c[0], "approved") == "approved"]
+    assert STAR in approved
+    for ind, *_cols, direction, _dec, _dept, _name, _en in INDICATORS:
+        sign = -1.0 if direction == "lower" else 1.0
+        for attempt in range(20):
+            now = sum(_reported(series, c, ind, year) for c in approved)
+            before = sum(_reported(series, c, ind, year - 1) for c in approved)
+            star = _reported(series, STAR, ind, year) / _reported(series, STAR, ind, year - 1)
+            city = now / before
+            need = max(sign * city, sign * 1.0) + margin / 100
+            if sign * star >= need:
+                break
+            # aim further each time: a count or a rounded intensity moves in whole steps
+            factor = sign * (need + attempt * margin / 100) / star
+            months = series[(STAR, ind)][year]
+            for k in range(12):
+                months[k] *= factor ** ((k + 1) / LAST_MONTH)
+                if ind in SHARES:
+                    months[k] = min(months[k], 100.0)
+        else:
+            raise AssertionError(f"{STAR} cannot keep pace with the city on {ind}")
+
+
+def generate_series(seed: int, *, outlier: bool = True) -> dict[tuple[str, str], Series]:
+    """Unrounded year-to-date values by (county code, indicator code), 2023 to 2026; without
+    `outlier`, as if 双溪县 had reported its trend (what its targets were set from).
 
     Each county and indicator draws from its own stream, so adding an indicator leaves the others'
     numbers alone.
@@ -373,8 +445,10 @@ def generate_series(seed: int) -> dict[tuple[str, str], Series]:
         for ind, levels in RATE_LEVELS.items():
             rng = random.Random(f"{seed}:{code}:{ind}")
             series[(code, ind)] = _rate(rng, ind, rng.uniform(*levels[k]))
-    county, ind, factor = OUTLIER
-    series[(county, ind)][YEARS[-1]][LAST_MONTH - 1] *= factor
+    _keep_star_ahead(series)
+    if outlier:
+        county, ind, factor = OUTLIER
+        series[(county, ind)][YEARS[-1]][LAST_MONTH - 1] *= factor
     return series
 
 
@@ -491,6 +565,7 @@ def _ruleset_objects() -> list[dict]:
                 bonus_cap="5",
                 penalty_cap="5",
                 improvement=IMPROVEMENT.get(year),
+                period_weights=PERIOD_WEIGHTS.get(year),
                 description=f"青川市{year}年度县区经济发展考核办法：8类{len(RULES)}项指标，"
                 "按月调度、半年通报、年度考核；高新区只报数、不排名。",
                 created_at=_ts(published - dt.timedelta(days=12)),
@@ -593,9 +668,126 @@ def _submission_objects(seed: int) -> list[dict]:
     return submissions + values
 
 
+def _target_offset(seed: int, code: str, ind: str) -> float:
+    """Points ahead of (+) or behind (−) the calendar, or of the target growth, that a county's
+    target leaves it at in the latest month: mostly within 3 either way, now and then clearly
+    behind; the star a little ahead, the laggard far behind."""
+    rng = random.Random(f"{seed}:{code}:{ind}:target")
+    if code == STAR:
+        return rng.uniform(0.5, 2.0)
+    if (code, ind) == LAGGARD:
+        return -rng.uniform(9.0, 12.0)
+    if rng.random() < CLEARLY_BEHIND:
+        return -rng.uniform(5.5, 9.0)
+    return rng.uniform(-3.0, 3.0)
+
+
+def _county_target(
+    series: dict[tuple[str, str], Series], code: str, row: tuple, offset: float
+) -> tuple[str, Decimal]:
+    """The kind and value of the target that leaves the county `offset` points ahead in the
+    latest month, as indicators.scoring.progress measures it: growth − target growth; a flow's
+    value ÷ target − the share due; a level's value ÷ target − 100 (turned round when lower is
+    better). Growth targets stay near the city's (GROWTH_BAND), so a county growing far slower
+    or faster than the city is further from its target. Rounded as a city writes targets (growth
+    to half a point); the star's in its favour."""
+    ind, _cat, _unit, kind, direction, dec, *_names = row
+    value = _reported(series, code, ind, TARGETS_YEAR)
+    prior = _reported(series, code, ind, TARGETS_YEAR - 1)
+    star, lower = code == STAR, direction == "lower"
+    if ind in CITY_GROWTH:
+        wanted = (value / prior - 1) * 100 - offset
+        if not star:
+            city = float(CITY_GROWTH[ind])
+            wanted = _clip(wanted, city + GROWTH_BAND[0], city + GROWTH_BAND[1])
+        halves = Decimal(repr(2 * wanted)).quantize(
+            Decimal(1), ROUND_FLOOR if star else ROUND_HALF_UP
+        )
+        return "growth", (halves / 2).quantize(Decimal("0.1"))
+    if kind == "flow":
+        due = SCHEDULES[ind][LAST_MONTH - 1] if ind in SCHEDULES else 100 * LAST_MONTH / 12
+        target = value * 100 / (due + offset)
+    elif lower:
+        target = value * (100 + offset) / 100
+    else:
+        target = value * 100 / (100 + offset)
+    if ind in SHARES:
+        target = min(target, 99.0)
+    favour = ROUND_CEILING if lower else ROUND_FLOOR
+    places = Decimal(1).scaleb(-dec)
+    return "value", Decimal(repr(target)).quantize(places, favour if star else ROUND_HALF_UP)
+
+
+def _target_objects(seed: int) -> list[dict]:
+    """The year's published targets: every county's (the zone's too) on every indicator the rule
+    set scores, set from its own figures; the city's growth targets from the province, its value
+    targets the counties' added up (rates: their mean); and the investment and budget-revenue
+    schedules for every county."""
+    series = generate_series(seed, outlier=False)
+    ind_pk = {row[0]: pk for pk, row in enumerate(INDICATORS, 1)}
+    scored = sorted(
+        (row for row in INDICATORS if row[0] in {r[0] for r in RULES}), key=lambda r: ind_pk[r[0]]
+    )
+    county_targets: dict[str, list[Decimal]] = {row[0]: [] for row in scored}
+    targets = []
+    for c_pk, (code, *_rest) in enumerate(COUNTIES, 1):
+        for row in scored:
+            kind, value = _county_target(series, code, row, _target_offset(seed, code, row[0]))
+            county_targets[row[0]].append(value)
+            targets.append((c_pk * 100 + ind_pk[row[0]], c_pk, row[0], kind, value))
+    city = []
+    for row in scored:
+        ind, kind, dec = row[0], row[3], row[5]
+        if ind in CITY_GROWTH:
+            city.append((ind_pk[ind], None, ind, "growth", Decimal(CITY_GROWTH[ind])))
+            continue
+        values = county_targets[ind]
+        total = sum(values, Decimal(0))
+        if kind == "rate":
+            total = (total / len(values)).quantize(Decimal(1).scaleb(-dec), ROUND_HALF_UP)
+        city.append((ind_pk[ind], None, ind, "value", total))
+    out = [
+        _obj(
+            "targets.targetset",
+            1,
+            year=TARGETS_YEAR,
+            version=1,
+            status="published",
+            created_at=_ts(TARGETS_CREATED),
+            created_by=["admin"],
+            published_at=_ts(TARGETS_PUBLISHED),
+            published_by=["admin"],
+        )
+    ]
+    for pk, county, ind, kind, value in city + targets:
+        out.append(
+            _obj(
+                "targets.target",
+                pk,
+                target_set=1,
+                county=county,
+                indicator=ind_pk[ind],
+                kind=kind,
+                value=f"{value:f}",
+            )
+        )
+    for ind, shares in SCHEDULES.items():
+        out.append(
+            _obj(
+                "targets.schedule", ind_pk[ind], target_set=1, indicator=ind_pk[ind], shares=shares
+            )
+        )
+    return out
+
+
 def build_demo_city(seed: int) -> list[dict]:
     """Every fixture object of the demo city in load order, each model sorted by key."""
-    return _reference_objects() + _ruleset_objects() + _submission_objects(seed)
+    return (
+        _reference_objects()
+        + _ruleset_objects()
+        + _submission_objects(seed)
+        + _target_objects(seed)
+    )
 
 
 def dump_fixture(objects: list[dict]) -> str:

@@ -24,8 +24,8 @@ FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo_city.json"
 LOADED_MODELS = [
     "auth.group", "auth.user", "indicators.category", "indicators.indicator", "counties.county",
     "counties.period", "counties.countymembership", "indicators.ruleset",
-    "indicators.rulesetcategory", "indicators.rulesetindicator", "counties.submission",
-    "counties.submissionvalue",
+    "indicators.rulesetcategory", "indicators.rulesetindicator", "targets.targetset",
+    "targets.target", "targets.schedule", "counties.submission", "counties.submissionvalue",
 ]  # fmt: skip
 
 
@@ -134,6 +134,7 @@ def test_loading_twice_keeps_the_same_valid_rows():
     assert outlier.growth > 150 and outlier.note == ""
     assert outlier.submission.status == Submission.Status.SUBMITTED
     assert RuleSet.objects.filter(status="published").count() == 3
+    assert first["targets.target"] == 13 * len(demo.RULES)  # 12 counties and the city
 
 
 @pytest.mark.django_db
