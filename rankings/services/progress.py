@@ -28,8 +28,9 @@ def progress_frame(values: pd.DataFrame, period: Period, inputs: ProgressInputs)
     rows["month"] = period.month
     if not inputs.prior_annual.empty:
         rows = rows.merge(inputs.prior_annual, on=["county", "indicator"], how="left")
+    targets = _city_targets_for(rows, inputs)
     rows = pd.concat([rows, city_rows(rows, inputs.summable, CITY_CODE)], ignore_index=True)
-    measured = progress(rows, inputs.targets, inputs.indicators)
+    measured = progress(rows, targets, inputs.indicators)
     city = measured[measured["county"] == CITY_CODE].set_index("indicator")["growth"]
     judged = warnings(measured, inputs.indicators, city.to_dict())
     for name in ("level", *REASONS):
@@ -44,6 +45,31 @@ def progress_frame(values: pd.DataFrame, period: Period, inputs: ProgressInputs)
     due = [inputs.plans_before.get(key, {}).get(period.month) for key in keys]
     measured["milestone"] = [float(d) if d is not None else float("nan") for d in due]
     return measured
+
+
+def _city_targets_for(rows: pd.DataFrame, inputs: ProgressInputs) -> pd.DataFrame:
+    """The targets with the city's value targets on added-up indicators scaled to the counties
+    its figure adds up (those that reported both years' figures): while some have not reported,
+    the city's sum is measured against their share of the counties' targets, not against the
+    whole city's, which it cannot reach yet."""
+    targets = inputs.targets
+    if targets.empty:
+        return targets
+    reported = rows[rows["value"].notna() & rows["prior_value"].notna()]
+    included = reported.groupby("indicator")["county"].agg(set).to_dict()
+    counties = targets[(targets["county"] != CITY_CODE) & (targets["target_kind"] == "value")]
+    adjusted = targets.copy()
+    for index, row in targets.iterrows():
+        if row["county"] != CITY_CODE or row["target_kind"] != "value":
+            continue
+        if row["indicator"] not in inputs.summable:
+            continue
+        own = counties[counties["indicator"] == row["indicator"]]
+        whole = own["target"].sum()
+        part = own[own["county"].isin(included.get(row["indicator"], set()))]["target"].sum()
+        if whole > 0 and part < whole:
+            adjusted.at[index, "target"] = row["target"] * part / whole
+    return adjusted
 
 
 def _bounded(value: Any, places: int, max_digits: int) -> Decimal | None:

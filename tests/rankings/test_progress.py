@@ -226,3 +226,22 @@ def test_the_profile_shows_the_catch_up_plan_and_exports_it(client, city, target
         "120.00 亿元",
     ] == rows[1][:6]
     assert client.get(reverse("county_plan_xlsx", args=["999999"])).status_code == 404
+
+
+def test_the_citys_value_target_counts_only_the_counties_that_reported(city, reviewer):
+    """Retail: 100 for each of the four counties, 400 for the city. With 369903 not approved,
+    the city's sum (three counties) is measured against three quarters of its target."""
+    from counties.models import Submission
+
+    draft = target_services.target_set_start(year=2026, user=reviewer)
+    entries = [TargetEntry(code, "retail", "value", D("100")) for code in city["counties"]]
+    entries.append(TargetEntry(None, "retail", "value", D("400")))
+    target_services.targets_save(target_set=draft, entries=entries, user=reviewer, channel="grid")
+    target_services.target_set_publish(target_set=draft, user=reviewer)
+    Submission.objects.filter(county__code="369903", period=city["october"]).update(
+        status="submitted"
+    )
+    run = services.ranking_recompute(period=city["october"], trigger="command").run
+    retail = stored(run)[("city", "retail")]
+    assert retail.value == D("167")  # 52 + 55 + 60
+    assert retail.target == D("300") and retail.completion == D("55.6667")
