@@ -18,6 +18,8 @@ from indicators.models import Indicator
 from indicators.scoring.growth import growth_percent
 from scorecard.naming import localized
 
+from .validation import NOTE_MAX
+
 division_code_validator = RegexValidator(r"^\d{6}$", _("行政区划代码应为 6 位数字（GB/T 2260）。"))
 
 
@@ -199,7 +201,8 @@ class Submission(models.Model):
         related_name="+",
         verbose_name=_("审核人"),
     )
-    return_reason = models.TextField(_("退回原因"), blank=True)
+    # as long as services.REASON_MAX (a value's note at most); the admin's form keeps to it too
+    return_reason = models.TextField(_("退回原因"), blank=True, max_length=NOTE_MAX)
     is_late = models.BooleanField(_("逾期报送"), default=False)
 
     history = HistoricalRecords()
@@ -245,7 +248,7 @@ class SubmissionValue(models.Model):
     prior_value = models.DecimalField(
         _("上年同期"), max_digits=18, decimal_places=4, null=True, blank=True
     )
-    note = models.TextField(_("说明"), blank=True)
+    note = models.TextField(_("说明"), blank=True, max_length=NOTE_MAX)
 
     history = HistoricalRecords()
 

@@ -13,14 +13,15 @@ Who may read or write is decided by counties.access, like every page.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
+from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from rest_framework import status
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
@@ -29,7 +30,9 @@ from rest_framework.views import APIView
 
 from . import access, services
 from .models import PublishedRuleSetError, RuleSet
+from .rule_errors import bounds
 from .selectors import json_ready, ruleset_as_dict
+from .views import referenced_message
 
 
 class RulesPermission(BasePermission):
@@ -58,6 +61,22 @@ def _refused(exc: ValidationError) -> Response:
     return Response({"errors": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
 
 
+def _out_of_bounds(data: Any) -> Response | None:
+    """400 with every number, text or version of the body that no rule set can hold (checked
+    before the engine reads the body); None when there is none."""
+    errors = bounds(data)
+    if not errors:
+        return None
+    return Response({"errors": [e.message for e in errors]}, status=status.HTTP_400_BAD_REQUEST)
+
+
+def _ruleset_or_404(pk: int) -> RuleSet:
+    ruleset = RuleSet.objects.filter(pk=pk).first()
+    if ruleset is None:
+        raise NotFound(_("没有编号为 %(id)s 的考核规则。") % {"id": pk})
+    return ruleset
+
+
 def _published(ruleset: RuleSet) -> Response:
     return Response(
         {
@@ -70,13 +89,30 @@ def _published(ruleset: RuleSet) -> Response:
 
 class BoundedJSONParser(JSONParser):
     """DRF's JSON parser, with a body nested too deep for Python's parser answered as a parse
-    error (400) like any other malformed body, rather than a server error."""
+    error (400) like any other malformed body, rather than a server error, and every parse
+    error said in the interface's language (DRF words them in English, with Python's text)."""
 
     def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
             raise ParseError(_("JSON 嵌套过深。")) from exc
+        except ParseError as exc:
+            raise ParseError(_parse_problem(exc.__context__)) from exc
+
+
+def _parse_problem(cause: BaseException | None) -> str:
+    """What was wrong with a body DRF could not parse (`cause`: the error it caught)."""
+    if isinstance(cause, UnicodeDecodeError):
+        return _("请求内容不是 UTF-8 编码的文本。")
+    if isinstance(cause, json.JSONDecodeError):
+        return _("不是有效的 JSON（第 %(line)d 行第 %(col)d 列）。") % {
+            "line": cause.lineno,
+            "col": cause.colno,
+        }
+    if isinstance(cause, ValueError):  # DRF's strict parsing refuses NaN and Infinity
+        return _("JSON 中不能有 NaN 或 Infinity：请写成数字或 null。")
+    return _("请求内容不是有效的 JSON。")
 
 
 class RuleSetList(APIView):
@@ -87,6 +123,9 @@ class RuleSetList(APIView):
         return Response([_body(r) for r in RuleSet.objects.order_by("-year", "-version")])
 
     def post(self, request: Request) -> Response:
+        refused = _out_of_bounds(request.data)
+        if refused is not None:
+            return refused
         try:
             written = services.ruleset_import(data=request.data, user=request.user)
         except ValidationError as exc:
@@ -99,12 +138,15 @@ class RuleSetDetail(APIView):
     parser_classes = [BoundedJSONParser]
 
     def get(self, request: Request, pk: int) -> Response:
-        return Response(_body(get_object_or_404(RuleSet, pk=pk)))
+        return Response(_body(_ruleset_or_404(pk)))
 
     def _update(self, request: Request, pk: int, *, partial: bool) -> Response:
-        ruleset = get_object_or_404(RuleSet, pk=pk)
+        ruleset = _ruleset_or_404(pk)
         if ruleset.is_published:
             return _published(ruleset)
+        refused = _out_of_bounds(request.data)
+        if refused is not None:
+            return refused
         try:
             written = services.ruleset_update(
                 ruleset=ruleset, data=request.data, user=request.user, partial=partial
@@ -122,11 +164,15 @@ class RuleSetDetail(APIView):
         return self._update(request, pk, partial=True)
 
     def delete(self, request: Request, pk: int) -> Response:
-        ruleset = get_object_or_404(RuleSet, pk=pk)
+        ruleset = _ruleset_or_404(pk)
         if ruleset.is_published:
             return _published(ruleset)
         try:
             services.ruleset_delete(ruleset=ruleset, user=request.user)
         except PublishedRuleSetError:
             return _published(ruleset)
+        except ProtectedError:
+            return Response(
+                {"detail": referenced_message(ruleset)}, status=status.HTTP_409_CONFLICT
+            )
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -17,7 +17,7 @@ from django.forms import BaseForm
 
 from .forms import CategoryRowForm, IndicatorRowForm, SettingsForm
 from .models import Category, Indicator, RuleSet
-from .rule_errors import RuleError, explain, weight_message
+from .rule_errors import MAX_MAGNITUDE, RuleError, bounds, explain, weight_message
 from .rules_json import category_entry, improvement_entry, indicator_entry, rules_document
 from .scoring import RulesError, parse_rules
 from .scoring.params import METHOD_PARAMS
@@ -66,11 +66,16 @@ def _text(number: Decimal) -> str:
 
 
 def _raw_decimal(text: Any) -> Decimal | None:
+    """A weight as typed, for the running totals; None when it is no number or one no weight
+    could be (the field itself then says why), so that 1e999999999 cannot overflow a sum."""
     try:
         number = Decimal(str(text).strip())
     except (InvalidOperation, ValueError):
         return None
-    return number if number.is_finite() else None
+    # adjusted(): the power of ten of the leading digit, read without arithmetic (abs() of
+    # 1e999999999 overflows the decimal context)
+    fits = number.is_finite() and number.adjusted() < len(str(MAX_MAGNITUDE)) - 1
+    return number if fits else None
 
 
 class RuleSetEditor:
@@ -225,6 +230,10 @@ class RuleSetEditor:
             return False
         data = self.rules_dict()
         self.checked = True
+        out_of_bounds = bounds(data)  # numbers and texts the engine should not be handed
+        if out_of_bounds:
+            self.place(out_of_bounds)
+            return False
         try:
             parse_rules(data)
         except RulesError as exc:

@@ -17,13 +17,20 @@ NUMBER = forms.TextInput(attrs={"inputmode": "decimal", "class": "num", "size": 
 WEIGHT = {"max_digits": 9, "decimal_places": 4, "min_value": Decimal(0), "widget": NUMBER}
 
 
+JSON_TEXT_MAX = 5000  # characters of a JSON text box (method parameters, peer groups)
+
+
 class JSONText(forms.CharField):
-    """A JSON value typed into a text box; empty is None."""
+    """A JSON value typed into a text box; empty is None. The numbers and texts inside are
+    bounded by the editor as a whole (rule_errors.bounds), where each problem is placed."""
 
     def __init__(self, *, kind: type | tuple[type, ...] = dict, **kwargs) -> None:
         self.kind = kind
         kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 1, "spellcheck": "false"}))
+        kwargs.setdefault(
+            "widget",
+            forms.Textarea(attrs={"rows": 1, "spellcheck": "false", "maxlength": JSON_TEXT_MAX}),
+        )
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> Any:
@@ -43,6 +50,11 @@ class JSONText(forms.CharField):
             raise forms.ValidationError(_("JSON 嵌套过深。")) from exc
         if not isinstance(parsed, self.kind):
             raise forms.ValidationError(_('须是一个 JSON 对象，例如 {"step": 0.05}。'))
+        if len(text) > JSON_TEXT_MAX:  # after parsing, so that a malformed text says how
+            raise forms.ValidationError(
+                _("JSON 过长（%(len)d 个字符，最多 %(n)d 个字符）。")
+                % {"len": len(text), "n": JSON_TEXT_MAX}
+            )
         return parsed
 
     def prepare_value(self, value: Any) -> Any:
@@ -162,7 +174,7 @@ class IndicatorRowForm(_TextNumbers):
         required=False,
         widget=forms.CheckboxInput(attrs={"data-included": ""}),
     )
-    category = forms.CharField(widget=forms.HiddenInput)
+    category = forms.CharField(widget=forms.HiddenInput, max_length=40)
     weight = forms.DecimalField(
         label=_lazy("权重（分）"),
         required=False,

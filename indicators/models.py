@@ -17,6 +17,8 @@ from simple_history.models import HistoricalRecords
 
 from scorecard.naming import localized
 
+DESCRIPTION_MAX = 2000  # characters of an indicator's or a rule set's description (说明)
+
 code_validator = RegexValidator(
     r"^[a-z][a-z0-9_]{0,39}$",
     _("代码只能包含小写字母、数字和下划线，并以字母开头。"),
@@ -93,7 +95,7 @@ class Indicator(models.Model):
     is_share = models.BooleanField(
         _("是占比（0-100%）"), default=False, help_text=_("勾选后数值须在 0 到 100 之间。")
     )
-    description = models.TextField(_("说明"), blank=True)
+    description = models.TextField(_("说明"), blank=True, max_length=DESCRIPTION_MAX)
     display_order = models.PositiveSmallIntegerField(_("显示顺序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
 
@@ -152,7 +154,9 @@ class RuleSet(models.Model):
     year = models.PositiveSmallIntegerField(
         _("考核年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
-    version = models.PositiveSmallIntegerField(_("版本号"), default=1)
+    version = models.PositiveSmallIntegerField(
+        _("版本号"), default=1, validators=[MinValueValidator(1)]
+    )
     name = models.CharField(_("名称"), max_length=120)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default="draft")
     total_weight = models.DecimalField(
@@ -229,7 +233,7 @@ class RuleSet(models.Model):
         blank=True,
         help_text=_('例如 {"points_per_place": 0.5, "cap": 2}，以上年最终名次为基准。'),
     )
-    description = models.TextField(_("说明"), blank=True)
+    description = models.TextField(_("说明"), blank=True, max_length=DESCRIPTION_MAX)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     published_by = models.ForeignKey(

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from . import selectors as rule_selectors
 from . import services as rule_services
 from .editor import RuleSetEditor, method_params_hint
 from .models import RuleSet
-from .rule_errors import weight_texts
+from .rule_errors import bounds, weight_texts
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
@@ -89,6 +90,13 @@ def ruleset_new_version(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("ruleset_editor", pk=draft.pk)
 
 
+def referenced_message(ruleset: RuleSet) -> str:
+    """Why a draft that other records refer to (a rank-stability analysis) is not deleted."""
+    return _("草稿 %(ruleset)s 已被其他记录（如排名稳定性分析）引用，不能删除。") % {
+        "ruleset": ruleset
+    }
+
+
 @login_required
 @require_POST
 def ruleset_delete(request: HttpRequest, pk: int) -> HttpResponse:
@@ -98,6 +106,8 @@ def ruleset_delete(request: HttpRequest, pk: int) -> HttpResponse:
         rule_services.ruleset_delete(ruleset=ruleset, user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    except ProtectedError:
+        messages.error(request, referenced_message(ruleset))
     else:
         messages.success(request, _("已删除草稿 %(ruleset)s。") % {"ruleset": ruleset})
     return redirect("ruleset_list")
@@ -126,6 +136,14 @@ def ruleset_import(request: HttpRequest) -> HttpResponse:
             _("%(file)s 不是有效的 JSON（第 %(line)d 行第 %(col)d 列）。")
             % {"file": upload.name, "line": exc.lineno, "col": exc.colno},
         )
+        return redirect("ruleset_list")
+    except RecursionError:
+        messages.error(request, _("JSON 嵌套过深。"))
+        return redirect("ruleset_list")
+    out_of_bounds = bounds(data)  # before the engine: numbers, texts and the version it keeps
+    if out_of_bounds:
+        for error in out_of_bounds:
+            messages.error(request, error.message)
         return redirect("ruleset_list")
     try:
         written = rule_services.ruleset_import(data=data, user=request.user)
