@@ -50,7 +50,8 @@ def parse_number(text: object) -> Decimal | None:
     except InvalidOperation as exc:  # pragma: no cover - the pattern above rules this out
         raise NumberError(_("“%(text)s”不是有效的数字。") % {"text": str(text).strip()}) from exc
     if abs(number) >= Decimal(10) ** MAX_DIGITS:
-        raise NumberError(_("数值 %(text)s 过大。") % {"text": cleaned})
+        shown = cleaned if len(cleaned) <= 24 else f"{cleaned[:20]}…（{len(cleaned)} 位）"
+        raise NumberError(_("数值 %(text)s 过大。") % {"text": shown})
     return number
 
 

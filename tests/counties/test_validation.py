@@ -142,3 +142,14 @@ def test_an_explanation_clears_the_warning_for_submitting():
     issues = check_entry(ctx(), Entry(None, None), growth_jump_points=LIMIT)
     assert unexplained_warnings(issues, {"gdp": ""}) == issues
     assert unexplained_warnings(issues, {"gdp": "企业统计口径调整，已报市局"}) == []
+
+
+def test_a_number_of_a_hundred_thousand_digits_is_refused_with_a_short_message():
+    from counties.validation import NumberError, parse_number
+
+    with pytest.raises(NumberError) as caught:
+        parse_number("9" * 100_000)
+    message = str(caught.value)
+    assert "过大" in message and "100000 位" in message and len(message) < 60
+    with pytest.raises(NumberError, match="99999999999999999999 过大"):
+        parse_number("9" * 20)
