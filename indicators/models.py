@@ -64,6 +64,19 @@ class Unit(models.TextChoices):
 
 # Units counted in whole numbers: a count of enterprises or persons never has a fraction.
 WHOLE_UNITS = frozenset({Unit.COUNT, Unit.ENTERPRISES, Unit.PERSONS})
+# Units whose county figures add up to the city's: money in aggregate and counts. Per-capita
+# figures (元), rates, intensities and days do not.
+SUMMABLE_UNITS = frozenset(
+    {
+        Unit.YI_YUAN,
+        Unit.WAN_YUAN,
+        Unit.WAN_USD,
+        Unit.YI_USD,
+        Unit.COUNT,
+        Unit.ENTERPRISES,
+        Unit.PERSONS,
+    }
+)
 
 
 class Indicator(models.Model):
@@ -108,6 +121,12 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name}（{self.get_unit_display()}）"
+
+    @property
+    def is_summable(self) -> bool:
+        """The counties' figures add up to the city's (a total, a count); otherwise the city's
+        figure is their average (rates, per-capita figures, intensities)."""
+        return self.kind != self.Kind.RATE and self.unit in SUMMABLE_UNITS and not self.is_share
 
     @property
     def display_name(self) -> str:

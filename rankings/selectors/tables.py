@@ -13,30 +13,17 @@ from django.db.models import Sum
 
 from counties.access import AnyUser
 from counties.models import County, Period
-from indicators.models import Indicator, RuleSetCategory, RuleSetIndicator, Unit
+from indicators.models import Indicator, RuleSetCategory, RuleSetIndicator
 from indicators.scoring.growth import growth_percent
 
 from ..models import CategoryResult, CountyResult, IndicatorResult, RankingRun
 from .profile import rule_target
 from .runs import run_visible, runs_visible_in_year
 
-# Quantities that add up over counties to the city's figure; rates, per-capita figures and
-# intensities do not (their city figure is shown as the counties' average instead).
-SUMMABLE_UNITS = frozenset(
-    {
-        Unit.YI_YUAN,
-        Unit.WAN_YUAN,
-        Unit.WAN_USD,
-        Unit.YI_USD,
-        Unit.COUNT,
-        Unit.ENTERPRISES,
-        Unit.PERSONS,
-    }
-)
-
 
 def is_summable(indicator: Indicator) -> bool:
-    return indicator.kind != Indicator.Kind.RATE and indicator.unit in SUMMABLE_UNITS
+    """Its county figures add up to the city's (indicators.models.Indicator.is_summable)."""
+    return indicator.is_summable
 
 
 @dataclass(frozen=True)
