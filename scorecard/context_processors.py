@@ -3,6 +3,7 @@ from django.http import HttpRequest
 from counties.access import can_review, can_see_completeness
 from indicators.access import can_configure_rules
 from rankings.access import can_run_stability
+from targets.access import can_view_targets
 
 
 def permissions(request: HttpRequest) -> dict[str, object]:
@@ -17,5 +18,6 @@ def permissions(request: HttpRequest) -> dict[str, object]:
             "review": can_review(user),
             "run_stability": can_run_stability(user),
             "configure_rules": can_configure_rules(user),
+            "view_targets": can_view_targets(user),
         }
     }

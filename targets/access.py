@@ -39,3 +39,27 @@ def target_counties_visible_to(user: AnyUser) -> QuerySet[County]:
     if is_city_staff(user):
         return County.objects.filter(is_active=True)
     return counties_visible_to(user)
+
+
+def can_view_all_targets(user: AnyUser) -> bool:
+    """City staff read every county's targets, so the sums over the counties too."""
+    return is_city_staff(user)
+
+
+def target_set_visible_or_404(user: AnyUser, year: int, version: int | None = None) -> TargetSet:
+    """The version of a year's targets the user asked for, or by default the one to show: an
+    editor's draft if there is one, else the newest published version. 404 when the user may
+    not see it, so that a guessed version reveals nothing."""
+    from django.http import Http404
+
+    visible = target_sets_visible_to(user).filter(year=year)
+    if version is not None:
+        found = visible.filter(version=version).first()
+    else:
+        found = (
+            visible.filter(status=TargetSet.Status.DRAFT).first()
+            or visible.filter(status=TargetSet.Status.PUBLISHED).order_by("-version").first()
+        )
+    if found is None:
+        raise Http404("no such targets")
+    return found

@@ -161,3 +161,35 @@ def targets_frame(target_set: TargetSet) -> pd.DataFrame:
     ]
     columns = ["county", "indicator", "target_kind", "target", "schedule"]
     return pd.DataFrame(rows, columns=columns)
+
+
+# ------------------------------------------------------------- for the pages and the workbook
+
+
+def default_target_kinds(year: int) -> dict[str, str]:
+    """The kind of target an indicator takes where none is stored yet: a growth target where the
+    year's published rule set scores the indicator's growth, a value target otherwise."""
+    from indicators.models import RuleSetIndicator
+    from indicators.selectors import ruleset_published_for_year
+
+    ruleset = ruleset_published_for_year(year)
+    if ruleset is None:
+        return {}
+    growth = ruleset.indicators.filter(basis=RuleSetIndicator.Basis.GROWTH)
+    return {code: Target.Kind.GROWTH for code in growth.values_list("indicator__code", flat=True)}
+
+
+def target_sets_by_year(target_sets: QuerySet[TargetSet]) -> list[tuple[int, list[TargetSet]]]:
+    """The given versions grouped by year, newest year and version first, each with
+    `n_targets` (how many targets it holds) and its publisher loaded."""
+    from django.db.models import Count
+
+    rows = (
+        target_sets.select_related("published_by", "created_by")
+        .annotate(n_targets=Count("targets"))
+        .order_by("-year", "-version")
+    )
+    years: dict[int, list[TargetSet]] = {}
+    for row in rows:
+        years.setdefault(row.year, []).append(row)
+    return list(years.items())

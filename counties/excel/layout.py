@@ -126,5 +126,5 @@ class Upload:
         return located
 
 
-class _Rejected(Exception):
+class UploadRejected(Exception):
     """The file as a whole cannot be read; the message says why."""

@@ -46,7 +46,7 @@ from .layout import (
     RowData,
     SheetData,
     Upload,
-    _Rejected,
+    UploadRejected,
 )
 from .template import current_entries
 
@@ -55,7 +55,7 @@ logger = logging.getLogger(__name__)
 # ----------------------------------------------------------------------------- reading
 
 
-def _label(value: object) -> str:
+def header_label(value: object) -> str:
     """A header cell as compared: width-normalised, lower case, no spaces, no trailing
     bracketed remark such as （万元）."""
     if value is None:
@@ -65,27 +65,27 @@ def _label(value: object) -> str:
     return re.sub(r"\(.*\)$", "", text).strip("*:")
 
 
-def _aliases(*names: str) -> set[str]:
-    found = {_label(n) for n in names}
+def label_aliases(*names: str) -> set[str]:
+    found = {header_label(n) for n in names}
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
-            found |= {_label(_(n)) for n in names}
+            found |= {header_label(_(n)) for n in names}
     return found
 
 
 def _header_aliases() -> dict[str, set[str]]:
-    return {name: _aliases(label, *_ALIASES[name]) for name, label in COLUMNS}
+    return {name: label_aliases(label, *_ALIASES[name]) for name, label in COLUMNS}
 
 
 def _meta_aliases() -> dict[str, set[str]]:
-    return {name: _aliases(*labels) for name, labels in _META_ALIASES.items()}
+    return {name: label_aliases(*labels) for name, labels in _META_ALIASES.items()}
 
 
-def _filled(value: object) -> bool:
+def is_filled(value: object) -> bool:
     return value is not None and str(value).strip() != ""
 
 
-def _code_text(value: object) -> str:
+def code_text(value: object) -> str:
     """An indicator or division code as typed: 369901 typed as a number counts too."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -106,7 +106,7 @@ def _period_key(value: object) -> str | None:
     return f"{int(match.group(1)):04d}-{int(match.group(2)):02d}"
 
 
-def _number(value: object) -> Decimal | None:
+def cell_number(value: object) -> Decimal | None:
     if isinstance(value, bool | datetime.date | datetime.time | datetime.timedelta):
         raise NumberError(
             _("“%(text)s”不是数字（可能被 Excel 识别成了日期或逻辑值）。") % {"text": value}
@@ -147,7 +147,7 @@ class _Grid:
     def read(self, rows: Iterable[tuple[int, tuple]]) -> SheetData | None:
         for number, cells in rows:
             if number > MAX_ROWS:
-                if any(_filled(c) for c in cells):
+                if any(is_filled(c) for c in cells):
                     self.problem(
                         _("表格超过 %(n)d 行，请只保留指标数据。") % {"n": MAX_ROWS}, number
                     )
@@ -155,7 +155,7 @@ class _Grid:
             if self.columns is None:
                 if number > HEADER_SEARCH_ROWS:
                     break
-                self.seen_content |= any(_filled(c) for c in cells)
+                self.seen_content |= any(is_filled(c) for c in cells)
                 self._header_or_meta(number, cells)
             else:
                 self._data_row(number, cells)
@@ -170,7 +170,7 @@ class _Grid:
         return self.sheet
 
     def _header_or_meta(self, number: int, cells: tuple) -> None:
-        labels = [_label(c) for c in cells]
+        labels = [header_label(c) for c in cells]
         found: dict[str, int] = {}
         for index, text in enumerate(labels):
             for name, aliases in self.headers.items():
@@ -186,7 +186,7 @@ class _Grid:
             name = next((n for n, aliases in self.meta.items() if text in aliases), None)
             if name is None or name in self.found:
                 continue
-            after = next((i for i in range(index + 1, len(cells)) if _filled(cells[i])), None)
+            after = next((i for i in range(index + 1, len(cells)) if is_filled(cells[i])), None)
             if after is not None:
                 self.found[name] = (cells[after], number, after)
 
@@ -194,7 +194,7 @@ class _Grid:
         """The county and period the header rows state (the period only where it is given)."""
         if "division" in self.found:
             value, number, index = self.found["division"]
-            self.sheet.county_code = _code_text(value)
+            self.sheet.county_code = code_text(value)
             self.sheet.county_at = (number, get_column_letter(index + 1))
         if "version" in self.found:
             value, number, index = self.found["version"]
@@ -233,7 +233,7 @@ class _Grid:
                 merged.min_col - 1,
             )
         for index, value in enumerate(cells):
-            if isinstance(value, _Uncomputed):
+            if isinstance(value, Uncomputed):
                 self.problem(
                     _(
                         "单元格 %(cell)s 是公式，但文件里没有它的计算结果：请在 Excel 中打开、"
@@ -243,7 +243,7 @@ class _Grid:
                     number,
                     index,
                 )
-        if any(isinstance(value, _Uncomputed) for value in cells):
+        if any(isinstance(value, Uncomputed) for value in cells):
             return
 
         def cell(name: str) -> object:
@@ -251,10 +251,10 @@ class _Grid:
             return cells[index] if index is not None and index < len(cells) else None
 
         used = [n for n in ("code", "value", "prior_value", "note") if n in self.columns]
-        if not any(_filled(cell(n)) for n in used):
+        if not any(is_filled(cell(n)) for n in used):
             return
         code_column = self.columns["code"]
-        code = _code_text(cell("code")).lower()
+        code = code_text(cell("code")).lower()
         if not code:
             self.problem(_("这一行填了数据，但没有指标代码。"), number, code_column)
             return
@@ -277,7 +277,7 @@ class _Grid:
             if name not in self.columns:
                 continue
             try:
-                setattr(row, name, _number(cell(name)))
+                setattr(row, name, cell_number(cell(name)))
             except NumberError as exc:
                 self.problem(
                     f"{self.indicators[code]}（{label}）：{exc}", number, self.columns[name]
@@ -317,15 +317,15 @@ def _sniff(data: bytes) -> str:
     return "other"
 
 
-def _check_zip(data: bytes) -> None:
+def check_zip(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
-        raise _Rejected(_("文件已损坏，无法作为 Excel 工作簿打开。")) from exc
+        raise UploadRejected(_("文件已损坏，无法作为 Excel 工作簿打开。")) from exc
     names = {m.filename for m in members}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        raise _Rejected(_("文件是压缩包，但不是 Excel 工作簿（.xlsx）。"))
+        raise UploadRejected(_("文件是压缩包，但不是 Excel 工作簿（.xlsx）。"))
     total = sum(m.file_size for m in members)
     packed = sum(m.compress_size for m in members)
     too_packed = any(
@@ -339,11 +339,13 @@ def _check_zip(data: bytes) -> None:
         or too_packed
         or (total > RATIO_CHECK_FROM_BYTES and total > MAX_COMPRESSION_RATIO * max(packed, 1))
     ):
-        raise _Rejected(_("工作簿解压后过大（疑似压缩炸弹），已拒绝。请上传从本系统下载的模板。"))
+        raise UploadRejected(
+            _("工作簿解压后过大（疑似压缩炸弹），已拒绝。请上传从本系统下载的模板。")
+        )
 
 
 @dataclass(frozen=True)
-class _Uncomputed:
+class Uncomputed:
     """A formula cell saved without its result (written by a program, never opened in Excel):
     its value cannot be read, so it is refused with its address rather than read as empty."""
 
@@ -366,17 +368,17 @@ def _merged_ranges(ws) -> list[CellRange]:
     return found
 
 
-def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, Iterable[tuple[int, tuple]], list]]:
+def xlsx_sheets(data: bytes) -> Iterator[tuple[str, Iterable[tuple[int, tuple]], list]]:
     """Each worksheet's title, numbered rows (at most MAX_ROWS + 1 rows of MAX_COLUMNS cells: a
     forged dimension of a million rows costs nothing) and merged ranges. A formula saved without
-    its result reads as _Uncomputed. Close the generator when done."""
+    its result reads as Uncomputed. Close the generator when done."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         if len(wb.sheetnames) > MAX_SHEETS:
-            raise _Rejected(_("工作簿的工作表过多（超过 %(n)d 个）。") % {"n": MAX_SHEETS})
+            raise UploadRejected(_("工作簿的工作表过多（超过 %(n)d 个）。") % {"n": MAX_SHEETS})
         for ws, fs in zip(wb.worksheets, formulas.worksheets, strict=True):
             window = {"min_row": 1, "max_row": MAX_ROWS + 1, "max_col": MAX_COLUMNS}
             rows = zip(
@@ -393,7 +395,7 @@ def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, Iterable[tuple[int, tuple]]
 def _with_uncomputed(rows: Iterable[tuple[tuple, tuple]]) -> Iterator[tuple[int, tuple]]:
     for number, (values, written) in enumerate(rows, start=1):
         cells = tuple(
-            _Uncomputed(f"{get_column_letter(i + 1)}{number}")
+            Uncomputed(f"{get_column_letter(i + 1)}{number}")
             if value is None and isinstance(raw, str) and raw.startswith("=")
             else value
             for i, (value, raw) in enumerate(zip(values, written, strict=False))
@@ -416,9 +418,9 @@ def _decode_text(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
         if any(unicodedata.category(c) == "Cc" and c not in "\t\r\n" for c in text):
-            raise _Rejected(_("文件的扩展名是 .csv，但内容不是文本。"))
+            raise UploadRejected(_("文件的扩展名是 .csv，但内容不是文本。"))
         return text
-    raise _Rejected(_("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GBK 编码的 CSV。"))
+    raise UploadRejected(_("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GBK 编码的 CSV。"))
 
 
 def _csv_rows(text: str) -> Iterator[tuple[int, tuple]]:
@@ -429,7 +431,7 @@ def _csv_rows(text: str) -> Iterator[tuple[int, tuple]]:
         for cells in reader:
             yield reader.line_num, tuple(cells[:MAX_COLUMNS])
     except csv.Error as exc:
-        raise _Rejected(
+        raise UploadRejected(
             _("CSV 格式有误（第 %(line)d 行）：%(error)s") % {"line": reader.line_num, "error": exc}
         ) from exc
 
@@ -473,17 +475,17 @@ def read_upload(
             sheets.append(sheet)
 
     try:
-        _check_file(data, filename)
+        check_file(data, filename)
         if filename.lower().endswith(".xlsx"):
-            _check_zip(data)
-            with closing(_xlsx_sheets(data)) as sources:
+            check_zip(data)
+            with closing(xlsx_sheets(data)) as sources:
                 read(sources, is_csv=False)
         else:
             read([(filename, _csv_rows(_decode_text(data)), [])], is_csv=True)
-    except _Rejected as exc:
+    except UploadRejected as exc:
         return Upload({}, [*problems, Problem(str(exc))], [], refused=True)
     except Exception as exc:  # untrusted input: anything openpyxl raises means a bad file
-        if _caused_by(exc, DefusedXmlException):  # openpyxl wraps it in a ValueError
+        if caused_by(exc, DefusedXmlException):  # openpyxl wraps it in a ValueError
             logger.warning("upload %r refused: XML with entity declarations", filename)
             message = _("工作簿含有不安全的 XML 内容（实体声明），已拒绝。")
         else:
@@ -506,7 +508,7 @@ def read_upload(
     return Upload(entries, problems, sheets)
 
 
-def _caused_by(exc: BaseException | None, kind: type[BaseException]) -> bool:
+def caused_by(exc: BaseException | None, kind: type[BaseException]) -> bool:
     seen = set()
     while exc is not None and id(exc) not in seen:
         if isinstance(exc, kind):
@@ -516,26 +518,26 @@ def _caused_by(exc: BaseException | None, kind: type[BaseException]) -> bool:
     return False
 
 
-def _check_file(data: bytes, filename: str) -> None:
+def check_file(data: bytes, filename: str) -> None:
     """Size, and a content that is what the extension claims."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise _Rejected(
+        raise UploadRejected(
             _("文件超过 %(mib)d MB 的上限。") % {"mib": MAX_UPLOAD_BYTES // (1024 * 1024)}
         )
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension not in ("xlsx", "csv"):
-        raise _Rejected(_("只能上传 Excel 工作簿（.xlsx）或 CSV 文件（.csv）。"))
+        raise UploadRejected(_("只能上传 Excel 工作簿（.xlsx）或 CSV 文件（.csv）。"))
     kind = _sniff(data)
     if kind == "ole":
-        raise _Rejected(
+        raise UploadRejected(
             _("这是旧版 .xls 文件或设了密码的工作簿。请在 Excel 中另存为 .xlsx（不设密码）后上传。")
         )
     if extension == "xlsx" and kind != "zip":
-        raise _Rejected(_("文件的扩展名是 .xlsx，但内容不是 Excel 工作簿。"))
+        raise UploadRejected(_("文件的扩展名是 .xlsx，但内容不是 Excel 工作簿。"))
     if extension == "csv" and kind != "other":
-        raise _Rejected(_("文件的扩展名是 .csv，但内容不是文本。"))
+        raise UploadRejected(_("文件的扩展名是 .csv，但内容不是文本。"))
     if not data.strip():
-        raise _Rejected(_("文件是空的。"))
+        raise UploadRejected(_("文件是空的。"))
 
 
 def _entry(row: RowData, kept: Entry | None) -> Entry:
