@@ -1,7 +1,7 @@
 """The scoring engine: pure pandas/numpy, no Django. See docs/rules.md for the rule-set format.
 
 rules = parse_rules(json.load(f))
-result = score(values, rules, counties)
+result = score(values, rules, counties)  # targets=: each county's own target
 result.indicators, result.categories, result.counties, result.references
 explain_points(rule, basis=..., rank=..., flags=..., reference=...)  # the arithmetic of a score
 """
@@ -22,6 +22,7 @@ from .io import (
     read_bonuses,
     read_counties,
     read_rules,
+    read_targets,
     read_values,
     score_files,
     wide_table,
@@ -52,6 +53,7 @@ __all__ = [
     "read_bonuses",
     "read_counties",
     "read_rules",
+    "read_targets",
     "read_values",
     "round_decimal",
     "round_half_up",

@@ -39,7 +39,6 @@ def annual_of(frame: pd.DataFrame, periods: tuple[str, ...], rules: Rules) -> pd
         raise ValueError(f"the result has none of the weighted months ({months})")
     partial = len({int(p[5:7]) for p in used}) < len(weights)
     # period-major, the same counties in every period
-    periods = list(periods)
     n_c = len(frame) // len(periods)
     totals = frame["total"].to_numpy().reshape(len(periods), n_c)
     last = frame.iloc[(len(periods) - 1) * n_c :]

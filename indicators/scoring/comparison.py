@@ -13,7 +13,7 @@ import numpy as np
 
 from .grid import Grid
 from .methods import METHODS, MethodInput, best_of, count_of, mean_std_of
-from .params import METHOD_PARAMS
+from .params import METHOD_PARAMS, TARGET_METHODS
 from .ranking import rank_against
 from .rules import Rules
 
@@ -69,11 +69,14 @@ def score_indicators(
     invalid: np.ndarray,
     *,
     stats: bool = False,
+    target: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Normalised scores s and the place each method scored with, (P, I, C): the rank among the
     reference counties (an unranked county: the place it would take; an invalid base: the
     worst place), NaN where the county has neither a valid nor an invalid basis. With `stats`,
-    also the statistics of the reference counties of every comparison set (references.py)."""
+    also the statistics of the reference counties of every comparison set (references.py).
+    `target` (P, I, C), where given, is the target each county is scored against by the target
+    and stepped methods (county_targets.target_grid), in place of the rules' parameter."""
     ind = rules.indicators
     sign = np.array([1.0 if i.direction == "higher" else -1.0 for i in ind])[None, :, None]
     weight = np.array([float(i.weight) for i in ind])[None, :, None]
@@ -82,6 +85,9 @@ def score_indicators(
     for j, i in enumerate(ind):
         by_method.setdefault(i.method, []).append(j)
     params = {m: _param_arrays(rules, idx, m) for m, idx in by_method.items()}
+    per_county = {}  # method -> (P, I_method, C) targets, sliced to each set's counties below
+    if target is not None:
+        per_county = {m: target[:, by_method[m]] for m in TARGET_METHODS if m in by_method}
     s = np.full(basis.shape, np.nan)
     place = np.full(basis.shape, np.nan)
     sets = comparison_sets(g)
@@ -109,7 +115,9 @@ def score_indicators(
                 rank=rank_eff[:, sel],
                 ref=ref_u[:, sel],
                 weight=weight[:, sel],
-                params=params[method],
+                params=params[method]
+                if method not in per_county
+                else {**params[method], "target": per_county[method][:, :, cols]},
             )
             s_u[:, sel] = METHODS[method](m)
         out_cols = np.arange(len(g.counties))[cols][scored]

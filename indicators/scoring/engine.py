@@ -29,6 +29,7 @@ import pandas as pd
 
 from .aggregate import category_subtotals, total_of
 from .comparison import score_indicators
+from .county_targets import TargetArrays, target_arrays, target_grid
 from .frames import categories_frame, counties_frame, indicators_frame
 from .grid import BonusPoints, Grid, bonus_arrays, build_grid, rank_lookup, veto_mask
 from .growth import growth_array
@@ -65,8 +66,13 @@ def score(
     vetoes: Iterable[str] = (),
     base_ranks: Mapping[str, int] | None = None,
     previous_ranks: Mapping[str, int] | None = None,
+    targets: pd.DataFrame | None = None,
 ) -> ScoreResult:
-    """Score every county on every period in `values` by `rules` (see docs/rules.md)."""
+    """Score every county on every period in `values` by `rules` (see docs/rules.md).
+
+    `targets` (county, indicator, target[, schedule, target_kind]): each county's own annual
+    target, for the indicators whose target or stepped params say own_target or by_schedule
+    (county_targets.py)."""
     if not isinstance(rules, Rules):
         rules = parse_rules(rules)
     g = build_grid(values, rules, counties)
@@ -77,6 +83,7 @@ def score(
         vetoes=vetoes,
         base_ranks=base_ranks,
         previous_ranks=previous_ranks,
+        targets=target_arrays(targets, g, rules),
     )
     return ScoreResult(
         indicators=indicators_frame(
@@ -85,6 +92,7 @@ def score(
             a.value,
             a.prior,
             a.basis,
+            a.target,
             a.rank,
             a.place,
             a.points,
@@ -123,6 +131,7 @@ class GridScores:
     value: np.ndarray
     prior: np.ndarray
     basis: np.ndarray
+    target: np.ndarray  # (P, I, C), or (1, I, 1) when every county takes the rule's target
     valid: np.ndarray  # scheduled, with a value and a valid base
     rank: np.ndarray
     place: np.ndarray  # the rank the method scored with (also for unranked counties)
@@ -157,6 +166,7 @@ def score_grid(
     previous_ranks: Mapping[str, int] | None = None,
     only: Sequence[int] | None = None,
     reuse: GridScores | None = None,
+    targets: TargetArrays | None = None,
 ) -> GridScores:
     """The engine proper, on a built grid; `bonus` is bonus_arrays() for the grid's periods.
 
@@ -166,6 +176,7 @@ def score_grid(
     positions) and `reuse` (the scores of a one-period grid), only those indicators are scored
     afresh and every other indicator's score and rank is taken from `reuse`: for variants that
     differ from it in those indicators' values alone (their rank_change is left empty).
+    `targets` (county_targets.target_arrays) gives the counties' own targets.
     """
     ind = rules.indicators
     n_ind = len(ind)
@@ -189,9 +200,13 @@ def score_grid(
     invalid = ~missing & np.isnan(basis)
     valid = ~missing & ~invalid & sched3
 
+    target = target_grid(rules, g.months, targets)
+    own = target if targets is not None else None  # None: the methods take the rules' target
     ranked3 = g.ranked[None, None, :]
     if kept is None or idx is None:
-        s, place, ref_stats = score_indicators(g, rules, basis, valid, invalid & sched3, stats=True)
+        s, place, ref_stats = score_indicators(
+            g, rules, basis, valid, invalid & sched3, stats=True, target=own
+        )
         rank = np.where(ranked3, place, np.nan)  # unranked counties hold no place
     else:
         n = basis.shape[0]
@@ -199,7 +214,12 @@ def score_grid(
         rank = np.repeat(kept.rank, n, axis=0)
         part_rules = replace(rules, indicators=tuple(ind[j] for j in idx))
         s[:, idx], place[:, idx], ref_stats = score_indicators(
-            g, part_rules, basis[:, idx], valid[:, idx], (invalid & sched3)[:, idx]
+            g,
+            part_rules,
+            basis[:, idx],
+            valid[:, idx],
+            (invalid & sched3)[:, idx],
+            target=None if own is None else own[:, idx],
         )
         rank[:, idx] = np.where(ranked3, place[:, idx], np.nan)
     s = np.where(sched3, np.where(np.isnan(s), 0.0, s), np.nan)  # missing (or no reference) -> 0
@@ -265,6 +285,7 @@ def score_grid(
         value=value,
         prior=prior,
         basis=basis,
+        target=target,
         valid=valid,
         rank=rank,
         place=place,

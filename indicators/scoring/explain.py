@@ -57,6 +57,7 @@ def explain_points(
     flags: str | Iterable[str] = "",
     reference: Mapping[str, float] | None = None,
     decimals: int | None = 2,
+    target: float | None = None,
 ) -> Explanation:
     """The points of one indicator result and the arithmetic that gives them.
 
@@ -64,7 +65,9 @@ def explain_points(
     `rank` for a ranked county, the place an unranked county would take) and `flags` in
     `ScoreResult.indicators`; `reference` the matching row of `ScoreResult.references` (keys
     count, best, worst, mean, std; needed by efficacy and zscore and for an invalid basis);
-    `decimals` the rules' indicator_decimals.
+    `decimals` the rules' indicator_decimals; `target` the row's `target` (the county's own,
+    or the one due by the schedule), for the target and stepped methods: None or NaN means the
+    rule's parameter.
     """
     flag_set = set(flags.split(",")) if isinstance(flags, str) else set(flags)
     method = indicator.method
@@ -81,7 +84,9 @@ def explain_points(
         return _zero(method, case, weight, decimals)
     sign = 1.0 if indicator.direction == "higher" else -1.0
     inputs: dict[str, float] = {"basis": x, "rank": float(rank), "weight": weight}
-    s, text = FORMULAS[method](Args(indicator, x, sign, float(rank), ref, weight, inputs))
+    own = None if target is None or math.isnan(target) else float(target)
+    args = Args(indicator, x, sign, float(rank), ref, weight, inputs, own)
+    s, text = FORMULAS[method](args)
     points = _points(weight, s, decimals)
     inputs["share"] = s
     formula = tidy(f"{text} = {_shown(points, decimals)}")
@@ -167,6 +172,8 @@ def explain_result(
     sel = ind[keep]
     basis = sel["basis"].to_numpy(dtype=float)
     rank = sel["scored_rank"].to_numpy(dtype=float)
+    # results stored before targets were an input have no target column: the rules' target
+    target = sel["target"].to_numpy(dtype=float) if "target" in sel else np.full(len(sel), np.nan)
     labels = zip(sel["period"], sel["county"], sel["indicator"], sel["flags"], strict=True)
     for k, (p, c, code, flags) in enumerate(labels):
         p, c, code = str(p), str(c), str(code)
@@ -177,6 +184,7 @@ def explain_result(
             flags=str(flags),
             reference=refs.get((p, code, group_of[(p, c)])),
             decimals=result.rules.indicator_decimals,
+            target=float(target[k]),
         )
         rows.append((p, c, code, e.method, e.case, e.formula, e.points))
     return pd.DataFrame(

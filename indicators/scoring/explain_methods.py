@@ -30,8 +30,11 @@ class Args:
     ref: dict[str, float]
     weight: float
     inputs: dict[str, float]
+    target: float | None = None  # the row's own (or scheduled) target; None: the rule's
 
     def param(self, name: str) -> float:
+        if name == "target" and self.target is not None:
+            return self.target
         v = self.ind.param(name)
         if name == "step_unit":
             return float(STEP_UNITS.index(v))

@@ -38,6 +38,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from .county_targets import target_arrays
 from .engine import GridScores, score_grid
 from .grid import Grid, ScoringInputError, bonus_arrays, build_grid
 from .methods import reaches
@@ -84,6 +85,7 @@ def gaps(
     base_ranks: Mapping[str, int] | None = None,
     whole: Iterable[str] = (),
     batch_cells: int = BATCH_CELLS,
+    targets: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per (county, indicator) with a gap to close, for the single period in `values`.
 
@@ -93,7 +95,8 @@ def gaps(
     new_total_rank (overall places). A county that has no valid basis on an indicator, or no
     total, has no row for it; nor has a county that leads an indicator, unless it is below the
     threshold of a threshold_rank indicator. `whole`: codes of indicators whose values are
-    counts (codes the rules do not score are ignored).
+    counts (codes the rules do not score are ignored). `targets`: the counties' own targets,
+    as score() takes them; every variant is scored against the same targets.
     """
     if not isinstance(rules, Rules):
         rules = parse_rules(rules)
@@ -101,14 +104,15 @@ def gaps(
     if len(g.periods) != 1:
         raise ScoringInputError("gaps() scores one period at a time", table="values")
     bonus = bonus_arrays(bonuses, g, rules)
-    base = score_grid(g, rules, bonus=bonus, vetoes=vetoes, base_ranks=base_ranks)
+    own = target_arrays(targets, g, rules)
+    base = score_grid(g, rules, bonus=bonus, vetoes=vetoes, base_ranks=base_ranks, targets=own)
 
     scen = _scenarios(g, rules, base, frozenset(whole))
     if not scen:
         return pd.DataFrame(columns=GAP_COLUMNS)
     js = np.array([x.j for x in scen])
     cs = np.array([x.c for x in scen])
-    targets = np.array([x.target for x in scen])
+    goals = np.array([x.target for x in scen])
     new_values = np.array([x.value for x in scen])
     is_whole = np.array([x.whole for x in scen])
 
@@ -145,6 +149,7 @@ def gaps(
             base_ranks=base_ranks,
             only=_affected(rules, int(j[0])),
             reuse=base,
+            targets=own,
         )
         new_rank[members] = out.rank[k, j, c]
         new_basis[members] = out.basis[k, j, c]
@@ -159,7 +164,7 @@ def gaps(
             "kind": [x.kind for x in scen],
             "basis": base.basis[0, js, cs],
             "rank": base.rank[0, js, cs],
-            "target_basis": np.where(is_whole, new_basis, targets),
+            "target_basis": np.where(is_whole, new_basis, goals),
             "target_value": new_values,
             "new_rank": new_rank,
             "total": total,

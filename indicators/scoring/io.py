@@ -1,4 +1,4 @@
-"""Files in and out: rule-set JSON, values / counties / bonuses CSV, the wide scores CSV.
+"""Files in and out: rule-set JSON, values / counties / bonuses / targets CSV, the scores CSV.
 
 Every problem raises InputFileError with one message naming the file and, where it applies, the
 row (data rows counted from 1, the header being line 1, so row n is line n + 1) and the column.
@@ -18,6 +18,7 @@ import pandas as pd
 from .engine import ScoreResult, score
 from .grid import ScoringInputError
 from .parsing import parse_rules
+from .progress import schedule_from_text
 from .rules import Rules, RulesError
 
 TRUE = {"true", "1", "yes", "y", "t", "是"}
@@ -136,6 +137,26 @@ def read_bonuses(path: str | Path) -> pd.DataFrame:
     return frame
 
 
+def read_targets(path: str | Path) -> pd.DataFrame:
+    """county, indicator, target[, schedule]: each county's own annual target, in the terms of
+    the indicator's basis (growth in percent, or a value), and how it falls due: cumulative
+    percents "20/45/70/100" by quarter or twelve by month, empty for month/12. The schedule
+    column becomes twelve shares of 1 (or None), as score() takes it."""
+    frame = _read_csv(path, ("county", "indicator", "target"))
+    for col in ("county", "indicator"):
+        _text_column(frame, path, col)
+    _number_column(frame, path, "target", required=True)
+    if "schedule" in frame.columns:
+        shares = []
+        for k, text in enumerate(frame["schedule"]):
+            try:
+                shares.append(schedule_from_text(text))
+            except ValueError as e:
+                raise InputFileError(path, str(e), row=k + 1, column="schedule") from e
+        frame["schedule"] = pd.Series(shares, index=frame.index, dtype=object)
+    return frame
+
+
 def wide_table(result: ScoreResult) -> pd.DataFrame:
     """One row per (period, county): indicator scores `score.<code>`, category subtotals
     `subtotal.<code>`, then bonus, penalty, improvement, total, rank, rank_change, tier, flags and
@@ -193,20 +214,34 @@ def score_files(
     *,
     bonuses_path: str | Path | None = None,
     vetoes: Iterable[str] = (),
+    targets_path: str | Path | None = None,
 ) -> tuple[ScoreResult, pd.DataFrame]:
     """Read the files, score, and write the wide table to out_path (if given)."""
     rules = read_rules(rules_path)
     values = read_values(values_path)
     counties = read_counties(counties_path) if counties_path else None
     bonuses = read_bonuses(bonuses_path) if bonuses_path else None
-    files = {"values": values_path, "counties": counties_path, "bonuses": bonuses_path}
+    targets = read_targets(targets_path) if targets_path else None
+    files = {
+        "values": values_path,
+        "counties": counties_path,
+        "bonuses": bonuses_path,
+        "targets": targets_path,
+    }
     vetoes = list(vetoes)
     known = set(counties["county"]) if counties is not None else set(values["county"])
     for code in vetoes:
         if code not in known:
             raise InputFileError("", f"vetoed county {code!r} is not among the counties scored")
+    if targets is not None and targets_path:  # an unknown county in a file is a typo
+        unknown = ~targets["county"].isin(known).to_numpy()
+        if unknown.any():
+            k = int(np.argmax(unknown))
+            code = targets["county"].iloc[k]
+            problem = f"county {code!r} is not among the counties scored"
+            raise InputFileError(targets_path, problem, row=k + 1, column="county")
     try:
-        result = score(values, rules, counties, bonuses=bonuses, vetoes=vetoes)
+        result = score(values, rules, counties, bonuses=bonuses, vetoes=vetoes, targets=targets)
     except ScoringInputError as e:
         raise InputFileError(files.get(e.table) or e.table, e.problem, e.row, e.column) from e
     wide = wide_table(result)

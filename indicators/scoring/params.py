@@ -8,6 +8,8 @@ from typing import Any
 from .checker import Checker, is_number, show
 
 STEP_UNITS = ("percent", "points")
+# Methods that score against a target, and may take each county's own (docs/rules.md 3.3).
+TARGET_METHODS = ("target", "stepped")
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,12 @@ METHOD_PARAMS: dict[str, dict[str, Param]] = {
         "upper": Param(required=True),
         "log": Param(default=False, kind="bool"),
     },
-    "target": {"target": Param(required=True), "cap": Param(default=1.2)},
+    "target": {
+        "target": Param(required=True),
+        "cap": Param(default=1.2),
+        "own_target": Param(default=False, kind="bool"),
+        "by_schedule": Param(default=False, kind="bool"),
+    },
     "stepped": {
         "target": Param(required=True),
         "base": Param(required=True),
@@ -42,6 +49,8 @@ METHOD_PARAMS: dict[str, dict[str, Param]] = {
         "step_unit": Param(required=True, kind="choice", choices=STEP_UNITS),
         "max_up": Param(nullable=True),
         "max_down": Param(nullable=True),
+        "own_target": Param(default=False, kind="bool"),
+        "by_schedule": Param(default=False, kind="bool"),
     },
     "threshold_rank": {
         "threshold": Param(required=True),
@@ -68,8 +77,16 @@ def check_param(c: Checker, value: Any, path: str, p: Param) -> None:
 
 
 def check_method_params(
-    c: Checker, method: str, v: dict[str, Any], w: float | None, direction: str | None, path: str
+    c: Checker,
+    method: str,
+    v: dict[str, Any],
+    w: float | None,
+    direction: str | None,
+    path: str,
+    basis: str | None = None,
 ) -> None:
+    """The checks of a method's parameter values that need more than each value alone: the
+    other parameters, the indicator's weight, direction and basis type."""
     f = {k: (float(x) if is_number(x) else x) for k, x in v.items()}
 
     def bad(name: str, message: str) -> None:
@@ -123,3 +140,9 @@ def check_method_params(
         bad("threshold_points", f"must be between 0 and the weight {show(w)}")
     if method == "zscore" and not f["clip"] > 0:
         bad("clip", "must be greater than 0")
+    if method in TARGET_METHODS and f["by_schedule"] and basis not in (None, "value"):
+        bad(
+            "by_schedule",
+            f"needs a value basis (a year-to-date total that accumulates over the months), "
+            f"not a {basis} basis",
+        )

@@ -153,7 +153,15 @@ def _parse_indicators(c: Checker, items: Any, categories: list[Category]) -> lis
         method = c.choice(d, "method", path, tuple(METHOD_PARAMS))
         basis = _parse_basis(c, d.get("basis"), f"{path}.basis", code)
         direction = c.choice(d, "direction", path, DIRECTIONS, "higher")
-        params = _parse_params(c, d.get("params", {}), f"{path}.params", method, weight, direction)
+        params = _parse_params(
+            c,
+            d.get("params", {}),
+            f"{path}.params",
+            method,
+            weight,
+            direction,
+            None if basis is None else basis.type,
+        )
         out.append(
             Indicator(
                 code=code,
@@ -194,7 +202,13 @@ def _parse_basis(c: Checker, d: Any, path: str, code: str | None) -> Basis | Non
 
 
 def _parse_params(
-    c: Checker, d: Any, path: str, method: str | None, weight: Any, direction: str | None
+    c: Checker,
+    d: Any,
+    path: str,
+    method: str | None,
+    weight: Any,
+    direction: str | None,
+    basis: str | None,
 ) -> dict[str, Any]:
     if method is None:
         return d if isinstance(d, dict) else {}
@@ -210,7 +224,7 @@ def _parse_params(
         return d
     v = {name: d.get(name, p.default) for name, p in spec.items()}
     w = float(weight) if is_number(weight) else None
-    check_method_params(c, method, v, w, direction, path)
+    check_method_params(c, method, v, w, direction, path, basis)
     return d
 
 

@@ -28,7 +28,11 @@ by quarter). Per county, indicator and month:
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -38,6 +42,7 @@ from .growth import growth_array
 TARGET_KINDS = ("value", "growth")
 INDICATOR_KINDS = ("flow", "stock", "rate")
 LEVELS = ("green", "yellow", "red")
+_PLACES = Decimal("0.0001")  # month-end percents of a schedule
 PROGRESS_COLUMNS = (
     "county",
     "indicator",
@@ -76,6 +81,43 @@ def check_schedule(schedule: tuple[float, ...] | list[float]) -> list[str]:
     if not np.isclose(shares[-1], 1.0):
         problems.append("the whole target is due by December (the last share is 1)")
     return problems
+
+
+def schedule_from_text(text: str) -> tuple[float, ...] | None:
+    """Twelve cumulative shares (0..1) from a schedule as people write it, in percent:
+    "20/45/70/100" by quarter (spread evenly over each quarter's months) or twelve monthly
+    figures, separated by "/", ",", "、", ";" or spaces. Empty text: None (month/12 applies).
+    Raises ValueError saying what is wrong. Month-end percents are kept to 4 decimals, rounded
+    half up, as the targets app stores them, so both give the same shares."""
+    raw = unicodedata.normalize("NFKC", text or "").strip()
+    if not raw:
+        return None
+    parts = [p for p in re.split(r"[/,、;\s]+", raw.replace("%", "")) if p]
+    try:
+        numbers = [Decimal(p) for p in parts]
+    except InvalidOperation as e:
+        raise ValueError(
+            f"{text!r} is not a schedule: cumulative percents separated by '/', "
+            "e.g. 20/45/70/100 by quarter or twelve by month"
+        ) from e
+    if len(numbers) == 4:  # quarter ends: each quarter's months evenly in between
+        ends, numbers, before = numbers, [], Decimal(0)
+        for end in ends:
+            for k in (1, 2, 3):
+                numbers.append((before + (end - before) * k / 3).quantize(_PLACES, ROUND_HALF_UP))
+            before = end
+    elif len(numbers) != 12:
+        raise ValueError(
+            f"a schedule has 4 cumulative percents (by quarter) or 12 (by month), not "
+            f"{len(numbers)}"
+        )
+    if any(not n.is_finite() or n < 0 or n > 100 for n in numbers):
+        raise ValueError(f"{text!r}: every percent of a schedule is between 0 and 100")
+    if any(b < a for a, b in zip(numbers, numbers[1:], strict=False)):
+        raise ValueError(f"{text!r}: a schedule is cumulative, it never falls")
+    if numbers[-1] != 100:
+        raise ValueError(f"{text!r}: the whole target is due by December (the last is 100)")
+    return tuple(float(n) / 100 for n in numbers)
 
 
 def _due(targets: pd.DataFrame, months: np.ndarray) -> np.ndarray:
@@ -198,6 +240,7 @@ def catch_up(
             targets[["county", "indicator", "schedule"]], on=["county", "indicator"], how="left"
         )
     out: list[tuple[str, str, int, float]] = []
+    row: Any  # a row of the merged frame (pandas types its fields as any scalar)
     for row in frame.itertuples(index=False):
         month = int(row.month)
         if month >= 12 or row.direction == "lower" or not isinstance(row.target_kind, str):

@@ -92,11 +92,13 @@ def rank_stability(
     firm_share: float = FIRM_SHARE,
     chunk_size: int = 50,
     progress: Callable[[int, int], None] | None = None,
+    targets: pd.DataFrame | None = None,
 ) -> StabilityResult:
     """Rank distribution of every county over `samples` random weightings (see the module doc).
 
     `values` must hold exactly one period. `progress(done, total)` is called after each chunk
     of samples; an exception it raises stops the computation (a caller's way to cancel).
+    `targets`: the counties' own targets, as score() takes them.
     """
     if not 1 <= samples <= MAX_SAMPLES:
         raise ValueError(f"samples must be between 1 and {MAX_SAMPLES}, got {samples}")
@@ -104,7 +106,15 @@ def rank_stability(
         raise ValueError(f"spread must be at least 0 and below 1, got {spread}")
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
-    base = score(values, rules, counties, bonuses=bonuses, vetoes=vetoes, base_ranks=base_ranks)
+    base = score(
+        values,
+        rules,
+        counties,
+        bonuses=bonuses,
+        vetoes=vetoes,
+        base_ranks=base_ranks,
+        targets=targets,
+    )
     if len(base.periods) != 1:
         raise ValueError(
             f"rank_stability takes the values of one period, got {len(base.periods)}: "

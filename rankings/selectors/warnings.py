@@ -159,4 +159,3 @@ def county_warnings_of_run(run: RankingRun, county: County) -> CountyWarnings:
     order = {"red": 0, "yellow": 1, "green": 2, "": 3}
     own.sort(key=lambda r: order.get(r.level, 3))
     return CountyWarnings(run.period, run, _counts(list(own)), own, city)
-

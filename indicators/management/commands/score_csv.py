@@ -1,7 +1,8 @@
 """Score a values CSV by a rule-set JSON, offline: no database is touched.
 
     python manage.py score_csv --rules rules.json --values values.csv --out scores.csv \
-        [--counties counties.csv] [--bonuses bonuses.csv] [--veto 350102 --veto ...]
+        [--counties counties.csv] [--bonuses bonuses.csv] [--targets targets.csv] \
+        [--veto 350102 --veto ...]
 
 The output has one row per county and period: every indicator's score, every category subtotal,
 bonus, improvement, total, rank, rank change, tier and flags (docs/rules.md describes the files).
@@ -31,6 +32,11 @@ class Command(BaseCommand):
         parser.add_argument("--counties", help="CSV: county, name, kind, ranked (optional)")
         parser.add_argument("--bonuses", help="CSV: county, period, points, reason (optional)")
         parser.add_argument(
+            "--targets",
+            help="CSV: county, indicator, target, schedule (e.g. 20/45/70/100; optional): "
+            "each county's own target, for indicators whose params say own_target or by_schedule",
+        )
+        parser.add_argument(
             "--veto", action="append", default=[], metavar="COUNTY", help="vetoed county code"
         )
 
@@ -43,6 +49,7 @@ class Command(BaseCommand):
                 options["counties"],
                 bonuses_path=options["bonuses"],
                 vetoes=options["veto"],
+                targets_path=options["targets"],
             )
         except InputFileError as e:
             raise CommandError(str(e)) from e
