@@ -104,6 +104,9 @@ class EngineInputs:
     previous_ranks: dict[str, int]  # last month's stored ranks (rank change)
     base_ranks: dict[str, int]  # last year's final ranks (improvement bonus)
     whole: list[str] = field(default_factory=list)  # indicators counted in whole units
+    # the year's published targets in the terms of each indicator's basis, for the methods
+    # that score against a county's own target (own_target); None: the year has none
+    targets: pd.DataFrame | None = None
 
     def as_kwargs(self) -> dict:
         """score()'s keyword arguments (empty rank maps as None)."""
@@ -112,7 +115,24 @@ class EngineInputs:
             "vetoes": self.vetoes,
             "base_ranks": self.base_ranks or None,
             "previous_ranks": self.previous_ranks or None,
+            "targets": self.targets,
         }
+
+
+def scoring_targets(period: Period, rules: Rules) -> pd.DataFrame | None:
+    """The year's published targets as the engine scores against them: the counties' rows of
+    the indicators the rules score, where the target's kind is the basis' terms (a growth target
+    for a growth basis, a value target for a value basis; a ratio basis takes none)."""
+    from targets.selectors import CITY_CODE, published_target_set, targets_frame
+
+    target_set = published_target_set(period.year)
+    if target_set is None:
+        return None
+    frame = targets_frame(target_set)
+    kinds = {i.code: i.basis.type for i in rules.indicators}
+    in_terms = frame["indicator"].map(kinds) == frame["target_kind"]
+    keep = frame["county"].ne(CITY_CODE) & in_terms
+    return frame[keep].reset_index(drop=True)
 
 
 def engine_inputs(period: Period, rules: Rules) -> EngineInputs:
@@ -130,6 +150,7 @@ def engine_inputs(period: Period, rules: Rules) -> EngineInputs:
         counties=counties_frame(),
         bonuses=bonuses_frame(period),
         vetoes=vetoed_codes(period.year),
+        targets=scoring_targets(period, rules),
         previous_ranks=ranks_of_run(run_current(previous) if previous else None),
         base_ranks=base_ranks_of(run_current(base) if base else None),
         whole=sorted(

@@ -155,6 +155,7 @@ def ranking_recompute(
                 vetoes=inputs.vetoes,
                 base_ranks=inputs.base_ranks or None,
                 whole=inputs.whole,
+                targets=inputs.targets,
             )
             measured = progress_frame(inputs.values, period, targets_in)
             yearly = annual_frame(

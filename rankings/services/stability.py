@@ -131,6 +131,7 @@ def _inputs(job: StabilityJob):
         "bonuses": inputs.bonuses,
         "vetoes": inputs.vetoes,
         "base_ranks": inputs.base_ranks or None,
+        "targets": inputs.targets,
     }
 
 

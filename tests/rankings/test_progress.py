@@ -245,3 +245,45 @@ def test_the_citys_value_target_counts_only_the_counties_that_reported(city, rev
     retail = stored(run)[("city", "retail")]
     assert retail.value == D("167")  # 52 + 55 + 60
     assert retail.target == D("300") and retail.completion == D("55.6667")
+
+
+def test_a_rule_with_own_target_scores_each_county_against_its_published_target(city, reviewer):
+    """Retail by growth with the target method (target 5%, cap 1.2, weight 40) and own_target:
+    369901 (+4%) against its own 8% scores 40 × min(4/8, 1.2)/1.2 = 16.67; 369902 (+10%)
+    without an own target is scored against the rule's 5%: 40 × min(2, 1.2)/1.2 = 40."""
+    from django.utils import timezone
+
+    from indicators.models import RuleSetIndicator
+    from rankings.models import IndicatorResult
+
+    ruleset = city["ruleset"]
+    ruleset.status, ruleset.published_at = "draft", None
+    ruleset.save()
+    RuleSetIndicator.objects.filter(ruleset=ruleset, indicator=city["retail"]).update(
+        method="target", params={"target": 5, "cap": 1.2, "own_target": True}
+    )
+    ruleset.status, ruleset.published_at = "published", timezone.now()
+    ruleset.save()
+    draft = target_services.target_set_start(year=2026, user=reviewer)
+    target_services.targets_save(
+        target_set=draft,
+        entries=[
+            TargetEntry("369901", "retail", "growth", D("8")),
+            TargetEntry("369903", "retail", "value", D("60")),  # a value: not the basis' terms
+        ],
+        user=reviewer,
+        channel="grid",
+    )
+    target_services.target_set_publish(target_set=draft, user=reviewer)
+    run = services.ranking_recompute(period=city["october"], trigger="command").run
+    results = {
+        r.county.code: r
+        for r in IndicatorResult.objects.filter(run=run, indicator=city["retail"]).select_related(
+            "county"
+        )
+    }
+    assert results["369901"].score == D("16.67")
+    assert "8" in results["369901"].formula and "÷ 8" in results["369901"].formula
+    assert results["369902"].score == D("40")
+    # 369903's value target is not in the terms of a growth basis: the rule's 5% applies
+    assert results["369903"].score == D("13.33")  # 40 × (2/5)/1.2
