@@ -143,7 +143,7 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
-        who = self.county.name if self.county_id else _("全市")
+        who = self.county.name if self.county is not None else _("全市")
         return f"{who} {self.indicator.code} {self.value}"
 
 

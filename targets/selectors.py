@@ -126,7 +126,7 @@ def target_grid(
     for row in targets_of(target_set):
         if row.county_id is not None and row.county_id not in wanted:
             continue
-        code = row.county.code if row.county_id else None
+        code = row.county.code if row.county is not None else None
         cells[(code, row.indicator.code)] = GridCell(row.kind, row.value)
     return cells
 
@@ -134,7 +134,7 @@ def target_grid(
 def schedules_of(target_set: TargetSet) -> dict[tuple[str, str | None], list]:
     """(indicator code, county code or None for every county) -> twelve cumulative percents."""
     return {
-        (s.indicator.code, s.county.code if s.county_id else None): s.shares
+        (s.indicator.code, s.county.code if s.county is not None else None): s.shares
         for s in target_set.schedules.select_related("indicator", "county")
     }
 
@@ -151,11 +151,13 @@ def targets_frame(target_set: TargetSet) -> pd.DataFrame:
 
     rows = [
         {
-            "county": row.county.code if row.county_id else CITY_CODE,
+            "county": row.county.code if row.county is not None else CITY_CODE,
             "indicator": row.indicator.code,
             "target_kind": row.kind,
             "target": float(row.value),
-            "schedule": shares(row.indicator.code, row.county.code if row.county_id else None),
+            "schedule": shares(
+                row.indicator.code, row.county.code if row.county is not None else None
+            ),
         }
         for row in targets_of(target_set)
     ]

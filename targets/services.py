@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -155,8 +155,8 @@ def target_set_new_version(*, year: int, reason: str, user: AnyUser) -> TargetSe
     ]
     Target.objects.bulk_create(targets)
     Schedule.objects.bulk_create(schedules)
-    bulk_history_create(Target, targets, f"version {draft.version}")
-    bulk_history_create(Schedule, schedules, f"version {draft.version}")
+    bulk_history_create(Target, list[Model](targets), f"version {draft.version}")
+    bulk_history_create(Schedule, list[Model](schedules), f"version {draft.version}")
     return draft
 
 
@@ -245,38 +245,38 @@ def targets_save(
     indicators = selectors.target_indicators(locked.year)
     counties = {c.code: c for c in County.objects.filter(is_active=True)}
     issues = check_targets(entries, indicators=indicators, counties=counties)
-    for entry in schedules or []:
-        indicator = indicators.get(entry.indicator)
+    for plan in schedules or []:
+        indicator = indicators.get(plan.indicator)
         if indicator is None:
             issues.append(
                 TargetIssue(
-                    entry.county,
-                    entry.indicator,
-                    _("指标代码“%(code)s”不在本年度考核指标中。") % {"code": entry.indicator},
+                    plan.county,
+                    plan.indicator,
+                    _("指标代码“%(code)s”不在本年度考核指标中。") % {"code": plan.indicator},
                 )
             )
-        elif entry.county is not None and entry.county not in counties:
+        elif plan.county is not None and plan.county not in counties:
             issues.append(
                 TargetIssue(
-                    entry.county,
-                    entry.indicator,
-                    _("行政区划代码“%(code)s”不是本市的县区。") % {"code": entry.county},
+                    plan.county,
+                    plan.indicator,
+                    _("行政区划代码“%(code)s”不是本市的县区。") % {"code": plan.county},
                 )
             )
-        elif entry.shares is not None:
+        elif plan.shares is not None:
             if indicator.kind != Indicator.Kind.FLOW:
                 issues.append(
                     TargetIssue(
-                        entry.county,
-                        entry.indicator,
+                        plan.county,
+                        plan.indicator,
                         _("只有累计值指标可以分月下达进度。"),
                     )
                 )
                 continue
             try:
-                check_shares(entry.shares)
+                check_shares(plan.shares)
             except ScheduleError as exc:
-                issues.append(TargetIssue(entry.county, entry.indicator, str(exc)))
+                issues.append(TargetIssue(plan.county, plan.indicator, str(exc)))
     if issues:
         raise TargetsInvalid(issues)
 
@@ -306,13 +306,15 @@ def targets_save(
         set_history_user(row, editor)
         row.save()
         summary.changed += 1
-    for entry in schedules or []:
-        county_id = county_ids[entry.county] if entry.county is not None else None
-        indicator = indicators[entry.indicator]
-        current = Schedule.objects.filter(
-            target_set=locked, indicator=indicator, county_id=county_id
-        ).first()
-        shares = [float(s) for s in entry.shares] if entry.shares is not None else None
+    for plan in schedules or []:
+        indicator = indicators[plan.indicator]
+        found = Schedule.objects.filter(target_set=locked, indicator=indicator)
+        if plan.county is None:
+            found = found.filter(county__isnull=True)
+        else:
+            found = found.filter(county_id=county_ids[plan.county])
+        current = found.first()
+        shares = [float(s) for s in plan.shares] if plan.shares is not None else None
         if shares is None:
             if current is not None:
                 set_change_reason(current, channel)
@@ -322,7 +324,11 @@ def targets_save(
             continue
         if current is not None and current.shares == shares:
             continue
-        current = current or Schedule(target_set=locked, indicator=indicator, county_id=county_id)
+        current = current or Schedule(
+            target_set=locked,
+            indicator=indicator,
+            county_id=county_ids[plan.county] if plan.county is not None else None,
+        )
         current.shares = shares
         set_change_reason(current, channel)
         set_history_user(current, editor)

@@ -4,6 +4,7 @@ for its profile and its reporters' home page. Reads only; the recompute wrote th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Q
 
@@ -86,7 +87,7 @@ def warning_board(
     ]
     by_key = {(r.county_id, r.indicator_id): r for r in rows}
     counties = sorted(
-        {r.county_id: r.county for r in rows if r.county_id is not None}.values(),
+        {r.county_id: r.county for r in rows if r.county is not None}.values(),
         key=lambda c: (c.display_order, c.code),
     )
     chosen_county = next((c for c in counties if c.code == county), None)
@@ -104,9 +105,9 @@ def warning_board(
     city_cells = [by_key.get((None, i.pk)) for i in columns]
     city = BoardRow(None, city_cells, _counts(city_cells)) if any(city_cells) else None
     totals = dict.fromkeys(LEVELS, 0)
-    for row in board_rows:
+    for board_row in board_rows:
         for name in LEVELS:
-            totals[name] += row.counts[name]
+            totals[name] += board_row.counts[name]
     return WarningBoard(
         period=period,
         run=run,
@@ -131,7 +132,8 @@ class CountyWarnings:
     run: RankingRun
     counts: dict[str, int]
     rows: list[ProgressResult] = field(default_factory=list)
-    city_growth: dict[int, object] = field(default_factory=dict)  # indicator id -> growth
+    # indicator id -> the city's growth
+    city_growth: dict[int, Decimal | None] = field(default_factory=dict)
 
     @property
     def flagged(self) -> list[ProgressResult]:

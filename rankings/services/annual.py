@@ -4,6 +4,8 @@ annual_of() and stored with the run (AnnualResult)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 
 from counties.models import Period
@@ -51,10 +53,7 @@ def annual_frame(period: Period, counties: pd.DataFrame, rules: Rules) -> pd.Dat
                 ).values_list("county__code", "total", "flags")
             }
             block = this.copy()
-            block["total"] = [
-                float(stored[c][0]) if c in stored and stored[c][0] is not None else float("nan")
-                for c in codes
-            ]
+            block["total"] = [_float(stored[c][0]) if c in stored else float("nan") for c in codes]
             block["flags"] = [",".join(stored[c][1]) if c in stored else "" for c in codes]
         block.insert(0, "period", key)
         blocks.append(block)
@@ -72,6 +71,10 @@ def annual_frame(period: Period, counties: pd.DataFrame, rules: Rules) -> pd.Dat
     }
     combined["parts"] = combined["county"].astype(str).map(parts)
     return combined
+
+
+def _float(value: Decimal | None) -> float:
+    return float("nan") if value is None else float(value)
 
 
 def annual_write(*, run: RankingRun, frame: pd.DataFrame, county_ids: dict) -> None:

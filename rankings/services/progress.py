@@ -32,7 +32,8 @@ def progress_frame(values: pd.DataFrame, period: Period, inputs: ProgressInputs)
     rows = pd.concat([rows, city_rows(rows, inputs.summable, CITY_CODE)], ignore_index=True)
     measured = progress(rows, targets, inputs.indicators)
     city = measured[measured["county"] == CITY_CODE].set_index("indicator")["growth"]
-    judged = warnings(measured, inputs.indicators, city.to_dict())
+    city_growth = {str(k): float(v) for k, v in city.items()}
+    judged = warnings(measured, inputs.indicators, city_growth)
     for name in ("level", *REASONS):
         measured[name] = judged[name].to_numpy()
     plan = catch_up(measured, inputs.targets, inputs.indicators, inputs.prior_months)
@@ -40,7 +41,7 @@ def progress_frame(values: pd.DataFrame, period: Period, inputs: ProgressInputs)
     for county, indicator, month, needed in plan.itertuples(index=False, name=None):
         plans.setdefault((county, indicator), []).append([int(month), round(float(needed), 4)])
     keys = list(zip(measured["county"], measured["indicator"], strict=True))
-    measured["plan"] = [plans.get(key, []) for key in keys]
+    measured["plan"] = pd.Series([plans.get(key, []) for key in keys], index=measured.index)
     # last month's plan for this month, against this month's value
     due = [inputs.plans_before.get(key, {}).get(period.month) for key in keys]
     measured["milestone"] = [float(d) if d is not None else float("nan") for d in due]
@@ -81,7 +82,7 @@ def _bounded(value: Any, places: int, max_digits: int) -> Decimal | None:
     return number
 
 
-def _met(value: float, milestone: float) -> bool | None:
+def _met(value: Any, milestone: Any) -> bool | None:
     """Whether this month's value reached what last month's plan asked of it."""
     if pd.isna(milestone) or pd.isna(value):
         return None
