@@ -156,6 +156,7 @@ class RuleSetEditor:
             "improvement_penalty_cap": imp.get("penalty_cap"),
             "peer_groups": d["peer_groups"],
             "period_weights": d["period_weights"],
+            "warnings": d.get("warnings"),
         }
 
     @staticmethod
@@ -326,6 +327,7 @@ class RuleSetEditor:
             ),
             categories=categories,
             indicators=indicators,
+            warnings=s.get("warnings"),
         )
 
     @property

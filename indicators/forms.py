@@ -137,6 +137,11 @@ class SettingsForm(_TextNumbers):
     period_weights = JSONText(
         label=_lazy("期次权重"), help_text=_lazy('例如 {"6": 40, "12": 60}；留空表示不设。')
     )
+    warnings = JSONText(
+        label=_lazy("预警规则"),
+        help_text=_lazy('例如 {"red_behind": 5, "yellow_behind": 0}；留空按默认：落后时序进度'
+                        '超过 5 个百分点或负增长为红色，落后或增速不及全市为黄色。'),
+    )  # fmt: skip
 
     FIELDSETS = [
         (
@@ -149,7 +154,7 @@ class SettingsForm(_TextNumbers):
             ["bonus_cap", "penalty_cap", "improvement_points", "improvement_cap",
              "improvement_penalty", "improvement_penalty_cap"],
         ),
-        (_lazy("分组排名与期次权重"), ["peer_groups", "period_weights"]),
+        (_lazy("分组排名、期次权重与预警"), ["peer_groups", "period_weights", "warnings"]),
     ]  # fmt: skip
 
     def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:

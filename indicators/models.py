@@ -228,6 +228,16 @@ class RuleSet(models.Model):
         blank=True,
         help_text=_('年度结果按期次加权，例如 {"3": 15, "6": 25, "9": 25, "12": 35}。'),
     )
+    warning_rules = models.JSONField(
+        _("预警规则"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "留空按默认：落后时序进度超过 5 个百分点或负增长为红色，落后或增速不及全市为黄色。"
+            '例如 {"red_behind": 5, "yellow_behind": 0, "red_when_shrinking": true, '
+            '"yellow_below_city": true}。'
+        ),
+    )
     bonus_cap = models.DecimalField(
         _("加分上限"),
         max_digits=7,

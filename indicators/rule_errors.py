@@ -110,6 +110,7 @@ _PHRASES: list[tuple[re.Pattern[str], str]] = [
     ),
     (re.compile(r"^leading \+ lagging must not exceed 1$"), "leading 与 lagging 之和不能大于 1"),
     (re.compile(r"^must be greater than lower$"), "必须大于 lower"),
+    (re.compile(r"^must not be greater than red_behind$"), "不能大于 red_behind"),
     (
         re.compile(r"^needs a value basis \(.*\), not an? (?P<a>\w+) basis$"),
         "只能用于按本年累计值计分的指标（现为 %(a)s 依据）",
@@ -145,6 +146,7 @@ def _phrases() -> list[tuple[re.Pattern[str], str]]:
         "成员须是非空的文字（现为 %(got)s）": _("成员须是非空的文字（现为 %(got)s）"),
         "leading 与 lagging 之和不能大于 1": _("leading 与 lagging 之和不能大于 1"),
         "必须大于 lower": _("必须大于 lower"),
+        "不能大于 red_behind": _("不能大于 red_behind"),
         "只能用于按本年累计值计分的指标（现为 %(a)s 依据）": _(
             "只能用于按本年累计值计分的指标（现为 %(a)s 依据）"
         ),

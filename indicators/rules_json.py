@@ -108,6 +108,7 @@ def rules_document(
     improvement: dict[str, Any] | None,
     categories: list[dict[str, Any]],
     indicators: list[dict[str, Any]],
+    warnings: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     bonus = None
     if bonus_cap is not None or penalty_cap is not None:
@@ -133,4 +134,6 @@ def rules_document(
         "improvement": improvement,
         "categories": categories,
         "indicators": indicators,
+        # optional in the format: present only where the rule set sets its warning lines
+        **({"warnings": warnings} if warnings is not None else {}),
     }

@@ -57,6 +57,7 @@ def ruleset_as_dict(ruleset: RuleSet) -> dict[str, Any]:
         bonus_cap=ruleset.bonus_cap,
         penalty_cap=ruleset.penalty_cap,
         improvement=ruleset.improvement,
+        warnings=ruleset.warning_rules,
         categories=[
             category_entry(
                 code=rc.category.code,

@@ -149,6 +149,7 @@ _COPIED_FIELDS = [
     "bonus_cap",
     "penalty_cap",
     "improvement",
+    "warning_rules",
 ]
 
 
@@ -256,6 +257,7 @@ def _write_rules(*, ruleset: RuleSet, data: dict, user: AnyUser | None) -> list[
             (bonus or {}).get("penalty_cap"), "bonus.penalty_cap", 2, 7, errors
         ),
         "improvement": json_ready(copy.deepcopy(data.get("improvement"))),
+        "warning_rules": json_ready(copy.deepcopy(data.get("warnings"))),
     }
     cat_rows = []
     for k, item in enumerate(data["categories"]):

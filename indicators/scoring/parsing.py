@@ -31,6 +31,7 @@ from .rules import (
     RulesError,
     Tiers,
     Total,
+    Warnings,
 )
 
 WEIGHT_TOLERANCE = Fraction(1, 10**9)
@@ -42,7 +43,7 @@ def parse_rules(d: Any) -> Rules:
     top = {
         "format", "name", "year", "version", "total", "indicator_decimals", "rank_on",
         "missing_share_max", "tiers", "peer_groups", "period_weights", "bonus", "improvement",
-        "categories", "indicators",
+        "warnings", "categories", "indicators",
     }  # fmt: skip
     if not c.obj(d, "", top, {"format", "year", "total", "categories", "indicators"}):
         raise RulesError(c.errors)
@@ -68,6 +69,7 @@ def parse_rules(d: Any) -> Rules:
         "period_weights": _parse_period_weights(c, d.get("period_weights")),
         "bonus": _parse_bonus(c, d.get("bonus")),
         "improvement": _parse_improvement(c, d.get("improvement")),
+        "warnings": _parse_warnings(c, d.get("warnings")),
     }
     if not c.errors:
         assert total is not None  # parsed without errors
@@ -284,6 +286,27 @@ def _parse_period_weights(c: Checker, d: Any) -> dict[str, Number] | None:
             c.fail(f"period_weights.{key}", 'keys must be months "1" to "12"')
         c.number(d, key, "period_weights", positive=True)
     return d
+
+
+def _parse_warnings(c: Checker, d: Any) -> Warnings | None:
+    if d is None:
+        return None
+    fields = {"red_behind", "yellow_behind", "red_when_shrinking", "yellow_below_city"}
+    if not c.obj(d, "warnings", fields):
+        return None
+    red = c.number(d, "red_behind", "warnings", default=5, minimum=0)
+    yellow = c.number(d, "yellow_behind", "warnings", default=0, minimum=0)
+    flags = {}
+    for key in ("red_when_shrinking", "yellow_below_city"):
+        value = d.get(key, True)
+        if not isinstance(value, bool):
+            c.fail(f"warnings.{key}", f"must be true or false, got {show(value)}")
+        flags[key] = bool(value)
+    if red is None or yellow is None:
+        return None
+    if float(yellow) > float(red):
+        c.fail("warnings.yellow_behind", "must not be greater than red_behind")
+    return Warnings(red, yellow, flags["red_when_shrinking"], flags["yellow_below_city"])
 
 
 def _parse_bonus(c: Checker, d: Any) -> Bonus | None:

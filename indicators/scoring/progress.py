@@ -30,7 +30,6 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -38,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from .growth import growth_array
+from .rules import Warnings
 
 TARGET_KINDS = ("value", "growth")
 INDICATOR_KINDS = ("flow", "stock", "rate")
@@ -312,16 +312,9 @@ def city_rows(
     return city_frame
 
 
-@dataclass(frozen=True)
-class WarningRules:
-    """When a county's indicator is yellow or red (预警). Defaults as most cities use them:
-    green on or ahead of the calendar and growth not below the city's; yellow up to
-    ``red_behind`` points behind, or growth below the city's; red further behind, or shrinking."""
-
-    red_behind: float = 5.0
-    yellow_behind: float = 0.0  # behind by more than this: at least yellow
-    red_when_shrinking: bool = True
-    yellow_below_city: bool = True
+# When a row is yellow or red: the rule set's `warnings` block (rules.Warnings), the defaults
+# when it has none.
+WarningRules = Warnings
 
 
 def warnings(
@@ -346,8 +339,8 @@ def warnings(
     city = pd.Series(city_growth if city_growth is not None else {}, dtype=float)
     city_values = progress_frame["indicator"].map(city).to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
-        behind = ahead < -rules.yellow_behind
-        far_behind = ahead < -rules.red_behind
+        behind = ahead < -float(rules.yellow_behind)
+        far_behind = ahead < -float(rules.red_behind)
         shrinking = (sign * growth < 0) & rules.red_when_shrinking
         below_city = (sign * (growth - city_values) < 0) & rules.yellow_below_city
     red = far_behind | shrinking

@@ -77,6 +77,19 @@ class Improvement:
 
 
 @dataclass(frozen=True)
+class Warnings:
+    """When progress against targets is yellow or red (预警, docs/rules.md §10): red more than
+    `red_behind` points behind the calendar, or shrinking (with `red_when_shrinking`); yellow
+    more than `yellow_behind` points behind, or growing slower than the city (with
+    `yellow_below_city`). Numbers as given."""
+
+    red_behind: Number = 5
+    yellow_behind: Number = 0
+    red_when_shrinking: bool = True
+    yellow_below_city: bool = True
+
+
+@dataclass(frozen=True)
 class Category:
     code: str
     name: str
@@ -130,6 +143,7 @@ class Rules:
     period_weights: dict[str, Number] | None = None
     bonus: Bonus | None = None
     improvement: Improvement | None = None
+    warnings: Warnings | None = None  # None: the defaults of Warnings()
     format: str = FORMAT
 
     def category(self, code: str) -> Category:
@@ -140,9 +154,10 @@ class Rules:
 
 
 def rules_to_dict(rules: Rules) -> dict[str, Any]:
-    """The canonical rule-set dict: every field present, numbers as given."""
+    """The canonical rule-set dict: every field present (`warnings` only where the rules set
+    it), numbers as given."""
     t = rules.total
-    return {
+    out = {
         "format": rules.format,
         "name": rules.name,
         "year": rules.year,
@@ -182,6 +197,15 @@ def rules_to_dict(rules: Rules) -> dict[str, Any]:
         ],
         "indicators": [_indicator_dict(i) for i in rules.indicators],
     }
+    if rules.warnings is not None:  # optional: a document without it keeps its form
+        w = rules.warnings
+        out["warnings"] = {
+            "red_behind": w.red_behind,
+            "yellow_behind": w.yellow_behind,
+            "red_when_shrinking": w.red_when_shrinking,
+            "yellow_below_city": w.yellow_below_city,
+        }
+    return out
 
 
 def _peer_groups_dict(pg: PeerGroups | None) -> dict[str, Any] | None:

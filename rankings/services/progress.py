@@ -10,6 +10,7 @@ import pandas as pd
 
 from counties.models import Period
 from indicators.scoring.progress import catch_up, city_rows, progress, warnings
+from indicators.scoring.rules import Warnings
 
 from ..convert import decimal_or_none
 from ..models import ProgressResult, RankingRun
@@ -18,9 +19,15 @@ from ..selectors.progress import CITY_CODE, ProgressInputs
 REASONS = ("far_behind", "behind", "shrinking", "below_city")
 
 
-def progress_frame(values: pd.DataFrame, period: Period, inputs: ProgressInputs) -> pd.DataFrame:
+def progress_frame(
+    values: pd.DataFrame,
+    period: Period,
+    inputs: ProgressInputs,
+    warning_rules: Warnings | None = None,
+) -> pd.DataFrame:
     """Per county (and CITY_CODE for the city) and scored indicator: the progress columns and
-    the warning's level and reason flags."""
+    the warning's level and reason flags, by the rule set's warning lines (the defaults when it
+    sets none)."""
     scored = set(inputs.indicators["indicator"])
     rows = values[values["indicator"].isin(scored)][
         ["county", "indicator", "value", "prior_value"]
@@ -33,7 +40,7 @@ def progress_frame(values: pd.DataFrame, period: Period, inputs: ProgressInputs)
     measured = progress(rows, targets, inputs.indicators)
     city = measured[measured["county"] == CITY_CODE].set_index("indicator")["growth"]
     city_growth = {str(k): float(v) for k, v in city.items()}
-    judged = warnings(measured, inputs.indicators, city_growth)
+    judged = warnings(measured, inputs.indicators, city_growth, warning_rules)
     for name in ("level", *REASONS):
         measured[name] = judged[name].to_numpy()
     plan = catch_up(measured, inputs.targets, inputs.indicators, inputs.prior_months)

@@ -157,7 +157,7 @@ def ranking_recompute(
                 whole=inputs.whole,
                 targets=inputs.targets,
             )
-            measured = progress_frame(inputs.values, period, targets_in)
+            measured = progress_frame(inputs.values, period, targets_in, rules.warnings)
             yearly = annual_frame(
                 period, result.counties[result.counties["period"] == period.key], rules
             )

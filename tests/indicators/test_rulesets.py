@@ -314,3 +314,25 @@ def test_two_admins_making_a_new_version_at_once_get_two_numbers(published_rules
         t.join(timeout=60)
     assert errors == []
     assert sorted(versions) == [published_ruleset.version + 1, published_ruleset.version + 2]
+
+
+def test_a_rule_sets_warning_lines_round_trip_and_bad_ones_are_refused(admin_user):
+    data = example("worked_example.json")
+    catalogue_for(data)
+    data["warnings"] = {
+        "red_behind": 3,
+        "yellow_behind": 0.5,
+        "red_when_shrinking": False,
+        "yellow_below_city": True,
+    }
+    written = ruleset_import(data=copy.deepcopy(data), user=admin_user)
+    assert written.ruleset.warning_rules == data["warnings"]
+    assert exported(written.ruleset) == data
+    before = RuleSet.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        ruleset_import(
+            data={**copy.deepcopy(data), "version": 9, "warnings": {"yellow_behind": 9}},
+            user=admin_user,
+        )
+    assert "red_behind" in " ".join(caught.value.messages)
+    assert RuleSet.objects.count() == before

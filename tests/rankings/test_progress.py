@@ -287,3 +287,23 @@ def test_a_rule_with_own_target_scores_each_county_against_its_published_target(
     assert results["369902"].score == D("40")
     # 369903's value target is not in the terms of a growth basis: the rule's 5% applies
     assert results["369903"].score == D("13.33")  # 40 × (2/5)/1.2
+
+
+def test_the_rule_sets_warning_lines_decide_the_colours(city, targets):
+    """东城区's retail is 40 points behind: red by default, yellow when the rule set draws the
+    red line at 50 points."""
+    from django.utils import timezone
+
+    ruleset = city["ruleset"]
+    ruleset.status, ruleset.published_at = "draft", None
+    ruleset.save()
+    ruleset.warning_rules = {"red_behind": 50}
+    ruleset.status, ruleset.published_at = "published", timezone.now()
+    ruleset.save()
+    run = services.ranking_recompute(period=city["october"], trigger="command").run
+    retail = stored(run)[("369901", "retail")]
+    assert (
+        retail.ahead == D("-40")
+        and retail.level == "yellow"
+        and retail.reasons == ["behind", "below_city"]
+    )

@@ -323,3 +323,31 @@ def test_growth_targets_follow_last_years_months_and_met_targets_need_no_plan():
         {"target_kind": "value", "target": 500.0, "schedule": None},
     )
     assert level == pytest.approx({9: 470.0, 10: 480.0, 11: 490.0, 12: 500.0})
+
+
+def test_a_rule_set_sets_its_own_warning_lines_and_round_trips_them():
+    from indicators.scoring import parse_rules, rules_to_dict
+    from tests.indicators.scoring.scoring_helpers import indicator, rules_dict
+
+    plain = rules_dict([indicator("revenue", "rank_points", {"step": 0.1})])
+    assert "warnings" not in rules_to_dict(parse_rules(plain))  # optional: left out when unset
+    strict = {**plain, "warnings": {"red_behind": 3, "yellow_behind": 1}}
+    rules = parse_rules(strict)
+    assert rules.warnings is not None and rules.warnings.red_behind == 3
+    assert rules_to_dict(rules)["warnings"] == {
+        "red_behind": 3,
+        "yellow_behind": 1,
+        "red_when_shrinking": True,
+        "yellow_below_city": True,
+    }
+    frame = pd.DataFrame(
+        {"county": ["a"] * 3, "indicator": ["revenue"] * 3, "month": [6] * 3,
+         "value": [1.0] * 3, "growth": [6.0] * 3, "ahead": [-0.5, -2.0, -4.0]}
+    )  # fmt: skip
+    levels = list(warnings(frame, INDICATORS, {"revenue": 5.0}, rules.warnings)["level"])
+    assert levels == ["green", "yellow", "red"]  # 0.5 is within the 1-point grace
+    from indicators.scoring import RulesError
+
+    for bad in ({"red_behind": -1}, {"yellow_behind": 6}, {"red_when_shrinking": "yes"}, {"x": 1}):
+        with pytest.raises(RulesError):
+            parse_rules({**plain, "warnings": bad})
