@@ -104,3 +104,29 @@ def test_the_year_table_says_when_the_rules_weigh_no_periods(client, city, revie
     client.force_login(reviewer)
     page = client.get(reverse("year_results"))
     assert page.context["table"] is None and "没有设置期次权重" in page.content.decode()
+
+
+def test_the_stored_year_is_the_engines_annual_of_both_months_scored_together(weighted):
+    """The engine scores September and October in one call and annual() combines them; the
+    run of October stored the same totals, ranks and tiers from the stored months."""
+    import pandas as pd
+
+    from indicators.scoring import annual, parse_rules, score
+    from indicators.selectors import ruleset_as_dict
+    from rankings.selectors.inputs import engine_inputs
+
+    services.ranking_recompute(period=weighted["september"], trigger="command")
+    october = services.ranking_recompute(period=weighted["october"], trigger="command").run
+    rules = parse_rules(ruleset_as_dict(weighted["ruleset"]))
+    inputs = [engine_inputs(weighted[m], rules) for m in ("september", "october")]
+    values = pd.concat([i.values for i in inputs], ignore_index=True)
+    expected = annual(score(values, rules, inputs[1].counties)).set_index("county")
+    stored = {
+        a.county.code: a for a in AnnualResult.objects.filter(run=october).select_related("county")
+    }
+    assert set(stored) == set(expected.index)
+    for code, row in stored.items():
+        want = expected.loc[code]
+        assert float(row.total) == pytest.approx(float(want["total"]))
+        assert row.rank == (None if pd.isna(want["rank"]) else int(want["rank"]))
+        assert row.tier == (str(want["tier"]) if isinstance(want["tier"], str) else "")

@@ -351,3 +351,25 @@ def test_a_rule_set_sets_its_own_warning_lines_and_round_trips_them():
     for bad in ({"red_behind": -1}, {"yellow_behind": 6}, {"red_when_shrinking": "yes"}, {"x": 1}):
         with pytest.raises(RulesError):
             parse_rules({**plain, "warnings": bad})
+
+
+def test_a_catch_up_plan_rechecked_from_any_of_its_milestones_gives_the_rest_of_itself():
+    """Reaching month k's milestone and planning again from there gives the same later
+    milestones, and the last one is the annual target: the plan is consistent with itself."""
+    from indicators.scoring.progress import catch_up
+
+    for schedule in (None, QUARTERLY):
+        row = {"county": "a", "indicator": "invest", "month": 5, "value": 55.0, "prior_value": 50.0}
+        target = {"target_kind": "value", "target": 200.0, "schedule": schedule}
+        first = plan_of(row, target)
+        assert first[12] == pytest.approx(200.0)
+        for k in range(6, 12):
+            again = plan_of({**row, "month": k, "value": first[k]}, target)
+            assert again == pytest.approx({m: v for m, v in first.items() if m > k})
+        # and at the milestone the progress is what the schedule asks of the rest
+        targets = pd.DataFrame([{"county": "a", "indicator": "invest", **target}])
+        at_12 = progress(
+            pd.DataFrame([{**row, "month": 12, "value": first[12]}]), targets, INDICATORS
+        )
+        assert at_12["completion"].iloc[0] == pytest.approx(100.0)
+        assert catch_up(at_12, targets, INDICATORS).empty
