@@ -5,29 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 import pandas as pd
 from django.db.models import QuerySet
 
 from counties.models import County
-from indicators.models import Indicator, Unit
+from indicators.models import Indicator
 
-from .models import Target, TargetSet
+from .models import Schedule, Target, TargetSet
 
-# Units whose county figures add up to the city's: money, counts. Percentages, intensities and
-# days do not.
-ADDITIVE_UNITS = frozenset(
-    {
-        Unit.YI_YUAN,
-        Unit.WAN_YUAN,
-        Unit.YUAN,
-        Unit.WAN_USD,
-        Unit.YI_USD,
-        Unit.COUNT,
-        Unit.ENTERPRISES,
-        Unit.PERSONS,
-    }
-)
 CITY_CODE = "city"  # the county column of the city's own row in frames
 
 
@@ -63,11 +50,7 @@ def target_indicators(year: int) -> dict[str, Indicator]:
 
 def is_additive(indicator: Indicator) -> bool:
     """County value targets of this indicator should add up to the city's."""
-    return (
-        indicator.kind in (Indicator.Kind.FLOW, Indicator.Kind.STOCK)
-        and indicator.unit in ADDITIVE_UNITS
-        and not indicator.is_share
-    )
+    return indicator.is_summable
 
 
 @dataclass(frozen=True)
@@ -142,24 +125,47 @@ def schedules_of(target_set: TargetSet) -> dict[tuple[str, str | None], list]:
 def targets_frame(target_set: TargetSet) -> pd.DataFrame:
     """The targets as the engine's progress() takes them: county (CITY_CODE for the city),
     indicator, target_kind, target (float), schedule (twelve shares of 1, or None: month/12).
-    A county's own schedule comes before the indicator's schedule for every county."""
-    schedules = schedules_of(target_set)
+    A county's own schedule comes before the indicator's schedule for every county.
+
+    A published set never changes, so its frame is read once per process and copied out (every
+    recompute of its year reads it); a draft's is read afresh."""
+    if target_set.is_published and target_set.published_at is not None:
+        key = (target_set.pk, target_set.version, target_set.published_at.isoformat())
+        return _published_frame(key).copy()
+    return _read_frame(target_set.pk)
+
+
+@lru_cache(maxsize=16)
+def _published_frame(key: tuple[int, int, str]) -> pd.DataFrame:
+    """Keyed by the set's id, version and publication time, so that an id a test database
+    hands out again never finds another set's frame."""
+    return _read_frame(key[0])
+
+
+def _read_frame(target_set_id: int) -> pd.DataFrame:
+    """Two queries: the targets and the schedules, as plain values."""
+    schedules = {
+        (indicator, county): shares
+        for indicator, county, shares in Schedule.objects.filter(
+            target_set_id=target_set_id
+        ).values_list("indicator__code", "county__code", "shares")
+    }
 
     def shares(indicator: str, county: str | None) -> tuple[float, ...] | None:
         found = schedules.get((indicator, county)) or schedules.get((indicator, None))
         return tuple(float(s) / 100 for s in found) if found else None
 
     rows = [
-        {
-            "county": row.county.code if row.county is not None else CITY_CODE,
-            "indicator": row.indicator.code,
-            "target_kind": row.kind,
-            "target": float(row.value),
-            "schedule": shares(
-                row.indicator.code, row.county.code if row.county is not None else None
-            ),
-        }
-        for row in targets_of(target_set)
+        (
+            county or CITY_CODE,
+            indicator,
+            kind,
+            float(value),
+            shares(indicator, county),
+        )
+        for county, indicator, kind, value in Target.objects.filter(
+            target_set_id=target_set_id
+        ).values_list("county__code", "indicator__code", "kind", "value")
     ]
     columns = ["county", "indicator", "target_kind", "target", "schedule"]
     return pd.DataFrame(rows, columns=columns)

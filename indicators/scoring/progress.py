@@ -27,11 +27,9 @@ by quarter). Per county, indicator and month:
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -239,35 +237,44 @@ def catch_up(
         frame = frame.merge(
             targets[["county", "indicator", "schedule"]], on=["county", "indicator"], how="left"
         )
-    out: list[tuple[str, str, int, float]] = []
-    row: Any  # a row of the merged frame (pandas types its fields as any scalar)
-    for row in frame.itertuples(index=False):
-        month = int(row.month)
-        if month >= 12 or row.direction == "lower" or not isinstance(row.target_kind, str):
-            continue
-        value, target = float(row.value), float(row.target)
-        if math.isnan(value) or math.isnan(target):
-            continue
-        if row.target_kind == "growth":
-            continue  # from last year's months, below
-        if value >= target:
-            continue
-        if row.kind == "flow":
-            schedule = getattr(row, "schedule", None)
-            shares = (
-                list(schedule)
-                if isinstance(schedule, tuple | list) and len(schedule) == 12
-                else list(linear_schedule())
-            )
-            now = shares[month - 1]
-            left = 1.0 - now
-            for k in range(month + 1, 13):
-                part = (shares[k - 1] - now) / left if left > 0 else 1.0
-                out.append((row.county, row.indicator, k, value + (target - value) * part))
-        else:
-            for k in range(month + 1, 13):
-                share = (k - month) / (12 - month)
-                out.append((row.county, row.indicator, k, value + (target - value) * share))
+    months = frame["month"].to_numpy(dtype=int)
+    value = frame["value"].to_numpy(dtype=float)
+    target = frame["target"].to_numpy(dtype=float)
+    short = (
+        (frame["target_kind"] == "value").to_numpy(dtype=bool)
+        & (frame["direction"] != "lower").to_numpy(dtype=bool)
+        & (months < 12)
+        & (value < target)  # NaN on either side compares False
+    )
+    flow = (frame["kind"] == "flow").to_numpy(dtype=bool)
+    # the cumulative share due by each month: the row's schedule for a flow, else (a level
+    # brought evenly to its target) the months elapsed since the row's month
+    shares = np.tile(np.asarray(linear_schedule()), (len(frame), 1))
+    if "schedule" in frame:
+        for k, schedule in enumerate(frame["schedule"].to_numpy(dtype=object)):
+            if flow[k] and isinstance(schedule, tuple | list) and len(schedule) == 12:
+                shares[k] = schedule
+    idx = np.clip(months - 1, 0, 11)
+    now = shares[np.arange(len(frame)), idx]
+    ahead_months = np.arange(1, 13)[None, :]
+    later = ahead_months > months[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part_flow = np.where(
+            (1.0 - now)[:, None] > 0, (shares - now[:, None]) / (1.0 - now)[:, None], 1.0
+        )
+        part_level = (ahead_months - months[:, None]) / np.maximum(12 - months, 1)[:, None]
+    part = np.where(flow[:, None], part_flow, part_level)
+    needed = value[:, None] + (target - value)[:, None] * part
+    rows, cols = np.nonzero(later & short[:, None])
+    out: list[tuple[str, str, int, float]] = list(
+        zip(
+            frame["county"].to_numpy()[rows],
+            frame["indicator"].to_numpy()[rows],
+            (cols + 1).tolist(),
+            needed[rows, cols].tolist(),
+            strict=True,
+        )
+    )
     if prior_months is not None and not prior_months.empty:
         growth = frame[(frame["target_kind"] == "growth") & (frame["direction"] != "lower")]
         growth = growth[growth["value"].notna() & (growth["month"] < 12)]

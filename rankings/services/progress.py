@@ -6,13 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from counties.models import Period
 from indicators.scoring.progress import catch_up, city_rows, progress, warnings
 from indicators.scoring.rules import Warnings
 
-from ..convert import decimal_or_none
 from ..models import ProgressResult, RankingRun
 from ..selectors.progress import CITY_CODE, ProgressInputs
 
@@ -63,30 +63,22 @@ def _city_targets_for(rows: pd.DataFrame, inputs: ProgressInputs) -> pd.DataFram
     targets = inputs.targets
     if targets.empty:
         return targets
-    reported = rows[rows["value"].notna() & rows["prior_value"].notna()]
-    included = reported.groupby("indicator")["county"].agg(set).to_dict()
-    counties = targets[(targets["county"] != CITY_CODE) & (targets["target_kind"] == "value")]
+    reported = rows.loc[
+        rows["value"].notna() & rows["prior_value"].notna(), ["county", "indicator"]
+    ]
+    own = targets[(targets["county"] != CITY_CODE) & (targets["target_kind"] == "value")]
+    whole = own.groupby("indicator")["target"].sum()
+    counted = own.merge(reported, on=["county", "indicator"]).groupby("indicator")["target"].sum()
+    share = (counted.reindex(whole.index, fill_value=0.0) / whole).where(whole > 0, 1.0)
+    city = (
+        (targets["county"] == CITY_CODE)
+        & (targets["target_kind"] == "value")
+        & targets["indicator"].isin(list(inputs.summable))
+    )
+    factor = targets["indicator"].map(share).fillna(1.0).clip(upper=1.0)
     adjusted = targets.copy()
-    for index, row in targets.iterrows():
-        if row["county"] != CITY_CODE or row["target_kind"] != "value":
-            continue
-        if row["indicator"] not in inputs.summable:
-            continue
-        own = counties[counties["indicator"] == row["indicator"]]
-        whole = own["target"].sum()
-        part = own[own["county"].isin(included.get(row["indicator"], set()))]["target"].sum()
-        if whole > 0 and part < whole:
-            adjusted.at[index, "target"] = row["target"] * part / whole
+    adjusted.loc[city, "target"] = targets.loc[city, "target"] * factor[city]
     return adjusted
-
-
-def _bounded(value: Any, places: int, max_digits: int) -> Decimal | None:
-    """A float as a Decimal for a column of `max_digits` digits, `places` of them decimals;
-    None where it does not fit (a completion of 10^9 % against a target of almost nothing)."""
-    number = decimal_or_none(value, places)
-    if number is None or abs(number) >= Decimal(10) ** (max_digits - places):
-        return None
-    return number
 
 
 def _met(value: Any, milestone: Any) -> bool | None:
@@ -96,41 +88,65 @@ def _met(value: Any, milestone: Any) -> bool | None:
     return bool(value >= milestone - 1e-9)
 
 
-def _reasons(row: Any) -> list[str]:
-    found = [name for name in REASONS if bool(getattr(row, name))]
-    if "far_behind" in found:
-        found.remove("behind")
-    return found
+def _reasons(frame: pd.DataFrame) -> list[list[str]]:
+    """Each row's warning reasons, in REASONS order; far behind implies behind, so only the
+    former is named; a row with no colour has none."""
+    flags = {name: frame[name].to_numpy(dtype=bool) for name in REASONS}
+    flags["behind"] = flags["behind"] & ~flags["far_behind"]
+    judged = frame["level"].map(lambda level: isinstance(level, str)).to_numpy(dtype=bool)
+    names = np.array(REASONS, dtype=object)
+    table = np.column_stack([flags[name] for name in REASONS])
+    return [list(names[row]) if ok else [] for row, ok in zip(table, judged, strict=True)]
+
+
+# The stored columns: name -> (decimal places, max digits), as in ProgressResult.
+NUMBER_COLUMNS = {
+    "target": (4, 18),
+    "value": (4, 18),
+    "prior_value": (4, 18),
+    "growth": (4, 12),
+    "completion": (4, 12),
+    "time_progress": (4, 9),
+    "ahead": (4, 12),
+    "shortfall": (4, 18),
+    "pace_needed": (4, 18),
+    "pace_so_far": (4, 18),
+    "milestone": (4, 18),
+}
+
+
+def _decimals(column: pd.Series, places: int, max_digits: int) -> list[Decimal | None]:
+    """A column of floats as the Decimals a column of `max_digits` digits holds, None where a
+    value is missing or does not fit (a completion of 10^9 % against a target of almost nothing);
+    rounded in one pass."""
+    numbers = np.round(pd.to_numeric(column, errors="coerce").to_numpy(dtype=float), places)
+    fits = np.isfinite(numbers) & (np.abs(numbers) < 10.0 ** (max_digits - places))
+    return [Decimal(repr(x)) if ok else None for x, ok in zip(numbers.tolist(), fits, strict=True)]
 
 
 def progress_write(
     *, run: RankingRun, frame: pd.DataFrame, county_ids: dict, indicator_ids: dict
 ) -> None:
+    kept = frame[(frame["county"] == CITY_CODE) | frame["county"].isin(list(county_ids))]
+    reasons = _reasons(kept)
+    numbers = {
+        name: _decimals(kept[name], places, digits)
+        for name, (places, digits) in NUMBER_COLUMNS.items()
+    }
     ProgressResult.objects.bulk_create(
-        (
+        [
             ProgressResult(
                 run=run,
                 county_id=None if row.county == CITY_CODE else county_ids[row.county],
                 indicator_id=indicator_ids[row.indicator],
                 target_kind=row.target_kind if isinstance(row.target_kind, str) else "",
-                target=_bounded(row.target, 4, 18),
-                value=_bounded(row.value, 4, 18),
-                prior_value=_bounded(row.prior_value, 4, 18),
-                growth=_bounded(row.growth, 4, 12),
-                completion=_bounded(row.completion, 4, 12),
-                time_progress=_bounded(row.time_progress, 4, 9),
-                ahead=_bounded(row.ahead, 4, 12),
-                shortfall=_bounded(row.shortfall, 4, 18),
-                pace_needed=_bounded(row.pace_needed, 4, 18),
-                pace_so_far=_bounded(row.pace_so_far, 4, 18),
                 level=row.level if isinstance(row.level, str) else "",
-                reasons=_reasons(row) if isinstance(row.level, str) else [],
+                reasons=reasons[k],
                 plan=row.plan,
-                milestone=_bounded(row.milestone, 4, 18),
                 milestone_met=_met(row.value, row.milestone),
+                **{name: values[k] for name, values in numbers.items()},
             )
-            for row in frame.itertuples(index=False)
-            if row.county == CITY_CODE or row.county in county_ids
-        ),
+            for k, row in enumerate(kept.itertuples(index=False))
+        ],
         batch_size=2000,
     )
