@@ -144,7 +144,7 @@ def _published_frame(key: tuple[int, int, str]) -> pd.DataFrame:
 
 def _read_frame(target_set_id: int) -> pd.DataFrame:
     """Two queries: the targets and the schedules, as plain values."""
-    schedules = {
+    schedules: dict[tuple[str, str | None], list] = {
         (indicator, county): shares
         for indicator, county, shares in Schedule.objects.filter(
             target_set_id=target_set_id

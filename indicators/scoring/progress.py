@@ -278,17 +278,17 @@ def catch_up(
     if prior_months is not None and not prior_months.empty:
         growth = frame[(frame["target_kind"] == "growth") & (frame["direction"] != "lower")]
         growth = growth[growth["value"].notna() & (growth["month"] < 12)]
-        later = growth[["county", "indicator", "month", "target"]].merge(
+        coming = growth[["county", "indicator", "month", "target"]].merge(
             prior_months.rename(columns={"month": "k"}), on=["county", "indicator"]
         )
-        later = later[(later["k"] > later["month"]) & later["prior_value"].notna()]
-        needed = later["prior_value"] * (1.0 + later["target"] / 100.0)
+        coming = coming[(coming["k"] > coming["month"]) & coming["prior_value"].notna()]
+        grown = coming["prior_value"] * (1.0 + coming["target"] / 100.0)
         out.extend(
             zip(
-                later["county"],
-                later["indicator"],
-                later["k"].astype(int),
-                needed.astype(float),
+                coming["county"],
+                coming["indicator"],
+                coming["k"].astype(int),
+                grown.astype(float),
                 strict=True,
             )
         )
