@@ -189,7 +189,8 @@ class TargetGrid:
         return result
 
     def save(self, *, user: AnyUser, post: Mapping[str, str]) -> GridOutcome:
-        """Read and save the posted grid, all or nothing (channel "grid")."""
+        """Read and save the posted grid, all or nothing (channel "grid"). A grid drawn before
+        someone else's save (its `fingerprint` no longer matches) raises TargetsChanged."""
         result = self.read(post)
         if result.issues:
             # Say what else is wrong with the cells that could be read, so that every problem
@@ -207,6 +208,7 @@ class TargetGrid:
                 schedules=result.schedules,
                 user=user,
                 channel="grid",
+                expected_fingerprint=post.get("fingerprint") or None,
             )
         except services.TargetsInvalid as exc:
             for issue in exc.issues:

@@ -3,6 +3,8 @@ frame the engine's progress functions take."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -88,6 +90,25 @@ def sum_mismatches(target_set: TargetSet) -> list[SumMismatch]:
         if is_additive(indicator) and n == counties and total != target:
             mismatches.append(SumMismatch(indicator, target, total))
     return sorted(mismatches, key=lambda m: (m.indicator.display_order, m.indicator.code))
+
+
+def targets_fingerprint(target_set: TargetSet) -> str:
+    """A digest of the set's targets and schedules as stored now: the grid carries the one it
+    was drawn from, so that a save over someone else's later changes is refused."""
+    rows = sorted(
+        (str(c), str(i), k, str(v))
+        for c, i, k, v in Target.objects.filter(target_set=target_set).values_list(
+            "county_id", "indicator_id", "kind", "value"
+        )
+    )
+    plans = sorted(
+        (str(c), str(i), json.dumps(s))
+        for c, i, s in Schedule.objects.filter(target_set=target_set).values_list(
+            "county_id", "indicator_id", "shares"
+        )
+    )
+    text = json.dumps([rows, plans], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 def targets_of(target_set: TargetSet) -> QuerySet[Target]:

@@ -72,6 +72,10 @@ class TargetIssue:
     message: str
 
 
+class TargetsChanged(Exception):
+    """Someone saved the set after this user's page was drawn; nothing was saved."""
+
+
 class TargetsInvalid(Exception):
     """The targets have problems; nothing was saved. `issues` lists every one."""
 
@@ -235,13 +239,20 @@ def targets_save(
     schedules: list[ScheduleEntry] | None = None,
     user: AnyUser,
     channel: str,
+    expected_fingerprint: str | None = None,
 ) -> SaveSummary:
     """Write the given cells of a draft: a value sets the target, None removes it. Any problem
-    and nothing is saved. Returns what changed and where county value targets do not add up to
-    the city's (a warning, not an error: the city may keep a reserve)."""
+    and nothing is saved. With `expected_fingerprint` (selectors.targets_fingerprint of the set
+    as the user's page showed it), a set changed since raises TargetsChanged. Returns what
+    changed and where county value targets do not add up to the city's (a warning, not an
+    error: the city may keep a reserve)."""
     assert channel in CHANNELS, channel
     editor = _editor(user)
     locked = _draft_locked(target_set)
+    if expected_fingerprint is not None and (
+        selectors.targets_fingerprint(locked) != expected_fingerprint
+    ):
+        raise TargetsChanged()
     indicators = selectors.target_indicators(locked.year)
     counties = {c.code: c for c in County.objects.filter(is_active=True)}
     issues = check_targets(entries, indicators=indicators, counties=counties)

@@ -233,6 +233,7 @@ def _grid_page(
         "kinds": Target.Kind.choices,
         "reason_max": REASON_MAX,
         "max_mib": MAX_UPLOAD_BYTES // (1024 * 1024),
+        "fingerprint": selectors.targets_fingerprint(target_set),
     }
     return render(request, "targets/grid.html", context, status=status)
 
@@ -262,6 +263,15 @@ def target_grid(request: HttpRequest, year: int) -> HttpResponse:
         return redirect(grid_url(target_set))
     try:
         outcome = table.save(user=request.user, post=request.POST)
+    except services.TargetsChanged:
+        messages.error(
+            request,
+            _(
+                "其他人在您打开此页后修改了目标，您的修改没有保存。下表是您填写的内容；"
+                "请核对后再保存（再次保存会覆盖对方的修改），或刷新页面查看最新目标。"
+            ),
+        )
+        return _grid_page(request, target_set, table, posted=dict(request.POST.items()), status=409)
     except ValidationError as exc:  # published or deleted since the page was opened
         messages.error(request, " ".join(exc.messages))
         return redirect(grid_url(target_set))

@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from counties.selectors import user_label
@@ -361,3 +362,37 @@ def test_sums_over_the_counties_are_shown_to_city_staff_only(
     client.force_login(reporter_a)
     page = client.get(grid(2026)).content.decode()
     assert "12.3 亿元" in page and warning not in page and 'id="mismatches"' not in page
+
+
+def test_a_grid_drawn_before_someone_elses_save_is_refused_with_what_was_typed(
+    client, draft, reviewer, admin_user, county_a, checksum
+):
+    """Two editors open the grid; the second saves first; the first one's save is refused
+    (409), keeps what was typed, and saving again from that page overwrites deliberately."""
+    client.force_login(reviewer)
+    page = client.get(grid(2026, draft.version))
+    drawn = page.context["fingerprint"]
+    other = Client()
+    other.force_login(admin_user)
+    other_page = other.get(grid(2026, draft.version))
+    assert (
+        other.post(
+            grid(2026, draft.version),
+            {"fingerprint": other_page.context["fingerprint"], f"t-{county_a.code}-revenue": "6"},
+        ).status_code
+        == 302
+    )
+    before = checksum()
+    refused = client.post(
+        grid(2026, draft.version), {"fingerprint": drawn, f"t-{county_a.code}-revenue": "5"}
+    )
+    assert refused.status_code == 409
+    assert checksum() == before
+    body = refused.content.decode()
+    assert "其他人在您打开此页后修改了目标" in body and 'value="5"' in body
+    again = client.post(
+        grid(2026, draft.version),
+        {"fingerprint": refused.context["fingerprint"], f"t-{county_a.code}-revenue": "5"},
+    )
+    assert again.status_code == 302
+    assert targets_of(draft)[(county_a.code, "revenue")] == ("value", D("5"))
