@@ -271,7 +271,8 @@ def target_grid(request: HttpRequest, year: int) -> HttpResponse:
                 "请核对后再保存（再次保存会覆盖对方的修改），或刷新页面查看最新目标。"
             ),
         )
-        return _grid_page(request, target_set, table, posted=dict(request.POST.items()), status=409)
+        typed = {key: str(value) for key, value in request.POST.items()}
+        return _grid_page(request, target_set, table, posted=typed, status=409)
     except ValidationError as exc:  # published or deleted since the page was opened
         messages.error(request, " ".join(exc.messages))
         return redirect(grid_url(target_set))
