@@ -50,11 +50,6 @@ def target_indicators(year: int) -> dict[str, Indicator]:
     return {ind.code: ind for ind in ordered}
 
 
-def is_additive(indicator: Indicator) -> bool:
-    """County value targets of this indicator should add up to the city's."""
-    return indicator.is_summable
-
-
 @dataclass(frozen=True)
 class SumMismatch:
     indicator: Indicator
@@ -87,7 +82,7 @@ def sum_mismatches(target_set: TargetSet) -> list[SumMismatch]:
     for indicator_id, target in city.items():
         indicator = indicators[indicator_id]
         total, n = sums.get(indicator_id, (Decimal(0), 0))
-        if is_additive(indicator) and n == counties and total != target:
+        if indicator.is_summable and n == counties and total != target:
             mismatches.append(SumMismatch(indicator, target, total))
     return sorted(mismatches, key=lambda m: (m.indicator.display_order, m.indicator.code))
 

@@ -15,7 +15,6 @@ from targets.models import TargetSet
 from targets.selectors import CITY_CODE, published_target_set, targets_frame
 
 from ..models import ProgressResult
-from .tables import is_summable
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,7 @@ def progress_inputs(period: Period, indicator_codes: list[str]) -> ProgressInput
         [(i.code, i.kind, i.direction) for i in indicators],
         columns=["indicator", "kind", "direction"],
     )
-    summable = frozenset(i.code for i in indicators if is_summable(i))
+    summable = frozenset(i.code for i in indicators if i.is_summable)
     if target_set is None:
         empty = pd.DataFrame(columns=["county", "indicator", "target_kind", "target", "schedule"])
         return ProgressInputs(None, empty, frame, summable, pd.DataFrame())

@@ -21,11 +21,6 @@ from .profile import rule_target
 from .runs import run_visible, runs_visible_in_year
 
 
-def is_summable(indicator: Indicator) -> bool:
-    """Its county figures add up to the city's (indicators.models.Indicator.is_summable)."""
-    return indicator.is_summable
-
-
 @dataclass(frozen=True)
 class Cell:
     """One county's result on one indicator."""
@@ -169,7 +164,7 @@ def _column(
     rule: RuleSetIndicator, cells: list[Cell | None], ranked: list[bool]
 ) -> IndicatorColumn:
     indicator = rule.indicator
-    summable = is_summable(indicator)
+    summable = indicator.is_summable
     reported = [c.value for c in cells if c is not None and c.value is not None]
     total = growth = average = None
     if summable and reported:
@@ -239,7 +234,7 @@ def city_overview(period: Period, user: AnyUser) -> CityOverview | None:
         for r in RuleSetIndicator.objects.filter(ruleset_id=run.ruleset_id)
         .select_related("indicator")
         .order_by("display_order", "id")
-        if is_summable(r.indicator)
+        if r.indicator.is_summable
     ]
     ids = [r.indicator_id for r in rules]
     ranked = set(
