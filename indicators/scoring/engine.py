@@ -165,6 +165,7 @@ def score_grid(
     base_ranks: Mapping[str, int] | None = None,
     previous_ranks: Mapping[str, int] | None = None,
     only: Sequence[int] | None = None,
+    fresh: Sequence[tuple[np.ndarray, Sequence[int]]] | None = None,
     reuse: GridScores | None = None,
     targets: TargetArrays | None = None,
 ) -> GridScores:
@@ -176,6 +177,8 @@ def score_grid(
     positions) and `reuse` (the scores of a one-period grid), only those indicators are scored
     afresh and every other indicator's score and rank is taken from `reuse`: for variants that
     differ from it in those indicators' values alone (their rank_change is left empty).
+    `fresh` says the same per group of variants: (period positions, indicator positions) pairs,
+    each group's indicators scored afresh on its periods only.
     `targets` (county_targets.target_arrays) gives the counties' own targets.
     """
     ind = rules.indicators
@@ -183,18 +186,24 @@ def score_grid(
     value = g.value[:, :n_ind]
     prior = g.prior[:, :n_ind]
 
-    idx: list[int] | None = None
-    kept: GridScores | None = None  # the base scores the variants keep outside `only`
-    if only is not None and reuse is not None:
-        idx, kept = list(only), reuse
-    if kept is None or idx is None:
+    groups: list[tuple[np.ndarray, list[int]]] | None = None  # variants' freshly scored parts
+    kept: GridScores | None = None  # the base scores the variants keep outside them
+    if reuse is not None and (only is not None or fresh is not None):
+        kept = reuse
+        if fresh is not None:
+            groups = [(np.asarray(rows, dtype=np.intp), list(cols)) for rows, cols in fresh]
+        else:
+            groups = [(np.arange(g.value.shape[0]), list(only or []))]
+    if kept is None or groups is None:
         basis = _basis(g, rules)
     else:
         basis = np.repeat(kept.basis, g.value.shape[0], axis=0)
-        basis[:, idx] = _basis(g, rules, idx)[:, idx]
-    scheduled = np.array(
-        [[i.frequency == "monthly" or m % 3 == 0 for i in ind] for m in g.months], dtype=bool
-    )  # (P, I)
+        for rows, cols in groups:
+            basis[np.ix_(rows, np.asarray(cols, dtype=np.intp))] = _basis(
+                _rows_of(g, rows), rules, cols
+            )[:, cols]
+    monthly = np.array([i.frequency == "monthly" for i in ind], dtype=bool)
+    scheduled = monthly[None, :] | (np.asarray(g.months) % 3 == 0)[:, None]  # (P, I)
     sched3 = scheduled[:, :, None]
     missing = np.isnan(value)
     invalid = ~missing & np.isnan(basis)
@@ -203,7 +212,8 @@ def score_grid(
     target = target_grid(rules, g.months, targets)
     own = target if targets is not None else None  # None: the methods take the rules' target
     ranked3 = g.ranked[None, None, :]
-    if kept is None or idx is None:
+    ref_stats = None
+    if kept is None or groups is None:
         s, place, ref_stats = score_indicators(
             g, rules, basis, valid, invalid & sched3, stats=True, target=own
         )
@@ -212,24 +222,27 @@ def score_grid(
         n = basis.shape[0]
         s, place = np.repeat(kept.s, n, axis=0), np.repeat(kept.place, n, axis=0)
         rank = np.repeat(kept.rank, n, axis=0)
-        part_rules = replace(rules, indicators=tuple(ind[j] for j in idx))
-        s[:, idx], place[:, idx], ref_stats = score_indicators(
-            g,
-            part_rules,
-            basis[:, idx],
-            valid[:, idx],
-            (invalid & sched3)[:, idx],
-            target=None if own is None else own[:, idx],
-        )
-        rank[:, idx] = np.where(ranked3, place[:, idx], np.nan)
+        unjudged = invalid & sched3
+        for rows, cols in groups:
+            ix = np.ix_(rows, np.asarray(cols, dtype=np.intp))
+            s[ix], place[ix], _ = score_indicators(
+                _rows_of(g, rows),
+                replace(rules, indicators=tuple(ind[j] for j in cols)),
+                basis[ix],
+                valid[ix],
+                unjudged[ix],
+                target=None if own is None else own[ix],
+            )
+            rank[ix] = np.where(ranked3, place[ix], np.nan)
     s = np.where(sched3, np.where(np.isnan(s), 0.0, s), np.nan)  # missing (or no reference) -> 0
     weight = np.array([float(i.weight) for i in ind])
-    if kept is None or idx is None:
+    if kept is None or groups is None:
         points = round_half_up(weight[None, :, None] * s, rules.indicator_decimals)
     else:
         points = np.repeat(kept.points, s.shape[0], axis=0)
-        scaled = weight[None, idx, None] * s[:, idx]
-        points[:, idx] = round_half_up(scaled, rules.indicator_decimals)
+        for rows, cols in groups:
+            ix = np.ix_(rows, np.asarray(cols, dtype=np.intp))
+            points[ix] = round_half_up(weight[None, cols, None] * s[ix], rules.indicator_decimals)
     s_used = s if rules.indicator_decimals is None else points / weight[None, :, None]
 
     sub_raw, sub, part = category_subtotals(rules, s_used, scheduled, weight)
@@ -308,6 +321,17 @@ def score_grid(
         vetoed=vetoed,
         flags_c=flags_c,
         references=ref_stats,
+    )
+
+
+def _rows_of(g: Grid, rows: np.ndarray) -> Grid:
+    """The grid of some of `g`'s periods (variants), in the order of `rows`."""
+    return replace(
+        g,
+        periods=[g.periods[k] for k in rows],
+        months=g.months[rows],
+        value=g.value[rows],
+        prior=g.prior[rows],
     )
 
 

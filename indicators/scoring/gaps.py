@@ -116,19 +116,19 @@ def gaps(
     new_values = np.array([x.value for x in scen])
     is_whole = np.array([x.whole for x in scen])
 
-    # Variants are scored a batch at a time, grouped by indicator: only that indicator and the
-    # ratios it is the denominator of are scored afresh; every other score is the base's.
+    # Variants are scored a batch at a time, in indicator order. In each variant only its
+    # indicator and the ratios it is the denominator of are scored afresh (on that variant's
+    # row alone); every other indicator's score is the base's. Categories, totals and places
+    # are then worked out for the whole batch at once.
     n_cells = g.value.shape[1] * g.value.shape[2]
     per_batch = max(1, batch_cells // max(1, n_cells))
     new_rank = np.empty(len(scen))
     new_basis = np.empty(len(scen))
     new_total = np.empty(len(scen))
     new_total_rank = np.empty(len(scen))
-    batches = []
-    for j in sorted(set(js.tolist())):
-        members = np.flatnonzero(js == j)
-        batches += [members[k : k + per_batch] for k in range(0, len(members), per_batch)]
-    for members in batches:
+    order = np.argsort(js, kind="stable")
+    for start in range(0, len(order), per_batch):
+        members = order[start : start + per_batch]
         n = len(members)
         j, c = js[members], cs[members]
         value = np.repeat(g.value, n, axis=0)
@@ -147,7 +147,7 @@ def gaps(
             bonus=bonus.repeat(n),
             vetoes=vetoes,
             base_ranks=base_ranks,
-            only=_affected(rules, int(j[0])),
+            fresh=[(np.flatnonzero(j == jj), _affected(rules, int(jj))) for jj in np.unique(j)],
             reuse=base,
             targets=own,
         )

@@ -131,6 +131,33 @@ def _due(targets: pd.DataFrame, months: np.ndarray) -> np.ndarray:
     return due
 
 
+def attach(left: pd.DataFrame, right: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """`left` with `right`'s other columns matched on `keys` (a left join, many to one): missing
+    where `right` has no row. Raises ValueError when `right` has two rows for one key. A
+    dictionary lookup, much cheaper than merge() on the few hundred rows of a city's month."""
+    right_keys = list(zip(*(right[k].tolist() for k in keys), strict=True))
+    position = {key: k for k, key in enumerate(right_keys)}
+    if len(position) != len(right_keys):
+        raise ValueError(f"{', '.join(keys)} repeated in a table that has one row per key")
+    left_keys = zip(*(left[k].tolist() for k in keys), strict=True)
+    found = np.fromiter(
+        (position.get(key, -1) for key in left_keys), dtype=np.intp, count=len(left)
+    )
+    out = left.copy()
+    hit = found >= 0
+    for column in right.columns:
+        if column in keys:
+            continue
+        values = right[column].to_numpy()
+        if values.dtype.kind in "fc":
+            picked = np.full(len(left), np.nan, dtype=values.dtype)
+        else:
+            picked = np.full(len(left), None, dtype=object)
+        picked[hit] = values[found[hit]]
+        out[column] = picked
+    return out
+
+
 def progress(rows: pd.DataFrame, targets: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """Progress of every row against its target.
 
@@ -141,11 +168,11 @@ def progress(rows: pd.DataFrame, targets: pd.DataFrame, indicators: pd.DataFrame
     ("flow", "stock", "rate"), direction ("higher", "lower"). A row without a target keeps NaN in
     every target column. Columns: PROGRESS_COLUMNS.
     """
-    frame = rows.merge(indicators, on="indicator", how="left", validate="many_to_one")
+    frame = attach(rows, indicators, ["indicator"])
     if frame["kind"].isna().any():
         missing = sorted(set(frame.loc[frame["kind"].isna(), "indicator"]))
         raise ValueError(f"indicators without a kind: {', '.join(map(str, missing))}")
-    frame = frame.merge(targets, on=["county", "indicator"], how="left", validate="many_to_one")
+    frame = attach(frame, targets, ["county", "indicator"])
     months = frame["month"].to_numpy(dtype=int)
     if ((months < 1) | (months > 12)).any():
         raise ValueError("months are 1..12")
@@ -232,11 +259,10 @@ def catch_up(
     Rows on or past their target, lower-is-better indicators (whose plan is a ceiling, not a
     milestone) and December get none. Columns: county, indicator, month (the month of the
     milestone), needed."""
-    frame = progress_frame.merge(indicators, on="indicator", how="left")
+    frame = attach(progress_frame, indicators, ["indicator"])
     if "schedule" in targets:
-        frame = frame.merge(
-            targets[["county", "indicator", "schedule"]], on=["county", "indicator"], how="left"
-        )
+        schedules = targets[["county", "indicator", "schedule"]]
+        frame = attach(frame, schedules, ["county", "indicator"])
     months = frame["month"].to_numpy(dtype=int)
     value = frame["value"].to_numpy(dtype=float)
     target = frame["target"].to_numpy(dtype=float)

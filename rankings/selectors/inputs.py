@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from django.db.models import Q
 
@@ -57,17 +58,31 @@ def approved_values_frame(period: Period, indicator_codes: list[str]) -> pd.Data
     Only approved submissions feed rankings. A county with none is simply absent (the engine
     flags it missing on every indicator).
     """
-    rows = SubmissionValue.objects.filter(
-        submission__period=period,
-        submission__status=Submission.Status.APPROVED,
-        indicator__code__in=indicator_codes,
-    ).values_list("submission__county__code", "indicator__code", "value", "prior_value")
-    frame = pd.DataFrame.from_records(
-        [(c, i, period.key, v, p) for c, i, v, p in rows], columns=VALUE_COLUMNS
+    rows = (
+        SubmissionValue.objects.filter(
+            submission__period=period,
+            submission__status=Submission.Status.APPROVED,
+            indicator__code__in=indicator_codes,
+        )
+        .order_by()
+        .values_list("submission__county__code", "indicator__code", "value", "prior_value")
     )
-    for column in ("value", "prior_value"):
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
-    return frame
+    counties, indicators, values, priors = [], [], [], []
+    for county, indicator, value, prior in rows:
+        counties.append(county)
+        indicators.append(indicator)
+        values.append(float("nan") if value is None else float(value))
+        priors.append(float("nan") if prior is None else float(prior))
+    return pd.DataFrame(
+        {
+            "county": pd.Series(counties, dtype=object),
+            "indicator": pd.Series(indicators, dtype=object),
+            "period": period.key,
+            "value": np.asarray(values, dtype="float64"),
+            "prior_value": np.asarray(priors, dtype="float64"),
+        },
+        columns=VALUE_COLUMNS,
+    )
 
 
 def counties_frame() -> pd.DataFrame:

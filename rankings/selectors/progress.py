@@ -59,13 +59,17 @@ def progress_inputs(period: Period, indicator_codes: list[str]) -> ProgressInput
         return ProgressInputs(None, empty, frame, summable, pd.DataFrame())
     targets = targets_frame(target_set)
     targets = targets[targets["indicator"].isin(indicator_codes)]
-    later = SubmissionValue.objects.filter(
-        submission__period__year=period.year - 1,
-        submission__period__month__gt=period.month,
-        submission__status=Submission.Status.APPROVED,
-        indicator__code__in=indicator_codes,
-    ).values_list(
-        "submission__county__code", "indicator__code", "submission__period__month", "value"
+    later = (
+        SubmissionValue.objects.filter(
+            submission__period__year=period.year - 1,
+            submission__period__month__gt=period.month,
+            submission__status=Submission.Status.APPROVED,
+            indicator__code__in=indicator_codes,
+        )
+        .order_by()
+        .values_list(
+            "submission__county__code", "indicator__code", "submission__period__month", "value"
+        )
     )
     prior_months = pd.DataFrame(
         [(c, i, m, float(v)) for c, i, m, v in later if v is not None],
@@ -106,8 +110,10 @@ def previous_plans(period: Period) -> dict[tuple[str, str], dict[int, Decimal]]:
     previous = Period.objects.filter(year=period.year, month=period.month - 1).first()
     if previous is None:
         return {}
-    rows = ProgressResult.objects.filter(run__period=previous, run__is_current=True).values_list(
-        "county__code", "indicator__code", "plan"
+    rows = (
+        ProgressResult.objects.filter(run__period=previous, run__is_current=True)
+        .order_by()
+        .values_list("county__code", "indicator__code", "plan")
     )
     return {
         (county or CITY_CODE, indicator): {int(k): Decimal(str(v)) for k, v in plan}

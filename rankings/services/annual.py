@@ -11,6 +11,7 @@ import pandas as pd
 from counties.models import Period
 from indicators.scoring import Rules
 from indicators.scoring.annual import annual_of
+from scorecard.bulk import rows_insert
 
 from ..convert import decimal_or_none, flag_list, int_or_none
 from ..models import AnnualResult, CountyResult, RankingRun
@@ -78,15 +79,19 @@ def _float(value: Decimal | None) -> float:
 
 
 def annual_write(*, run: RankingRun, frame: pd.DataFrame, county_ids: dict) -> None:
-    AnnualResult.objects.bulk_create(
-        AnnualResult(
-            run=run,
-            county_id=county_ids[str(row.county)],
-            total=decimal_or_none(row.total),
-            rank=int_or_none(row.rank),
-            tier=str(row.tier) if isinstance(row.tier, str) else "",
-            flags=flag_list(row.flags),
-            parts=row.parts,
-        )
-        for row in frame.itertuples(index=False)
+    rows_insert(
+        AnnualResult,
+        ["run_id", "county_id", "total", "rank", "tier", "flags", "parts"],
+        (
+            (
+                run.pk,
+                county_ids[str(row.county)],
+                decimal_or_none(row.total),
+                int_or_none(row.rank),
+                str(row.tier) if isinstance(row.tier, str) else "",
+                flag_list(row.flags),
+                row.parts,
+            )
+            for row in frame.itertuples(index=False)
+        ),
     )

@@ -3,15 +3,16 @@ the period's approved values, and the rows a run stores (ProgressResult)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections import defaultdict
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from counties.models import Period
-from indicators.scoring.progress import catch_up, city_rows, progress, warnings
+from indicators.scoring.progress import attach, catch_up, city_rows, progress, warnings
 from indicators.scoring.rules import Warnings
+from scorecard.bulk import rows_insert
 
 from ..models import ProgressResult, RankingRun
 from ..selectors.progress import CITY_CODE, ProgressInputs
@@ -34,7 +35,7 @@ def progress_frame(
     ].copy()
     rows["month"] = period.month
     if not inputs.prior_annual.empty:
-        rows = rows.merge(inputs.prior_annual, on=["county", "indicator"], how="left")
+        rows = attach(rows, inputs.prior_annual, ["county", "indicator"])
     targets = _city_targets_for(rows, inputs)
     rows = pd.concat([rows, city_rows(rows, inputs.summable, CITY_CODE)], ignore_index=True)
     measured = progress(rows, targets, inputs.indicators)
@@ -63,21 +64,34 @@ def _city_targets_for(rows: pd.DataFrame, inputs: ProgressInputs) -> pd.DataFram
     targets = inputs.targets
     if targets.empty:
         return targets
-    reported = rows.loc[
-        rows["value"].notna() & rows["prior_value"].notna(), ["county", "indicator"]
-    ]
-    own = targets[(targets["county"] != CITY_CODE) & (targets["target_kind"] == "value")]
-    whole = own.groupby("indicator")["target"].sum()
-    counted = own.merge(reported, on=["county", "indicator"]).groupby("indicator")["target"].sum()
-    share = (counted.reindex(whole.index, fill_value=0.0) / whole).where(whole > 0, 1.0)
-    city = (
-        (targets["county"] == CITY_CODE)
-        & (targets["target_kind"] == "value")
-        & targets["indicator"].isin(list(inputs.summable))
+    has_both = (rows["value"].notna() & rows["prior_value"].notna()).to_numpy()
+    reported = set(
+        zip(
+            rows["county"].to_numpy()[has_both],
+            rows["indicator"].to_numpy()[has_both],
+            strict=True,
+        )
     )
-    factor = targets["indicator"].map(share).fillna(1.0).clip(upper=1.0)
+    county = targets["county"].to_numpy()
+    indicator = targets["indicator"].to_numpy()
+    is_value = (targets["target_kind"] == "value").to_numpy()
+    target = targets["target"].to_numpy(dtype=float)
+    whole: dict[str, float] = defaultdict(float)
+    counted: dict[str, float] = defaultdict(float)
+    for c, i, v, t in zip(county, indicator, is_value, target, strict=True):
+        if c != CITY_CODE and v and not np.isnan(t):
+            whole[i] += t
+            if (c, i) in reported:
+                counted[i] += t
+    share = {i: min(counted[i] / w, 1.0) if w > 0 else 1.0 for i, w in whole.items()}
+    factor = np.array(
+        [
+            share.get(i, 1.0) if c == CITY_CODE and v and i in inputs.summable else 1.0
+            for c, i, v in zip(county, indicator, is_value, strict=True)
+        ]
+    )
     adjusted = targets.copy()
-    adjusted.loc[city, "target"] = targets.loc[city, "target"] * factor[city]
+    adjusted["target"] = target * factor
     return adjusted
 
 
@@ -115,13 +129,14 @@ NUMBER_COLUMNS = {
 }
 
 
-def _decimals(column: pd.Series, places: int, max_digits: int) -> list[Decimal | None]:
-    """A column of floats as the Decimals a column of `max_digits` digits holds, None where a
-    value is missing or does not fit (a completion of 10^9 % against a target of almost nothing);
-    rounded in one pass."""
+def _numbers(column: pd.Series, places: int, max_digits: int) -> list[float | None]:
+    """A column of floats rounded to the places a column of `max_digits` digits holds, None
+    where a value is missing or does not fit (a completion of 10^9 % against a target of almost
+    nothing); rounded in one pass. The shortest text of each rounded float is the decimal the
+    column stores."""
     numbers = np.round(pd.to_numeric(column, errors="coerce").to_numpy(dtype=float), places)
     fits = np.isfinite(numbers) & (np.abs(numbers) < 10.0 ** (max_digits - places))
-    return [Decimal(repr(x)) if ok else None for x, ok in zip(numbers.tolist(), fits, strict=True)]
+    return [x if ok else None for x, ok in zip(numbers.tolist(), fits.tolist(), strict=True)]
 
 
 def progress_write(
@@ -130,23 +145,34 @@ def progress_write(
     kept = frame[(frame["county"] == CITY_CODE) | frame["county"].isin(list(county_ids))]
     reasons = _reasons(kept)
     numbers = {
-        name: _decimals(kept[name], places, digits)
+        name: _numbers(kept[name], places, digits)
         for name, (places, digits) in NUMBER_COLUMNS.items()
     }
-    ProgressResult.objects.bulk_create(
+    rows_insert(
+        ProgressResult,
         [
-            ProgressResult(
-                run=run,
-                county_id=None if row.county == CITY_CODE else county_ids[row.county],
-                indicator_id=indicator_ids[row.indicator],
-                target_kind=row.target_kind if isinstance(row.target_kind, str) else "",
-                level=row.level if isinstance(row.level, str) else "",
-                reasons=reasons[k],
-                plan=row.plan,
-                milestone_met=_met(row.value, row.milestone),
-                **{name: values[k] for name, values in numbers.items()},
+            "run_id",
+            "county_id",
+            "indicator_id",
+            "target_kind",
+            "level",
+            "reasons",
+            "plan",
+            "milestone_met",
+            *numbers,
+        ],
+        (
+            (
+                run.pk,
+                None if row.county == CITY_CODE else county_ids[row.county],
+                indicator_ids[row.indicator],
+                row.target_kind if isinstance(row.target_kind, str) else "",
+                row.level if isinstance(row.level, str) else "",
+                reasons[k],
+                row.plan,
+                _met(row.value, row.milestone),
+                *(values[k] for values in numbers.values()),
             )
             for k, row in enumerate(kept.itertuples(index=False))
-        ],
-        batch_size=2000,
+        ),
     )

@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +31,7 @@ from indicators.models import Category, Indicator, RuleSet
 from indicators.scoring import gaps, parse_rules, score
 from indicators.scoring.explain import explain_improvement, explain_result, explain_total
 from indicators.selectors import ruleset_as_dict, ruleset_published_for_year
+from scorecard.bulk import rows_insert
 from targets.models import TargetSet
 
 from ..convert import decimal_or_none, flag_list, int_or_none
@@ -46,6 +48,45 @@ from .annual import annual_frame, annual_write
 from .progress import progress_frame, progress_write
 
 logger = logging.getLogger(__name__)
+
+# The stored columns, in the order _write_run gives each row's values.
+COUNTY_FIELDS = [
+    "run_id",
+    "county_id",
+    "base_total",
+    "bonus",
+    "penalty",
+    "improvement",
+    "base_rank",
+    "first_rank",
+    "vetoed",
+    "total",
+    "rank",
+    "rank_change",
+    "tier",
+    "peer_group",
+    "flags",
+    "total_formula",
+    "improvement_formula",
+]
+INDICATOR_FIELDS = [
+    "run_id",
+    "county_id",
+    "indicator_id",
+    "value",
+    "prior_value",
+    "basis",
+    "rank",
+    "score",
+    "flags",
+    "formula",
+    "gap_basis",
+    "gap_value",
+    "gap_rank",
+    "gap_total_rank",
+    "gap_points",
+    "gap_kind",
+]
 
 
 class Outcome(StrEnum):
@@ -260,67 +301,76 @@ def _write_run(
         counties_ranked=int(counties["rank"].notna().sum()),
         target_set=target_set,
     )
-    CountyResult.objects.bulk_create(
-        CountyResult(
-            run=run,
-            county_id=county_ids[row.county],
-            base_total=decimal_or_none(row.base_total),
-            bonus=decimal_or_none(row.bonus) or Decimal(0),
-            penalty=decimal_or_none(row.penalty) or Decimal(0),
-            improvement=decimal_or_none(row.improvement) or Decimal(0),
-            base_rank=int_or_none(row.base_rank),
-            first_rank=int_or_none(row.first_rank),
-            vetoed=bool(row.vetoed),
-            total=decimal_or_none(row.total),
-            rank=int_or_none(row.rank),
-            rank_change=int_or_none(row.rank_change),
-            tier=row.tier if isinstance(row.tier, str) else "",
-            peer_group=str(row.group) if grouped and isinstance(row.group, str) else "",
-            flags=flag_list(row.flags),
-            total_formula=explain_total(
-                rules,
-                base_total=row.base_total,
-                bonus=row.bonus,
-                penalty=row.penalty,
-                improvement=row.improvement,
-            ).formula,
-            improvement_formula=explain_improvement(
-                rules, base_rank=row.base_rank, first_rank=row.first_rank
-            ).formula,
-        )
-        for row in counties.itertuples(index=False)
+    rows_insert(
+        CountyResult,
+        COUNTY_FIELDS,
+        (
+            (
+                run.pk,
+                county_ids[row.county],
+                decimal_or_none(row.base_total),
+                decimal_or_none(row.bonus) or Decimal(0),
+                decimal_or_none(row.penalty) or Decimal(0),
+                decimal_or_none(row.improvement) or Decimal(0),
+                int_or_none(row.base_rank),
+                int_or_none(row.first_rank),
+                bool(row.vetoed),
+                decimal_or_none(row.total),
+                int_or_none(row.rank),
+                int_or_none(row.rank_change),
+                row.tier if isinstance(row.tier, str) else "",
+                str(row.group) if grouped and isinstance(row.group, str) else "",
+                flag_list(row.flags),
+                explain_total(
+                    rules,
+                    base_total=row.base_total,
+                    bonus=row.bonus,
+                    penalty=row.penalty,
+                    improvement=row.improvement,
+                ).formula,
+                explain_improvement(
+                    rules, base_rank=row.base_rank, first_rank=row.first_rank
+                ).formula,
+            )
+            for row in counties.itertuples(index=False)
+        ),
     )
     categories = result.categories[result.categories["period"] == period.key]
-    CategoryResult.objects.bulk_create(
-        CategoryResult(
-            run=run,
-            county_id=county_ids[row.county],
-            category_id=category_ids[row.category],
-            subtotal=decimal_or_none(row.subtotal),
-            rank=int_or_none(row.rank),
-        )
-        for row in categories.itertuples(index=False)
+    rows_insert(
+        CategoryResult,
+        ["run_id", "county_id", "category_id", "subtotal", "rank"],
+        (
+            (
+                run.pk,
+                county_ids[row.county],
+                category_ids[row.category],
+                decimal_or_none(row.subtotal),
+                int_or_none(row.rank),
+            )
+            for row in categories.itertuples(index=False)
+        ),
     )
     indicators = result.indicators[result.indicators["period"] == period.key]
     gap_of = {} if gaps is None else {(g.county, g.indicator): g for g in gaps.itertuples()}
-    IndicatorResult.objects.bulk_create(
+    rows_insert(
+        IndicatorResult,
+        INDICATOR_FIELDS,
         (
-            IndicatorResult(
-                run=run,
-                county_id=county_ids[row.county],
-                indicator_id=indicator_ids[row.indicator],
-                value=decimal_or_none(row.value, 4),
-                prior_value=decimal_or_none(row.prior_value, 4),
-                basis=decimal_or_none(row.basis),
-                rank=int_or_none(row.rank),
-                score=decimal_or_none(row.score),
-                flags=flag_list(row.flags),
-                formula=formula_of.get((row.county, row.indicator), ""),
-                **_gap_fields(gap_of.get((row.county, row.indicator))),
+            (
+                run.pk,
+                county_ids[row.county],
+                indicator_ids[row.indicator],
+                decimal_or_none(row.value, 4),
+                decimal_or_none(row.prior_value, 4),
+                decimal_or_none(row.basis),
+                int_or_none(row.rank),
+                decimal_or_none(row.score),
+                flag_list(row.flags),
+                formula_of.get((row.county, row.indicator), ""),
+                *_gap_fields(gap_of.get((row.county, row.indicator))),
             )
             for row in indicators.itertuples(index=False)
         ),
-        batch_size=2000,
     )
     references = result.references[result.references["period"] == period.key]
     # how many counties of each indicator's comparison set have a place on it
@@ -328,36 +378,36 @@ def _write_run(
         str(c): (str(g) if grouped and isinstance(g, str) else "")
         for c, g in zip(counties["county"], counties["group"], strict=True)
     }
-    placed = indicators[indicators["rank"].notna()]
-    ranked_n = (
-        placed.groupby(
-            [placed["indicator"].astype(str), placed["county"].astype(str).map(group_label)],
-            observed=True,
+    placed = indicators["rank"].notna().to_numpy()
+    ranked_n = Counter(
+        (str(indicator), group_label[str(county)])
+        for indicator, county in zip(
+            indicators["indicator"].to_numpy()[placed],
+            indicators["county"].to_numpy()[placed],
+            strict=True,
         )
-        .size()
-        .to_dict()
     )
-    IndicatorReference.objects.bulk_create(
-        IndicatorReference(
-            run=run,
-            indicator_id=indicator_ids[row.indicator],
-            peer_group=str(row.group) if grouped and isinstance(row.group, str) else "",
-            count=int(row.count),
-            ranked=int(
-                ranked_n.get(
-                    (
-                        str(row.indicator),
-                        str(row.group) if grouped and isinstance(row.group, str) else "",
-                    ),
-                    0,
-                )
-            ),
-            best=decimal_or_none(row.best),
-            worst=decimal_or_none(row.worst),
-            mean=decimal_or_none(row.mean),
-            std=decimal_or_none(row.std),
-        )
-        for row in references.itertuples(index=False)
+
+    def group_of(row: Any) -> str:
+        return str(row.group) if grouped and isinstance(row.group, str) else ""
+
+    rows_insert(
+        IndicatorReference,
+        ["run_id", "indicator_id", "peer_group", "count", "ranked", "best", "worst", "mean", "std"],
+        (
+            (
+                run.pk,
+                indicator_ids[row.indicator],
+                group_of(row),
+                int(row.count),
+                int(ranked_n.get((str(row.indicator), group_of(row)), 0)),
+                decimal_or_none(row.best),
+                decimal_or_none(row.worst),
+                decimal_or_none(row.mean),
+                decimal_or_none(row.std),
+            )
+            for row in references.itertuples(index=False)
+        ),
     )
     if annual is not None:
         annual_write(run=run, frame=annual, county_ids=county_ids)
@@ -370,17 +420,21 @@ def _write_run(
     return run
 
 
-def _gap_fields(gap: Any) -> dict[str, Any]:
+NO_GAP = (None, None, None, None, None, "")
+
+
+def _gap_fields(gap: Any) -> tuple[Any, ...]:
+    """The gap_* columns of an indicator result, in INDICATOR_FIELDS order."""
     if gap is None:
-        return {}
-    return {
-        "gap_basis": decimal_or_none(gap.target_basis),
-        "gap_value": decimal_or_none(gap.target_value, 4),
-        "gap_rank": int_or_none(gap.new_rank),
-        "gap_total_rank": int_or_none(gap.new_total_rank),
-        "gap_points": decimal_or_none(gap.points, 4),
-        "gap_kind": str(gap.kind),
-    }
+        return NO_GAP
+    return (
+        decimal_or_none(gap.target_basis),
+        decimal_or_none(gap.target_value, 4),
+        int_or_none(gap.new_rank),
+        int_or_none(gap.new_total_rank),
+        decimal_or_none(gap.points, 4),
+        str(gap.kind),
+    )
 
 
 def _was_published(period: Period) -> bool:

@@ -107,3 +107,22 @@ def demo_city(db):
         )
     call_command("recompute_rankings", all=True, verbosity=0)
     return list(RankingRun.objects.filter(is_current=True).select_related("ruleset", "period"))
+
+
+@pytest.fixture
+def targets(city, reviewer):
+    """The year's targets, published: growth targets for GDP, value targets for retail sales,
+    for the counties and the city."""
+    from targets import services as target_services
+    from targets.services import TargetEntry
+
+    D = Decimal
+    draft = target_services.target_set_start(year=2026, user=reviewer)
+    entries = [TargetEntry(code, "gdp", "growth", D("6")) for code in city["counties"]]
+    entries += [
+        TargetEntry(None, "gdp", "growth", D("6.5")),
+        TargetEntry("369901", "retail", "value", D("120")),
+        TargetEntry(None, "retail", "value", D("250")),
+    ]
+    target_services.targets_save(target_set=draft, entries=entries, user=reviewer, channel="grid")
+    return target_services.target_set_publish(target_set=draft, user=reviewer)

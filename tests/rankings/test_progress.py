@@ -15,19 +15,6 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 
 
-@pytest.fixture
-def targets(city, reviewer):
-    draft = target_services.target_set_start(year=2026, user=reviewer)
-    entries = [TargetEntry(code, "gdp", "growth", D("6")) for code in city["counties"]]
-    entries += [
-        TargetEntry(None, "gdp", "growth", D("6.5")),
-        TargetEntry("369901", "retail", "value", D("120")),
-        TargetEntry(None, "retail", "value", D("250")),
-    ]
-    target_services.targets_save(target_set=draft, entries=entries, user=reviewer, channel="grid")
-    return target_services.target_set_publish(target_set=draft, user=reviewer)
-
-
 def stored(run) -> dict:
     return {
         (p.county.code if p.county_id else "city", p.indicator.code): p

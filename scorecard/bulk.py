@@ -1,0 +1,92 @@
+"""Writing many rows of one table at once: COPY on PostgreSQL, bulk_create elsewhere.
+
+A ranking run stores several hundred result rows per period inside the recompute's transaction.
+The ORM's bulk_create builds a model instance and prepares every field of every row, then sends
+one long INSERT the server must parse; COPY streams the rows as CSV, which PostgreSQL reads
+directly. Callers pass each row's values as the columns take them (None for NULL; numbers already
+rounded to the column's places; lists and dicts for JSON columns), so both paths store the same.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, models
+
+
+def _text(value: Any) -> str:
+    return '"' + str(value).replace('"', '""') + '"'
+
+
+def _float(value: float) -> str:
+    return repr(value) if math.isfinite(value) else ""
+
+
+# How each type of value is written, by exact type (a dictionary lookup per value: the writer
+# formats thousands of values per run); other types fall back to _csv_field.
+_WRITERS: dict[type, Any] = {
+    type(None): lambda value: "",
+    bool: lambda value: "t" if value else "f",
+    int: str,
+    Decimal: str,
+    float: _float,
+    str: _text,
+}
+
+
+def _csv_field(value: Any) -> str:
+    """One value in PostgreSQL's CSV format: NULL as an unquoted empty field, text quoted."""
+    writer = _WRITERS.get(type(value))
+    if writer is not None:
+        return writer(value)
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int | Decimal):
+        return str(value)
+    if isinstance(value, float):
+        return _float(value)
+    return _text(value)
+
+
+def _csv_json(value: Any) -> str:
+    if value == []:  # most flags and reasons
+        return '"[]"'
+    return _text(json.dumps(value, ensure_ascii=False))
+
+
+def copy_supported() -> bool:
+    """Whether the database takes COPY (PostgreSQL); elsewhere rows go through bulk_create."""
+    return connection.vendor == "postgresql"
+
+
+def rows_insert(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """Insert `rows` (each a sequence of values in `fields` order; fields named by attname,
+    e.g. "county_id") into `model`'s table in the current transaction; the number written."""
+    meta = model._meta
+    found = [meta.get_field(name) for name in fields]  # by name or attname
+    if not copy_supported():
+        objects = [model(**dict(zip(fields, row, strict=True))) for row in rows]
+        model.objects.bulk_create(objects, batch_size=2000)  # type: ignore[attr-defined]
+        return len(objects)
+    formats = [_csv_json if isinstance(f, models.JSONField) else _csv_field for f in found]
+    text = io.StringIO()
+    count = 0
+    for row in rows:
+        text.write(",".join([fmt(value) for fmt, value in zip(formats, row, strict=True)]))
+        text.write("\n")
+        count += 1
+    if not count:
+        return 0
+    text.seek(0)
+    names = ", ".join(connection.ops.quote_name(f.column) for f in found)
+    table = connection.ops.quote_name(meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)", text)
+    return count
