@@ -157,6 +157,7 @@ class RuleSetEditor:
             "peer_groups": d["peer_groups"],
             "period_weights": d["period_weights"],
             "warnings": d.get("warnings"),
+            "bulletin": d.get("bulletin"),
         }
 
     @staticmethod
@@ -328,6 +329,7 @@ class RuleSetEditor:
             categories=categories,
             indicators=indicators,
             warnings=s.get("warnings"),
+            bulletin=s.get("bulletin"),
         )
 
     @property

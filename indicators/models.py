@@ -228,6 +228,14 @@ class RuleSet(models.Model):
         blank=True,
         help_text=_('年度结果按期次加权，例如 {"3": 15, "6": 25, "9": 25, "12": 35}。'),
     )
+    bulletin_rules = models.JSONField(
+        _("通报红黑榜"),
+        null=True,
+        blank=True,
+        help_text=_(
+            '留空按默认：红榜列前 3 名，黑榜列后 1 名。例如 {"red_list": 2, "black_list": 1}。'
+        ),
+    )
     warning_rules = models.JSONField(
         _("预警规则"),
         null=True,

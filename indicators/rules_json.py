@@ -109,6 +109,7 @@ def rules_document(
     categories: list[dict[str, Any]],
     indicators: list[dict[str, Any]],
     warnings: dict[str, Any] | None = None,
+    bulletin: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     bonus = None
     if bonus_cap is not None or penalty_cap is not None:
@@ -136,4 +137,5 @@ def rules_document(
         "indicators": indicators,
         # optional in the format: present only where the rule set sets its warning lines
         **({"warnings": warnings} if warnings is not None else {}),
+        **({"bulletin": bulletin} if bulletin is not None else {}),
     }

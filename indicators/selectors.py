@@ -58,6 +58,7 @@ def ruleset_as_dict(ruleset: RuleSet) -> dict[str, Any]:
         penalty_cap=ruleset.penalty_cap,
         improvement=ruleset.improvement,
         warnings=ruleset.warning_rules,
+        bulletin=ruleset.bulletin_rules,
         categories=[
             category_entry(
                 code=rc.category.code,

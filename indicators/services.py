@@ -150,6 +150,7 @@ _COPIED_FIELDS = [
     "penalty_cap",
     "improvement",
     "warning_rules",
+    "bulletin_rules",
 ]
 
 
@@ -258,6 +259,7 @@ def _write_rules(*, ruleset: RuleSet, data: dict, user: AnyUser | None) -> list[
         ),
         "improvement": json_ready(copy.deepcopy(data.get("improvement"))),
         "warning_rules": json_ready(copy.deepcopy(data.get("warnings"))),
+        "bulletin_rules": json_ready(copy.deepcopy(data.get("bulletin"))),
     }
     cat_rows = []
     for k, item in enumerate(data["categories"]):

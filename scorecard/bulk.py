@@ -14,7 +14,7 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models
 
@@ -70,7 +70,7 @@ def rows_insert(
     """Insert `rows` (each a sequence of values in `fields` order; fields named by attname,
     e.g. "county_id") into `model`'s table in the current transaction; the number written."""
     meta = model._meta
-    found = [meta.get_field(name) for name in fields]  # by name or attname
+    found = [cast(models.Field, meta.get_field(name)) for name in fields]  # name or attname
     if not copy_supported():
         objects = [model(**dict(zip(fields, row, strict=True))) for row in rows]
         model.objects.bulk_create(objects, batch_size=2000)  # type: ignore[attr-defined]
@@ -85,7 +85,7 @@ def rows_insert(
     if not count:
         return 0
     text.seek(0)
-    names = ", ".join(connection.ops.quote_name(f.column) for f in found)
+    names = ", ".join(connection.ops.quote_name(str(f.column)) for f in found)
     table = connection.ops.quote_name(meta.db_table)
     with connection.cursor() as cursor:
         cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)", text)

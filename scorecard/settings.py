@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "counties",
     "targets",
     "rankings",
+    "supervision",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +213,9 @@ OUTLIER_BAND_MARGIN = env.str("OUTLIER_BAND_MARGIN", default="0.3")
 # A period locks for entry this many days after its deadline (DHIS2's expiry days); 0: never,
 # the period stays open until the statistics bureau closes it.
 PERIOD_LOCK_AFTER_DAYS = env.int("PERIOD_LOCK_AFTER_DAYS", default=0)
+
+# Who signs the monthly bulletin (通报), printed under its title.
+BULLETIN_ISSUER = env.str("BULLETIN_ISSUER", default="市统计局")
 
 # Demo city: reproducible seed of the generator (`manage.py make_demo_city --seed`).
 DEMO_SEED = env.int("DEMO_SEED", default=2025)

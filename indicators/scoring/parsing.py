@@ -22,6 +22,7 @@ from .rules import (
     RANK_ON,
     Basis,
     Bonus,
+    Bulletin,
     Category,
     Improvement,
     Indicator,
@@ -43,7 +44,7 @@ def parse_rules(d: Any) -> Rules:
     top = {
         "format", "name", "year", "version", "total", "indicator_decimals", "rank_on",
         "missing_share_max", "tiers", "peer_groups", "period_weights", "bonus", "improvement",
-        "warnings", "categories", "indicators",
+        "warnings", "bulletin", "categories", "indicators",
     }  # fmt: skip
     if not c.obj(d, "", top, {"format", "year", "total", "categories", "indicators"}):
         raise RulesError(c.errors)
@@ -70,6 +71,7 @@ def parse_rules(d: Any) -> Rules:
         "bonus": _parse_bonus(c, d.get("bonus")),
         "improvement": _parse_improvement(c, d.get("improvement")),
         "warnings": _parse_warnings(c, d.get("warnings")),
+        "bulletin": _parse_bulletin(c, d.get("bulletin")),
     }
     if not c.errors:
         assert total is not None  # parsed without errors
@@ -307,6 +309,21 @@ def _parse_warnings(c: Checker, d: Any) -> Warnings | None:
     if float(yellow) > float(red):
         c.fail("warnings.yellow_behind", "must not be greater than red_behind")
     return Warnings(red, yellow, flags["red_when_shrinking"], flags["yellow_below_city"])
+
+
+def _parse_bulletin(c: Checker, d: Any) -> Bulletin | None:
+    if d is None:
+        return None
+    if not c.obj(d, "bulletin", {"red_list", "black_list"}):
+        return None
+    sizes = {}
+    for key, default in (("red_list", 3), ("black_list", 1)):
+        value = d.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 50:
+            c.fail(f"bulletin.{key}", f"must be a whole number from 0 to 50, got {show(value)}")
+            return None
+        sizes[key] = value
+    return Bulletin(sizes["red_list"], sizes["black_list"])
 
 
 def _parse_bonus(c: Checker, d: Any) -> Bonus | None:

@@ -90,6 +90,15 @@ class Warnings:
 
 
 @dataclass(frozen=True)
+class Bulletin:
+    """How many counties the monthly bulletin (通报) names on its red list (红榜, the first places)
+    and its black list (黑榜, the last places)."""
+
+    red_list: int = 3
+    black_list: int = 1
+
+
+@dataclass(frozen=True)
 class Category:
     code: str
     name: str
@@ -144,6 +153,7 @@ class Rules:
     bonus: Bonus | None = None
     improvement: Improvement | None = None
     warnings: Warnings | None = None  # None: the defaults of Warnings()
+    bulletin: Bulletin | None = None  # None: the defaults of Bulletin()
     format: str = FORMAT
 
     def category(self, code: str) -> Category:
@@ -204,6 +214,11 @@ def rules_to_dict(rules: Rules) -> dict[str, Any]:
             "yellow_behind": w.yellow_behind,
             "red_when_shrinking": w.red_when_shrinking,
             "yellow_below_city": w.yellow_below_city,
+        }
+    if rules.bulletin is not None:  # optional, as the warnings
+        out["bulletin"] = {
+            "red_list": rules.bulletin.red_list,
+            "black_list": rules.bulletin.black_list,
         }
     return out
 

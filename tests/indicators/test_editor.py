@@ -264,3 +264,18 @@ def test_json_nested_beyond_reason_is_a_form_error_not_a_server_error():
         field.clean("[" * 100_000 + "]" * 100_000)
     assert "嵌套过深" in str(error.value)
     assert field.clean({"step": 0.05}) == {"step": 0.05}  # a disabled field's initial value
+
+
+def test_the_editor_sets_the_bulletins_lists_and_names_a_bad_one(client, admin_user, draft_ruleset):
+    client.force_login(admin_user)
+    url = reverse("ruleset_editor", args=[draft_ruleset.pk])
+    data = editor_post(client, draft_ruleset, **{"rs-bulletin": '{"red_list": 2, "black_list": 1}'})
+    assert client.post(url, data).status_code == 302
+    draft_ruleset.refresh_from_db()
+    assert draft_ruleset.bulletin_rules == {"red_list": 2, "black_list": 1}
+    data = editor_post(client, draft_ruleset, **{"rs-bulletin": '{"red_list": -2}'})
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "bulletin.red_list" in response.content.decode()
+    draft_ruleset.refresh_from_db()
+    assert draft_ruleset.bulletin_rules == {"red_list": 2, "black_list": 1}

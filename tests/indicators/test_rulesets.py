@@ -336,3 +336,22 @@ def test_a_rule_sets_warning_lines_round_trip_and_bad_ones_are_refused(admin_use
         )
     assert "red_behind" in " ".join(caught.value.messages)
     assert RuleSet.objects.count() == before
+
+
+def test_a_rule_sets_bulletin_lists_round_trip_and_bad_ones_are_refused(admin_user):
+    data = example("worked_example.json")
+    catalogue_for(data)
+    data["bulletin"] = {"red_list": 2, "black_list": 1}
+    written = ruleset_import(data=copy.deepcopy(data), user=admin_user)
+    assert written.ruleset.bulletin_rules == {"red_list": 2, "black_list": 1}
+    assert exported(written.ruleset) == data
+    clone = ruleset_clone(source=written.ruleset, year=written.ruleset.year + 1, user=admin_user)
+    assert clone.bulletin_rules == {"red_list": 2, "black_list": 1}  # kept by a new version
+    before = RuleSet.objects.count()
+    for bad in ({"red_list": -1}, {"black_list": 1.5}, {"red_list": True}, {"top": 3}, [2, 1]):
+        with pytest.raises(ValidationError) as caught:
+            ruleset_import(
+                data={**copy.deepcopy(data), "version": 9, "bulletin": bad}, user=admin_user
+            )
+        assert "bulletin" in " ".join(caught.value.messages)
+    assert RuleSet.objects.count() == before
