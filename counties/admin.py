@@ -318,13 +318,14 @@ class CountyMembershipInline(admin.TabularInline):
 
 
 @admin.register(County)
-class CountyAdmin(AdminWriteMixin, admin.ModelAdmin):
+class CountyAdmin(AdminWriteMixin, SimpleHistoryAdmin):
     """A county added or deleted, or a change to what the engine reads of it (code, kind for
-    peer groups, ranked or not, active or not), rescored the open assessment years."""
+    peer groups, ranked or not, active or not), rescored the open assessment years. The leader
+    in charge and the contact (责任分工) are kept in the history with every other change."""
 
     RANKING_FIELDS = ("code", "kind", "is_ranked", "is_active")
 
-    list_display = ["name", "code", "kind", "is_ranked", "display_order", "is_active"]
+    list_display = ["name", "code", "kind", "is_ranked", "leader", "contact", "display_order"]
     list_filter = ["kind", "is_ranked", "is_active"]
     list_editable = ["display_order"]
     search_fields = ["name", "name_en", "code"]

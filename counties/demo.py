@@ -124,6 +124,64 @@ INDICATORS = [
      "民生支出占一般公共预算支出比重", "Livelihood spending in budget expenditure"),
 ]
 SHARES = {"sei_share", "good_air_days", "unemployment", "livelihood_share"}  # 0-100 %
+
+# City departments (市直单位), the lead and supporting units of the indicators (责任分工)
+DEPARTMENTS = [
+    ("市发展改革委", "Development and Reform Commission"),
+    ("市统计局", "Statistics Bureau"),
+    ("市经济和信息化局", "Economy and Information Technology Bureau"),
+    ("市商务局", "Commerce Bureau"),
+    ("市财政局", "Finance Bureau"),
+    ("市税务局", "Taxation Bureau"),
+    ("市科技局", "Science and Technology Bureau"),
+    ("市市场监管局", "Market Regulation Bureau"),
+    ("市投资促进局", "Investment Promotion Bureau"),
+    ("市人社局", "Human Resources and Social Security Bureau"),
+    ("市农业农村局", "Agriculture and Rural Affairs Bureau"),
+    ("市生态环境局", "Ecology and Environment Bureau"),
+]
+# indicator code -> lead department, supporting departments
+RESPONSIBILITY = {
+    "gdp": ("市发展改革委", ["市统计局"]),
+    "industry_va": ("市经济和信息化局", ["市统计局"]),
+    "fixed_investment": ("市发展改革委", ["市经济和信息化局", "市投资促进局"]),
+    "retail_sales": ("市商务局", ["市统计局"]),
+    "budget_revenue": ("市财政局", ["市税务局"]),
+    "tax_revenue": ("市税务局", ["市财政局"]),
+    "service_va": ("市发展改革委", ["市商务局"]),
+    "digital_core_va": ("市经济和信息化局", []),
+    "sei_share": ("市发展改革委", ["市经济和信息化局"]),
+    "rd_spend": ("市科技局", ["市统计局", "市财政局"]),
+    "hitech_firms": ("市科技局", []),
+    "tech_smes": ("市科技局", []),
+    "new_entities": ("市市场监管局", []),
+    "market_entities": ("市市场监管局", []),
+    "invest_attracted": ("市投资促进局", ["市商务局"]),
+    "trade": ("市商务局", []),
+    "fdi": ("市商务局", ["市投资促进局"]),
+    "urban_income": ("市人社局", ["市统计局"]),
+    "rural_income": ("市农业农村局", ["市统计局"]),
+    "energy_intensity": ("市发展改革委", ["市生态环境局"]),
+    "good_air_days": ("市生态环境局", []),
+    "unemployment": ("市人社局", []),
+    "new_urban_jobs": ("市人社局", []),
+    "livelihood_share": ("市财政局", []),
+}
+# county code -> leader in charge of the economy, title, contact (demo names, demo numbers)
+LEADERS = {
+    "369902": ("周建华", "副区长", "刘洋"),
+    "369903": ("吴晓峰", "副区长", "陈静"),
+    "369904": ("郑丽", "副区长", "杨帆"),
+    "369905": ("孙志强", "副区长", "黄蕾"),
+    "369981": ("马骏", "副市长", "何佳"),
+    "369921": ("胡海涛", "副县长", "林琳"),
+    "369922": ("高明", "副县长", "罗敏"),
+    "369923": ("梁文", "副县长", "宋涛"),
+    "369924": ("谢东", "副县长", "唐丽"),
+    "369925": ("韩冰", "副县长", "冯雪"),
+    "369926": ("曹阳", "副县长", "许诺"),
+    "369971": ("彭程", "管委会副主任", "邓琪"),
+}
 DECIMALS = {row[0]: row[5] for row in INDICATORS}
 DESCRIPTIONS = {
     "rd_spend": "全社会研究与试验发展经费支出；与地区生产总值之比即研发投入强度。",
@@ -496,6 +554,10 @@ def _reference_objects() -> list[dict]:
         out.append(
             _obj("indicators.category", pk, code=code, name=name, name_en=name_en, display_order=pk)
         )
+    dept_pk = {}
+    for pk, (name, name_en) in enumerate(DEPARTMENTS, 1):
+        dept_pk[name] = pk
+        out.append(_obj("indicators.department", pk, name=name, name_en=name_en, display_order=pk))
     order: dict[str, int] = {}
     for pk, (code, cat, unit, kind, direction, dec, dept, name, en) in enumerate(INDICATORS, 1):
         order[cat] = order.get(cat, 0) + 1
@@ -512,6 +574,8 @@ def _reference_objects() -> list[dict]:
                 direction=direction,
                 decimals=dec,
                 department=dept,
+                lead_department=dept_pk[RESPONSIBILITY[code][0]],
+                supporting_departments=[dept_pk[d] for d in RESPONSIBILITY[code][1]] or None,
                 is_share=code in SHARES or None,
                 description=DESCRIPTIONS.get(code),
                 display_order=order[cat],
@@ -529,6 +593,10 @@ def _reference_objects() -> list[dict]:
                 kind=kind,
                 is_ranked=ranked,
                 display_order=pk,
+                leader=LEADERS[code][0],
+                leader_title=LEADERS[code][1],
+                contact=LEADERS[code][2],
+                contact_phone=f"0812-66{pk:02d}1234",
             )
         )
     for pk, (y, m) in enumerate(periods(), 1):

@@ -43,6 +43,18 @@ class County(models.Model):
     )
     display_order = models.PositiveSmallIntegerField(_("显示顺序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
+    # responsibility (责任分工): the county leader in charge of the economy and the contact
+    leader = models.CharField(_("分管领导"), max_length=40, blank=True)
+    leader_title = models.CharField(_("分管领导职务"), max_length=60, blank=True)
+    contact = models.CharField(_("联系人"), max_length=40, blank=True)
+    contact_phone = models.CharField(
+        _("联系电话"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9+\- ]*$", _("电话号码只能包含数字、空格、+ 和 -。"))],
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["display_order", "code"]

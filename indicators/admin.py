@@ -17,7 +17,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from scorecard.history import set_change_reason
 
-from .models import Category, Indicator, RuleSet, RuleSetCategory, RuleSetIndicator
+from .models import (
+    Category,
+    Department,
+    Indicator,
+    RuleSet,
+    RuleSetCategory,
+    RuleSetIndicator,
+)
 
 ADMIN_CHANNEL = "admin"  # the change reason of every admin write, in the history trail
 
@@ -123,6 +130,16 @@ class CategoryAdmin(AdminWriteMixin, admin.ModelAdmin):
         return super().has_delete_permission(request, obj)
 
 
+@admin.register(Department)
+class DepartmentAdmin(AdminWriteMixin, SimpleHistoryAdmin):
+    """City departments, the lead and supporting units of indicators (责任分工); every change is
+    kept in the history."""
+
+    list_display = ["name", "name_en", "display_order", "is_active"]
+    list_editable = ["display_order"]
+    search_fields = ["name", "name_en"]
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(AdminWriteMixin, SimpleHistoryAdmin):
     """An indicator that a published rule set scores (or divides by) is locked where a change
@@ -136,7 +153,8 @@ class IndicatorAdmin(AdminWriteMixin, SimpleHistoryAdmin):
       precision they are shown at and whether gaps move in whole units.
 
     Still editable, because they are display or catalogue only: name and English name,
-    category (the grouping of the entry form), department, description, display order, and
+    category (the grouping of the entry form), department, the lead and supporting departments
+    (责任分工), description, display order, and
     whether new rule sets may pick it (is_active; a published set keeps its indicators). The
     name is also written into the rule-set JSON, so a rename makes the next recompute write a
     new run with the same results. An indicator that needs another definition is a new
@@ -163,11 +181,13 @@ class IndicatorAdmin(AdminWriteMixin, SimpleHistoryAdmin):
         "direction",
         "decimals",
         "department",
+        "lead_department",
         "is_active",
     ]
-    list_filter = ["category", "kind", "direction", "is_active"]
+    list_filter = ["category", "kind", "direction", "lead_department", "is_active"]
     search_fields = ["name", "name_en", "code", "department"]
-    list_select_related = ["category"]
+    list_select_related = ["category", "lead_department"]
+    filter_horizontal = ["supporting_departments"]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -79,6 +79,30 @@ SUMMABLE_UNITS = frozenset(
 )
 
 
+class Department(models.Model):
+    """A city department (市直单位): the lead (牵头单位) or a supporting unit of an indicator's
+    work, and, from issue 14 on, the supplier of its figures."""
+
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=120, blank=True)
+    display_order = models.PositiveSmallIntegerField(_("显示顺序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["display_order", "name"]
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return localized(self.name, self.name_en)
+
+
 class Indicator(models.Model):
     class Kind(models.TextChoices):
         FLOW = "flow", _("累计值（1-N月累计）")
@@ -104,6 +128,18 @@ class Indicator(models.Model):
         _("小数位数"), default=2, validators=[MaxValueValidator(6)]
     )
     department = models.CharField(_("数据来源部门"), max_length=60)
+    # responsibility (责任分工): who leads the work on the indicator, who supports it
+    lead_department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_indicators",
+        verbose_name=_("牵头单位"),
+    )
+    supporting_departments = models.ManyToManyField(
+        Department, blank=True, related_name="supported_indicators", verbose_name=_("配合单位")
+    )
     can_be_negative = models.BooleanField(_("可为负数"), default=False)
     is_share = models.BooleanField(
         _("是占比（0-100%）"), default=False, help_text=_("勾选后数值须在 0 到 100 之间。")
@@ -112,7 +148,7 @@ class Indicator(models.Model):
     display_order = models.PositiveSmallIntegerField(_("显示顺序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[supporting_departments])
 
     class Meta:
         ordering = ["category__display_order", "display_order", "code"]

@@ -6,3 +6,6 @@ class SupervisionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "supervision"
     verbose_name = _("通报与督办")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401 - checks tasks against each new ranking run

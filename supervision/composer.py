@@ -189,6 +189,18 @@ def tables_of(facts: BulletinFacts) -> list[DocTable]:
                 numeric=[False] + [True] * len(facts.categories),
             )
         )
+    if facts.responsible:
+        tables.append(
+            DocTable(
+                title=_("表%(n)s  红色预警及责任分工") % {"n": len(tables) + 1},
+                headers=[_("县区"), _("分管领导"), _("预警指标"), _("牵头单位")],
+                rows=[
+                    [r.county, r.leader or "–", r.indicator, r.lead_department or "–"]
+                    for r in facts.responsible
+                ],
+                numeric=[False, False, False, False],
+            )
+        )
     return tables
 
 

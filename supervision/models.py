@@ -77,3 +77,133 @@ class Bulletin(models.Model):
     @property
     def is_issued(self) -> bool:
         return self.status == self.Status.ISSUED
+
+
+REQUIREMENT_MAX = 2000
+ANSWER_MAX = 4000
+
+
+class Task(models.Model):
+    """A supervision task (督办事项): the city asks a county to act on one or more indicators by a
+    deadline; the county answers with measures and progress reports; the city returns the
+    answer or closes the task (销号). Raised from a red warning, a short board, a bulletin's
+    black list, or by hand."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待答复")
+        ANSWERED = "answered", _("已答复")
+        RETURNED = "returned", _("已退回")
+        CLOSED = "closed", _("已销号")
+
+    class Source(models.TextChoices):
+        WARNING = "warning", _("红色预警")
+        SHORT_BOARD = "short_board", _("短板指标")
+        BLACK_LIST = "black_list", _("通报黑榜")
+        MANUAL = "manual", _("人工交办")
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    number = models.PositiveIntegerField(_("编号"))
+    county = models.ForeignKey(
+        "counties.County", on_delete=models.PROTECT, related_name="tasks", verbose_name=_("县区")
+    )
+    indicators = models.ManyToManyField(
+        "indicators.Indicator", blank=True, related_name="tasks", verbose_name=_("督办指标")
+    )
+    source = models.CharField(_("来源"), max_length=12, choices=Source.choices)
+    period = models.ForeignKey(
+        Period,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+        verbose_name=_("依据期次"),
+        help_text=_("据以交办的那一期排名；此后各期的数据用来检查整改效果。"),
+    )
+    title = models.CharField(_("事项"), max_length=120)
+    requirement = models.TextField(_("督办要求"), max_length=REQUIREMENT_MAX)
+    responsible_unit = models.CharField(_("责任单位"), max_length=80)
+    responsible_person = models.CharField(_("责任人"), max_length=40)
+    deadline = models.DateField(_("办结时限"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    # the catch-up plan when the task was raised: indicator code -> [[month, value needed], ...]
+    milestones = models.JSONField(_("月度节点"), default=dict, blank=True)
+    # set when a later month's data shows the indicators out of trouble (可销号)
+    ready_to_close = models.BooleanField(_("可销号"), default=False)
+    ready_note = models.TextField(_("可销号依据"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(_("交办时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("督办事项")
+        verbose_name_plural = _("督办事项")
+        ordering = ["-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="task_year_number_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(status="closed") | models.Q(closed_at__isnull=False),
+                name="task_closed_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number_label
+
+    @property
+    def number_label(self) -> str:
+        return _("督〔%(year)s〕%(number)s号") % {"year": self.year, "number": self.number}
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+    def days_overdue(self, today=None) -> int:
+        """Days past the deadline of a task not yet closed (0 when on time or closed)."""
+        from django.utils import timezone
+
+        if self.is_closed:
+            return 0
+        today = today or timezone.localdate()
+        return max(0, (today - self.deadline).days)
+
+
+def task_upload_to(instance: TaskAction, filename: str) -> str:
+    return f"tasks/{instance.task.year}/{filename}"
+
+
+class TaskAction(models.Model):
+    """One step of a task, with who took it and when: the trail (督办台账)."""
+
+    class Kind(models.TextChoices):
+        RAISE = "raise", _("交办")
+        ANSWER = "answer", _("答复整改措施")
+        PROGRESS = "progress", _("报告进展")
+        RETURN = "return", _("退回")
+        CLOSE = "close", _("销号")
+        READY = "ready", _("数据达标，可销号")
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(_("操作"), max_length=10, choices=Kind.choices)
+    text = models.TextField(_("内容"), max_length=ANSWER_MAX, blank=True)
+    attachment = models.FileField(_("附件"), upload_to=task_upload_to, blank=True)
+    status_after = models.CharField(_("操作后状态"), max_length=10, choices=Task.Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("操作人"),
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("督办记录")
+        verbose_name_plural = _("督办记录")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.task} · {self.get_kind_display()}"

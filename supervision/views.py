@@ -82,11 +82,15 @@ def _detail_page(
     if not bulletin.is_issued:
         latest = selectors.published_run(bulletin.period)
         newer = latest if latest is not None and latest.pk != bulletin.run_id else None
+    black_list = []
+    if access.can_raise_tasks(request.user):  # the black list's counties, for a task each
+        black_list = selectors.bulletin_facts(bulletin.period, bulletin.run).black_list
     return render(
         request,
         "supervision/bulletin_detail.html",
         {
             "bulletin": bulletin,
+            "black_list": black_list,
             "article": article,
             "can_edit": access.can_draft_bulletins(request.user) and not bulletin.is_issued,
             "text": bulletin.text if text is None else text,

@@ -66,7 +66,7 @@ def warning_board(
         return None
     rows = list(
         ProgressResult.objects.filter(run=run)
-        .select_related("indicator__category", "county")
+        .select_related("indicator__category", "indicator__lead_department", "county")
         .order_by("indicator__category__display_order", "indicator__display_order")
     )
     indicators: dict[int, Indicator] = {}
@@ -153,7 +153,7 @@ def county_warnings_of_run(run: RankingRun, county: County) -> CountyWarnings:
     rows = list(
         ProgressResult.objects.filter(run=run)
         .filter(Q(county=county) | Q(county__isnull=True))
-        .select_related("indicator__category")
+        .select_related("indicator__category", "indicator__lead_department")
         .order_by("indicator__category__display_order", "indicator__display_order")
     )
     city = {r.indicator_id: r.growth for r in rows if r.county_id is None}

@@ -44,6 +44,7 @@ from ..models import (
 )
 from ..selectors.inputs import engine_inputs, run_current
 from ..selectors.progress import progress_inputs
+from ..signals import run_made_current
 from .annual import annual_frame, annual_write
 from .progress import progress_frame, progress_write
 
@@ -235,6 +236,9 @@ def ranking_recompute(
                 run.publish_reason = republish[trigger]
                 fields += ["is_published", "published_at", "published_by", "publish_reason"]
             run.save(update_fields=fields)
+            transaction.on_commit(
+                lambda: run_made_current.send(sender=RankingRun, run=run), robust=True
+            )
     except Exception as exc:
         logger.exception("ranking recompute of %s failed", period.key)
         _record_failure(

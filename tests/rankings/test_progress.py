@@ -294,3 +294,35 @@ def test_the_rule_sets_warning_lines_decide_the_colours(city, targets):
         and retail.level == "yellow"
         and retail.reasons == ["behind", "below_city"]
     )
+
+
+def test_the_board_and_the_profile_name_who_is_responsible(client, city, targets, reviewer):
+    """责任分工: the county's leader in charge and contact, the indicator's lead department, on
+    the warning board and the profile; changes to them are kept in the history."""
+    from django.urls import reverse
+
+    from indicators.models import Department
+
+    county = city["counties"]["369901"]
+    county.leader, county.leader_title = "王伟", "副县长"
+    county.contact, county.contact_phone = "赵敏", "0812-1234567"
+    county.save()
+    retail = city["retail"]
+    retail.lead_department = Department.objects.create(name="市商务局", name_en="Commerce Bureau")
+    retail.save()
+    retail.supporting_departments.add(Department.objects.create(name="市统计局"))
+    services.ranking_recompute(period=city["october"], trigger="command")
+    client.force_login(reviewer)
+    board = client.get(reverse("warning_board"), {"period": "2026-10"}).content.decode()
+    assert "分管：王伟" in board and "牵头单位：市商务局" in board
+    profile = client.get(reverse("county_profile", args=["369901"]), {"year": 2026})
+    body = profile.content.decode()
+    assert "分管领导：王伟（副县长）" in body and "联系人：赵敏 0812-1234567" in body
+    assert "<td>市商务局</td>" in body
+    # kept in the history, with the earlier value
+    assert [h.leader for h in county.history.order_by("history_date")][-1] == "王伟"
+    county.leader = "陈静"
+    county.save()
+    assert [h.leader for h in county.history.order_by("history_date")][-2:] == ["王伟", "陈静"]
+    supporting = retail.history.latest().supporting_departments.all()
+    assert [d.department.name for d in supporting] == ["市统计局"]

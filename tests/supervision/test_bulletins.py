@@ -251,3 +251,25 @@ def test_the_charts_are_in_the_page_and_the_word_file(october, reviewer, city):
     assert 'src="data:image/png;base64,' in issued.issued_html
     document = docx.Document(io.BytesIO(bytes(issued.issued_docx)))
     assert len(document.inline_shapes) == len(images)
+
+
+def test_red_warnings_name_who_answers_for_them(october, reviewer, city):
+    from indicators.models import Department
+
+    reds = list(
+        ProgressResult.objects.filter(run=october, level="red", county__isnull=False)
+        .select_related("county", "indicator")
+        .order_by("county__display_order")
+    )
+    assert reds  # the fixture has red warnings
+    first = reds[0]
+    first.county.leader = "李明"
+    first.county.save()
+    unit = Department.objects.create(name="市商务局")
+    first.indicator.lead_department = unit
+    first.indicator.save()
+    bulletin = services.bulletin_draft(period=city["october"], user=reviewer)
+    table = next(t for t in bulletin.document["tables"] if "责任分工" in t["title"])
+    assert table["headers"] == ["县区", "分管领导", "预警指标", "牵头单位"]
+    assert [first.county.name, "李明", first.indicator.name, "市商务局"] in table["rows"]
+    assert len(table["rows"]) == len(reds)

@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 from counties.models import Period
 from scorecard.roles import AnyUser
 
-from . import documents
-from .composer import bulletin_document, split_paragraphs
-from .content import BulletinDocument
-from .models import TEXT_MAX, Bulletin
-from .rendering import bulletin_html
-from .selectors import bulletin_facts, published_run
+from .. import documents
+from ..composer import bulletin_document, split_paragraphs
+from ..content import BulletinDocument
+from ..models import TEXT_MAX, Bulletin
+from ..rendering import bulletin_html
+from ..selectors import bulletin_facts, published_run
 
 logger = logging.getLogger(__name__)
 
@@ -145,6 +145,6 @@ def bulletin_issue(*, bulletin: Bulletin, user: AnyUser) -> Bulletin:
 
 
 def bulletin_document_date(moment) -> str:
-    from .composer import date_text
+    from ..composer import date_text
 
     return date_text(timezone.localtime(moment).date())

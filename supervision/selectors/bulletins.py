@@ -23,8 +23,8 @@ from rankings.models import (
 )
 from scorecard.roles import AnyUser
 
-from .access import bulletins_visible_to
-from .models import Bulletin
+from ..access import bulletins_visible_to
+from ..models import Bulletin
 
 
 def published_run(period: Period) -> RankingRun | None:
@@ -80,6 +80,17 @@ class Adjustment:
 
 
 @dataclass(frozen=True)
+class Responsible:
+    """Who answers for a red warning (责任分工): the county and its leader in charge, the
+    indicator and its lead department."""
+
+    county: str
+    leader: str
+    indicator: str
+    lead_department: str
+
+
+@dataclass(frozen=True)
 class BulletinFacts:
     period: Period
     run: RankingRun
@@ -89,6 +100,7 @@ class BulletinFacts:
     red_list: list[Standing]
     black_list: list[Standing]
     red_warnings: list[tuple[str, list[str]]]  # county name, its red indicators
+    responsible: list[Responsible]  # one per red warning
     city_behind: list[tuple[str, str, Decimal]]  # indicator name, target kind, points behind
     late: list[Late]
     adjustments: list[Adjustment]
@@ -158,16 +170,20 @@ def bulletin_facts(period: Period, run: RankingRun) -> BulletinFacts:
         ]
 
     red: dict[str, list[str]] = {}
-    for name, indicator in (
+    responsible = []
+    for name, indicator, leader, lead in (
         ProgressResult.objects.filter(run=run, level="red", county__isnull=False)
         .order_by(
             "county__display_order",
             "indicator__category__display_order",
             "indicator__display_order",
         )
-        .values_list("county__name", "indicator__name")
+        .values_list(
+            "county__name", "indicator__name", "county__leader", "indicator__lead_department__name"
+        )
     ):
         red.setdefault(name, []).append(indicator)
+        responsible.append(Responsible(name, leader or "", indicator, lead or ""))
     city_behind = [
         (name, kind, ahead)
         for name, kind, ahead in ProgressResult.objects.filter(
@@ -231,6 +247,7 @@ def bulletin_facts(period: Period, run: RankingRun) -> BulletinFacts:
         red_list=red_list,
         black_list=black_list,
         red_warnings=list(red.items()),
+        responsible=responsible,
         city_behind=city_behind,
         late=late,
         adjustments=adjustments,
