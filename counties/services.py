@@ -26,7 +26,7 @@ from scorecard.history import set_change_reason, set_history_user
 from . import selectors
 from .access import AnyUser, can_edit_county, can_review
 from .models import County, Period, Submission, SubmissionValue
-from .signals import submission_approved, submission_reopened
+from .signals import submission_approved, submission_reopened, submission_returned
 from .validation import NOTE_MAX, Entry, Issue, check_entry, unexplained_warnings
 
 REASON_MAX = NOTE_MAX  # a return or reopen reason: as long as a value's note at most
@@ -337,6 +337,12 @@ def submission_return(*, submission: Submission, user: AnyUser, reason: str) -> 
     _check_reason_length(reason)
     locked = _reviewable(submission, user, Submission.Status.SUBMITTED)
     _review_step(locked, user, Submission.Status.RETURNED, reason=reason.strip())
+    transaction.on_commit(
+        lambda: submission_returned.send(
+            sender=Submission, submission=locked, user=user, reason=reason.strip()
+        ),
+        robust=True,
+    )
     return locked
 
 

@@ -15,6 +15,10 @@ submission_approved = Signal()
 # Sent after an approved submission has been reopened (back to the county); kwargs as above.
 submission_reopened = Signal()
 
+# Sent once the transaction has committed, after a reviewer returned a submitted report to its
+# county; kwargs: submission, user, reason.
+submission_returned = Signal()
+
 # Sent once the transaction has committed, after an admin change to something a ranking reads
 # outside the submission workflow (a county's kind or ranking flag, a period closed, a veto…).
 # kwargs: periods (months whose inputs changed), years (years whose every month's inputs

@@ -5,3 +5,6 @@ from django.dispatch import Signal
 
 # kwargs: run (RankingRun), the period's new current run
 run_made_current = Signal()
+
+# kwargs: run (RankingRun), a run just published to the counties (sent after the commit)
+ranking_published = Signal()

@@ -3,6 +3,7 @@ from django.http import HttpRequest
 from counties.access import can_review, can_see_completeness
 from indicators.access import can_configure_rules
 from rankings.access import can_run_stability
+from supervision.selectors import unread_count
 from targets.access import can_view_targets
 
 
@@ -19,5 +20,6 @@ def permissions(request: HttpRequest) -> dict[str, object]:
             "run_stability": can_run_stability(user),
             "configure_rules": can_configure_rules(user),
             "view_targets": can_view_targets(user),
-        }
+        },
+        "unread": unread_count(user),
     }

@@ -154,6 +154,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rankings.tasks.recompute_open_year",
         "schedule": crontab(hour=2, minute=30),
     },
+    "reminders-every-morning": {
+        "task": "supervision.tasks.send_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 
 # The rule-set API (/api/): signed-in sessions with CSRF, JSON only; who may read or write is
@@ -213,6 +217,14 @@ OUTLIER_BAND_MARGIN = env.str("OUTLIER_BAND_MARGIN", default="0.3")
 # A period locks for entry this many days after its deadline (DHIS2's expiry days); 0: never,
 # the period stays open until the statistics bureau closes it.
 PERIOD_LOCK_AFTER_DAYS = env.int("PERIOD_LOCK_AFTER_DAYS", default=0)
+
+# Email (notifications): the console in development (`make run` prints the mails), SMTP from
+# the environment in production, e.g. EMAIL_URL=smtp+tls://user:password@mail.example:587.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="scorecard@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address users reach the app at, for the links in emails (e.g. https://kaohe.example.gov)
+SITE_URL = env.str("SITE_URL", default="")
 
 # Who signs the monthly bulletin (通报), printed under its title.
 BULLETIN_ISSUER = env.str("BULLETIN_ISSUER", default="市统计局")

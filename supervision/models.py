@@ -207,3 +207,64 @@ class TaskAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} · {self.get_kind_display()}"
+
+
+class Notification(models.Model):
+    """A message in a user's inbox (消息), and by email unless the user turned that kind off.
+
+    One per user and key (what it is about, e.g. "task_assigned:12"): sending the same thing
+    again, by a rerun of a reminder or a repeated event, creates nothing and mails nothing."""
+
+    class Kind(models.TextChoices):
+        DEADLINE = "deadline", _("报送截止提醒")
+        RETURNED = "returned", _("报表被退回")
+        PUBLISHED = "published", _("排名发布")
+        BULLETIN = "bulletin", _("通报印发")
+        TASK_ASSIGNED = "task_assigned", _("督办交办")
+        TASK_ANSWERED = "task_answered", _("督办答复")
+        TASK_RETURNED = "task_returned", _("督办退回")
+        TASK_DUE = "task_due", _("督办即将到期")
+        TASK_OVERDUE = "task_overdue", _("督办逾期")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    key = models.CharField(_("事由键"), max_length=120)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), max_length=2000, blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    # email: sent at, or skipped (turned off by the user, or no address)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_skipped = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("消息")
+        verbose_name_plural = _("消息")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="notification_user_key_unique")
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EmailOptOut(models.Model):
+    """A kind of notification the user does not want by email (the inbox keeps it)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_opt_outs"
+    )
+    kind = models.CharField(max_length=16, choices=Notification.Kind.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="email_opt_out_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.kind}"

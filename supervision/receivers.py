@@ -1,5 +1,6 @@
-"""What supervision does when rankings move on: each new current run checks the open tasks
-against its figures (可销号)."""
+"""What supervision does when the apps upstream move on: each new current run checks the open
+tasks against its figures (可销号); a published ranking and a returned report notify the users
+concerned."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import logging
 
 from django.dispatch import receiver
 
-from rankings.signals import run_made_current
+from counties.signals import submission_returned
+from rankings.signals import ranking_published, run_made_current
 
 from .services import tasks_check_run
+from .services.notifications import notify_ranking_published, notify_submission_returned
 
 logger = logging.getLogger(__name__)
 
@@ -19,3 +22,13 @@ def check_tasks(sender, run, **kwargs) -> None:
     flagged = tasks_check_run(run=run)
     if flagged:
         logger.info("%s: tasks ready to close: %s", run.period, ", ".join(map(str, flagged)))
+
+
+@receiver(ranking_published, dispatch_uid="supervision.notify_published")
+def notify_published(sender, run, **kwargs) -> None:
+    notify_ranking_published(run)
+
+
+@receiver(submission_returned, dispatch_uid="supervision.notify_returned")
+def notify_returned(sender, submission, reason="", **kwargs) -> None:
+    notify_submission_returned(submission, reason)

@@ -317,6 +317,9 @@ def _sniff(data: bytes) -> str:
     return "other"
 
 
+DTD_SCAN_BYTES = 1 << 16  # a prolog's document type comes before the root element
+
+
 def check_zip(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -342,6 +345,26 @@ def check_zip(data: bytes) -> None:
         raise UploadRejected(
             _("工作簿解压后过大（疑似压缩炸弹），已拒绝。请上传从本系统下载的模板。")
         )
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for member in members:
+            if _declares_a_dtd(archive, member):
+                logger.warning("upload refused: XML with a document type or entity declaration")
+                raise UploadRejected(_("工作簿含有不安全的 XML 内容（实体声明），已拒绝。"))
+
+
+def _declares_a_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    """Whether an XML part of the workbook declares a document type or entities, which no
+    spreadsheet writes (billion laughs, external entities). Checked here, before any parser
+    reads it, whichever XML library openpyxl uses (defusedxml refuses them; lxml would
+    quietly skip them)."""
+    if not member.filename.lower().endswith((".xml", ".rels", ".vml")):
+        return False
+    with archive.open(member) as part:
+        head = part.read(DTD_SCAN_BYTES)
+    texts = [head]
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with a byte-order mark
+        texts.append(head.decode("utf-16", errors="ignore").encode("utf-8"))
+    return any(b"<!DOCTYPE" in t or b"<!ENTITY" in t for t in texts)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,6 +12,7 @@ from scorecard.roles import AnyUser
 from ..access import can_publish_rankings
 from ..models import RankingRun
 from ..selectors.runs import run_is_complete, run_missing_counties
+from ..signals import ranking_published
 from .recompute import actor
 
 
@@ -53,4 +55,5 @@ def ranking_publish(
             "published_missing",
         ]
     )
+    transaction.on_commit(lambda: ranking_published.send(sender=RankingRun, run=run), robust=True)
     return run

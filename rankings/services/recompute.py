@@ -44,7 +44,7 @@ from ..models import (
 )
 from ..selectors.inputs import engine_inputs, run_current
 from ..selectors.progress import progress_inputs
-from ..signals import run_made_current
+from ..signals import ranking_published, run_made_current
 from .annual import annual_frame, annual_write
 from .progress import progress_frame, progress_write
 
@@ -239,6 +239,10 @@ def ranking_recompute(
             transaction.on_commit(
                 lambda: run_made_current.send(sender=RankingRun, run=run), robust=True
             )
+            if run.is_published:  # published again under new rules or targets
+                transaction.on_commit(
+                    lambda: ranking_published.send(sender=RankingRun, run=run), robust=True
+                )
     except Exception as exc:
         logger.exception("ranking recompute of %s failed", period.key)
         _record_failure(

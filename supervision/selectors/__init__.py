@@ -22,6 +22,7 @@ from .tasks import (
     task_counts,
     task_list,
     task_milestones,
+    unread_count,
 )
 
 __all__ = [
@@ -43,4 +44,5 @@ __all__ = [
     "task_counts",
     "task_list",
     "task_milestones",
+    "unread_count",
 ]

@@ -177,3 +177,12 @@ def task_milestones(task: Task) -> list[IndicatorMilestones]:
             )
         out.append(IndicatorMilestones(indicator, rows))
     return out
+
+
+def unread_count(user: AnyUser) -> int:
+    """The user's unread notifications, for the count beside 消息 on every page."""
+    from ..models import Notification
+
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -25,6 +25,7 @@ from ..content import BulletinDocument
 from ..models import TEXT_MAX, Bulletin
 from ..rendering import bulletin_html
 from ..selectors import bulletin_facts, published_run
+from .notifications import notify_bulletin_issued
 
 logger = logging.getLogger(__name__)
 
@@ -141,6 +142,7 @@ def bulletin_issue(*, bulletin: Bulletin, user: AnyUser) -> Bulletin:
     locked.issued_at = now
     locked.issued_by = user if user.is_authenticated else None
     locked.save()
+    notify_bulletin_issued(locked)
     return locked
 
 

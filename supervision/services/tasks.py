@@ -31,6 +31,7 @@ from rankings.services.bonus import document_check
 from scorecard.roles import AnyUser
 
 from ..models import ANSWER_MAX, REQUIREMENT_MAX, Task, TaskAction
+from .notifications import notify_task_answered, notify_task_assigned, notify_task_returned
 
 TITLE_MAX = 120
 NAME_MAX = {"responsible_unit": 80, "responsible_person": 40}
@@ -127,6 +128,7 @@ def task_raise(*, draft: TaskDraft, user: AnyUser) -> Task:
     )
     task.indicators.set(draft.indicators)
     _act(task, TaskAction.Kind.RAISE, user, task.requirement)
+    notify_task_assigned(task)
     return task
 
 
@@ -168,7 +170,9 @@ def task_answer(
         locked.status = Task.Status.ANSWERED
         locked.save(update_fields=["status", "updated_at"])
     kind = TaskAction.Kind.PROGRESS if progress_only else TaskAction.Kind.ANSWER
-    _act(locked, kind, user, text, attachment)
+    action = _act(locked, kind, user, text, attachment)
+    if not progress_only:
+        notify_task_answered(locked, action.pk)
     return locked
 
 
@@ -180,7 +184,8 @@ def task_return(*, task: Task, user: AnyUser, reason: str) -> Task:
         raise ValidationError(_("只能退回已答复的事项。"))
     locked.status = Task.Status.RETURNED
     locked.save(update_fields=["status", "updated_at"])
-    _act(locked, TaskAction.Kind.RETURN, user, reason)
+    action = _act(locked, TaskAction.Kind.RETURN, user, reason)
+    notify_task_returned(locked, action.pk, reason)
     return locked
 
 
