@@ -50,6 +50,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": Task.Status.choices,
             "can_raise": access.can_raise_tasks(request.user),
+            "periods": selectors.periods_with_runs()
+            if access.can_raise_tasks(request.user)
+            else [],
         },
     )
 

@@ -72,3 +72,17 @@ def chinese_by_default():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def emails_stay_in_process(monkeypatch):
+    """Notification emails are handed to Celery after a commit; in tests they are kept in this
+    list instead of the shared Redis queue (tests/supervision/test_notifications.py runs the
+    task itself and reads Django's outbox)."""
+    from supervision import tasks
+
+    queued: list = []
+    monkeypatch.setattr(
+        tasks.send_notification_emails, "apply_async", lambda *a, **kw: queued.append(a)
+    )
+    return queued

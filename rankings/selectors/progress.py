@@ -30,19 +30,22 @@ class ProgressInputs:
     plans_before: dict = field(default_factory=dict)
 
     def checksum_part(self) -> dict:
-        """What of these decides a run, for its input checksum."""
+        """What of these decides a run, for its input checksum. A published target set never
+        changes (a change is a new version), so its id, version and publication time stand
+        for its targets; the indicators they are read for are the rules' (in the checksum)."""
         if self.target_set is None:
             return {}
-        targets = self.targets.astype(object).where(self.targets.notna(), None)
+        published = self.target_set.published_at
         return {
             "plans_before": sorted(
                 [c, i, sorted((m, str(v)) for m, v in plan.items())]
                 for (c, i), plan in self.plans_before.items()
             ),
-            "target_set": [self.target_set.pk, self.target_set.version],
-            "targets": sorted(
-                [str(v) for v in row] for row in targets.itertuples(index=False, name=None)
-            ),
+            "target_set": [
+                self.target_set.pk,
+                self.target_set.version,
+                published.isoformat() if published else None,
+            ],
         }
 
 

@@ -126,6 +126,13 @@ def scored_indicators(period: Period) -> list[Indicator]:
     )
 
 
+def periods_with_runs() -> list[Period]:
+    """Periods with a current ranking, newest first: what a task raised by hand refers to."""
+    return list(
+        Period.objects.filter(ranking_runs__is_current=True).distinct().order_by("-year", "-month")
+    )
+
+
 def default_deadline() -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=DEFAULT_DAYS)
 

@@ -53,7 +53,7 @@ pytestmark = pytest.mark.django_db
 
 D = Decimal
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-DATA_TABLES = ("counties_", "indicators_", "rankings_", "targets_")
+DATA_TABLES = ("counties_", "indicators_", "rankings_", "targets_", "supervision_")
 
 # ------------------------------------------------------------------------------ the world
 
@@ -177,6 +177,27 @@ def _build_world() -> dict:
     )
     # an analysis of the draft: a draft that something refers to cannot simply be deleted
     StabilityJob.objects.create(ruleset=draft, period=october, samples=50, spread=D("0.2"), seed=2)
+    # September published, its bulletin drafted, and a supervision task for 369901
+    from rankings.models import RankingRun
+    from supervision import services as supervision_services
+
+    september_run = RankingRun.objects.get(period=september, is_current=True)
+    ranking_services.ranking_publish(run=september_run, user=users["reviewer"])
+    bulletin = supervision_services.bulletin_draft(period=september, user=users["reviewer"])
+    task = supervision_services.task_raise(
+        draft=supervision_services.TaskDraft(
+            county=counties["369901"],
+            period=september,
+            source="manual",
+            indicators=[gdp],
+            title="东城区GDP整改",
+            requirement="按月报告。",
+            responsible_unit="东城区",
+            responsible_person="王伟",
+            deadline=timezone.localdate() + timezone.timedelta(days=30),
+        ),
+        user=users["leader"],
+    )
     return {
         "users": users,
         "counties": counties,
@@ -188,6 +209,8 @@ def _build_world() -> dict:
         "bonus": bonus,
         "job": job,
         "gdp": gdp,
+        "bulletin": bulletin,
+        "task": task,
     }
 
 
@@ -760,8 +783,75 @@ OTHER = [
 ]
 # fmt: on
 
+NOTIFICATION_KINDS = ["deadline", "returned", "published", "bulletin", "task_assigned"]
+NOTIFICATION_KINDS += ["task_answered", "task_returned", "task_due", "task_overdue"]
+
+
+def task_url(step: str = "") -> Callable[[dict], str]:
+    return lambda w: f"/tasks/{w['task'].pk}/{step}"
+
+
+def bulletin_url(step: str = "") -> Callable[[dict], str]:
+    return lambda w: f"/bulletins/{w['bulletin'].pk}/{step}"
+
+
+def task_form(**fields: str) -> Callable[[dict], dict]:
+    def build(w: dict) -> dict:
+        base = {
+            "county": "369901",
+            "period": "2026-09",
+            "source": "manual",
+            "title": "整改",
+            "requirement": "按月报告。",
+            "responsible_unit": "东城区",
+            "responsible_person": "王伟",
+            "deadline": (timezone.localdate() + timezone.timedelta(days=9)).isoformat(),
+        }
+        return {**base, **fields}
+
+    return build
+
+
 # fmt: off
-CASES: list[Case] = (ENTRY + REVIEW + UPLOAD + RULE_PAGES + EDITOR + RULES_API + QUERY + BONUS + STABILITY + OTHER)
+SUPERVISION = [
+    C("bulletin: draft a period id past the column", "reviewer", "post", "/bulletins/draft/", {"period": str(2**70)}, status=(302,), message="请选择要通报的期次"),
+    C("bulletin: draft an unpublished period", "reviewer", "post", "/bulletins/draft/", lambda w: {"period": str(w["november"].pk)}, status=(302,), message="尚未发布"),
+    C("bulletin: draft the period again", "reviewer", "post", "/bulletins/draft/", lambda w: {"period": str(w["bulletin"].period_id)}, status=(302,), message="已经起草"),
+    C("bulletin: draft by a leader", "leader", "post", "/bulletins/draft/", lambda w: {"period": str(w["bulletin"].period_id)}, status=(403,), message=FORBIDDEN),
+    C("bulletin: empty text", "reviewer", "post", bulletin_url("edit/"), {"text": "  \n\n "}, message="通报正文不能为空"),
+    C("bulletin: text of 20,001 characters", "reviewer", "post", bulletin_url("edit/"), {"text": "字" * 20_001}, message="最多 20000 个字符"),
+    C("bulletin: text with NUL", "reviewer", "post", bulletin_url("edit/"), {"text": "正文\x00"}, message="控制字符"),
+    C("bulletin: issue without the confirmation", "reviewer", "post", bulletin_url("issue/"), {}, status=(302,), message="请先勾选确认"),
+    C("bulletin: edit by a reporter", "reporter_a", "post", bulletin_url("edit/"), {"text": "x"}, status=(403,), message=FORBIDDEN),
+    C("bulletin: a draft read by a reporter", "reporter_a", "get", bulletin_url(), None, status=(404,), message=NOT_FOUND),
+    C("bulletin: an id past the column", "leader", "get", f"/bulletins/{2**70}/", None, status=(404,), message=NOT_FOUND),
+    C("task: new without a county", "leader", "get", "/tasks/new/?period=2026-09", None, status=(404,), message=NOT_FOUND),
+    C("task: new for a period 2026-99", "leader", "get", "/tasks/new/?county=369901&period=2026-99", None, status=(404,), message=NOT_FOUND),
+    C("task: new with a county of 5000 characters", "leader", "get", "/tasks/new/?county=" + "9" * 5000 + "&period=2026-09", None, status=(404,), message=NOT_FOUND),
+    C("task: new by a reporter", "reporter_a", "get", "/tasks/new/?county=369901&period=2026-09", None, status=(403,), message=FORBIDDEN),
+    C("task: a deadline in 2020", "leader", "post", "/tasks/new/", task_form(deadline="2020-01-01"), message="办结时限不能早于今天"),
+    C("task: a deadline that is no date", "leader", "post", "/tasks/new/", task_form(deadline="明天"), message="输入一个有效的日期"),
+    C("task: a title of 5000 characters", "leader", "post", "/tasks/new/", task_form(title=LONG), message="不超过 120 字符"),
+    C("task: an indicator id past the column", "leader", "post", "/tasks/new/", task_form(indicators=str(2**70)), message="选择一个有效的选项"),
+    C("task: an unknown source and an indicator abc", "leader", "post", "/tasks/new/", task_form(source="sky", indicators="abc"), message="“abc”不是一个有效的值"),
+    C("task: answer by another county's reporter", "reporter_b", "post", task_url("answer/"), {"text": "措施", "kind": "answer"}, status=(404,), message=NOT_FOUND),
+    C("task: answer without text", "reporter_a", "post", task_url("answer/"), {"text": "", "kind": "answer"}, message="该字段是必填项"),
+    C("task: answer of 5000 characters", "reporter_a", "post", task_url("answer/"), {"text": LONG, "kind": "answer"}, message="不超过 4000 字符"),
+    C("task: an attachment that is no PDF", "reporter_a", "post", task_url("answer/"), lambda w: {"text": "措施", "kind": "answer", "attachment": raw_file(b"MZ\x90\x00 an exe", "措施.pdf")}, message="文件内容与扩展名“.pdf”不符"),
+    C("task: return an open task", "reviewer", "post", task_url("review/"), {"decision": "return", "text": "不具体"}, message="只能退回已答复的事项"),
+    C("task: close an open task", "reviewer", "post", task_url("review/"), {"decision": "close"}, message="才能销号"),
+    C("task: a decision nobody knows", "reviewer", "post", task_url("review/"), {"decision": "burn"}, status=(302,), message="请选择退回或销号"),
+    C("task: review by a leader", "leader", "post", task_url("review/"), {"decision": "close"}, status=(403,), message=FORBIDDEN),
+    C("task: status filter of 5000 characters", "leader", "get", "/tasks/?status=" + "x" * 5000 + "&county=" + "y" * 5000, None, status=(200,), message="督办事项"),
+    C("task: an attachment id past the column", "leader", "get", f"/tasks/attachments/{2**70}/", None, status=(404,), message=NOT_FOUND),
+    C("inbox: read an id past the column", "reporter_a", "post", "/inbox/read/", {"id": str(2**70)}, status=(302,), message="消息"),
+    C("inbox: page 10**400", "reporter_a", "get", "/inbox/?page=" + str(HUGE_INT), None, status=(200,), message="消息"),
+    C("inbox: email kinds nobody knows beside every real one", "reporter_a", "post", "/inbox/settings/", {"email": ["sky", "\u202e", *NOTIFICATION_KINDS]}, status=(302,), message="邮件提醒设置已保存"),
+]
+# fmt: on
+
+# fmt: off
+CASES: list[Case] = (ENTRY + REVIEW + UPLOAD + RULE_PAGES + EDITOR + RULES_API + QUERY + BONUS + STABILITY + OTHER + SUPERVISION)
 # fmt: on
 
 

@@ -225,3 +225,27 @@ def test_a_better_month_flags_the_task_ready_to_close(
     assert closed.status == "closed"
     with pytest.raises(ValidationError):
         services.task_close(task=closed, user=reviewer)
+
+
+def test_a_task_by_hand_needs_no_indicator(client, city, september, reviewer):
+    client.force_login(reviewer)
+    listed = client.get(reverse("task_list")).content.decode()
+    assert 'id="manual-task"' in listed and 'value="2026-09"' in listed
+    params = {"county": "369902", "period": "2026-09", "source": "manual"}
+    form = client.get(reverse("task_new"), params).context["form"]
+    assert list(form.initial["indicators"]) == []
+    response = client.post(
+        reverse("task_new"),
+        {
+            **params,
+            "title": "西城区项目调度",
+            "requirement": "每周报告重点项目进度。",
+            "responsible_unit": "西城区",
+            "responsible_person": "李四",
+            "deadline": (timezone.localdate() + datetime.timedelta(days=7)).isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    task = Task.objects.get()
+    assert task.source == "manual" and not task.indicators.exists()
+    assert task.milestones == {}
