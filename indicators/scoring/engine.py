@@ -21,7 +21,7 @@ improvement came from), so that every point of a total can be explained.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -55,6 +55,8 @@ class ScoreResult:
     rules: Rules
     periods: tuple[str, ...]
     references: pd.DataFrame
+    # the grid and its arrays, for gaps() of the same inputs (not part of the result's value)
+    arrays: tuple[Grid, GridScores] | None = field(default=None, repr=False, compare=False)
 
 
 def score(
@@ -120,6 +122,7 @@ def score(
         rules=rules,
         periods=tuple(g.periods),
         references=reference_frame(g, rules, a.references),
+        arrays=(g, a),
     )
 
 

@@ -10,8 +10,11 @@ MINUS = "−"  # U+2212, the minus sign of the formulas
 _NEGATIVE_OPERAND = re.compile(r"([×÷+−] )−(\d[\d.]*)")
 
 
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(13)}
+
+
 def _decimal(value: float, places: int) -> Decimal:
-    quantum = Decimal(1).scaleb(-places)
+    quantum = _QUANTA.get(places) or Decimal(1).scaleb(-places)
     return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
 
 

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from .county_targets import target_arrays
-from .engine import GridScores, score_grid
+from .engine import GridScores, ScoreResult, score_grid
 from .grid import Grid, ScoringInputError, bonus_arrays, build_grid
 from .methods import reaches
 from .parsing import parse_rules
@@ -86,6 +86,7 @@ def gaps(
     whole: Iterable[str] = (),
     batch_cells: int = BATCH_CELLS,
     targets: pd.DataFrame | None = None,
+    scored: ScoreResult | None = None,
 ) -> pd.DataFrame:
     """One row per (county, indicator) with a gap to close, for the single period in `values`.
 
@@ -96,16 +97,23 @@ def gaps(
     total, has no row for it; nor has a county that leads an indicator, unless it is below the
     threshold of a threshold_rank indicator. `whole`: codes of indicators whose values are
     counts (codes the rules do not score are ignored). `targets`: the counties' own targets,
-    as score() takes them; every variant is scored against the same targets.
+    as score() takes them; every variant is scored against the same targets. `scored`:
+    score()'s result of exactly these inputs (rank changes aside), whose arrays then stand for
+    the period's own scoring instead of scoring it again.
     """
     if not isinstance(rules, Rules):
         rules = parse_rules(rules)
-    g = build_grid(values, rules, counties)
+    if scored is not None and scored.arrays is not None and scored.rules is rules:
+        g, base = scored.arrays
+    else:
+        g = build_grid(values, rules, counties)
+        base = None
     if len(g.periods) != 1:
         raise ScoringInputError("gaps() scores one period at a time", table="values")
     bonus = bonus_arrays(bonuses, g, rules)
     own = target_arrays(targets, g, rules)
-    base = score_grid(g, rules, bonus=bonus, vetoes=vetoes, base_ranks=base_ranks, targets=own)
+    if base is None:
+        base = score_grid(g, rules, bonus=bonus, vetoes=vetoes, base_ranks=base_ranks, targets=own)
 
     scen = _scenarios(g, rules, base, frozenset(whole))
     if not scen:

@@ -51,7 +51,11 @@ class ProgressInputs:
 
 def progress_inputs(period: Period, indicator_codes: list[str]) -> ProgressInputs:
     target_set = published_target_set(period.year)
-    indicators = list(Indicator.objects.filter(code__in=indicator_codes))
+    indicators = list(
+        Indicator.objects.filter(code__in=indicator_codes).only(
+            "code", "kind", "direction", "unit", "is_share"
+        )
+    )
     frame = pd.DataFrame(
         [(i.code, i.kind, i.direction) for i in indicators],
         columns=["indicator", "kind", "direction"],

@@ -35,27 +35,23 @@ def annual_frame(period: Period, counties: pd.DataFrame, rules: Rules) -> pd.Dat
     this["flags"] = this["flags"].astype(object).map(lambda f: ",".join(flag_list(f)))
     codes = list(this["county"].astype(str))
     blocks = []
-    earlier = {
-        run.period.month: run
-        for run in RankingRun.objects.filter(
-            period__year=period.year, period__month__in=months, is_current=True
-        ).select_related("period")
-        if run.period.month != period.month
-    }
+    stored: dict[tuple[int, str], tuple] = {
+        (month, code): (total, flags)
+        for month, code, total, flags in CountyResult.objects.filter(
+            run__period__year=period.year,
+            run__period__month__in=[m for m in months if m != period.month],
+            run__is_current=True,
+        )
+        .order_by()
+        .values_list("run__period__month", "county__code", "total", "flags")
+    }  # the earlier weighted months' current runs, in one query
     for month in months:
         key = f"{period.year}-{month:02d}"
-        if month == period.month:
-            block = this.copy()
-        else:
-            stored = {
-                code: (total, flags)
-                for code, total, flags in CountyResult.objects.filter(
-                    run=earlier.get(month)
-                ).values_list("county__code", "total", "flags")
-            }
-            block = this.copy()
-            block["total"] = [_float(stored[c][0]) if c in stored else float("nan") for c in codes]
-            block["flags"] = [",".join(stored[c][1]) if c in stored else "" for c in codes]
+        block = this.copy()
+        if month != period.month:
+            got = [stored.get((month, c)) for c in codes]
+            block["total"] = [_float(g[0]) if g else float("nan") for g in got]
+            block["flags"] = [",".join(g[1]) if g else "" for g in got]
         block.insert(0, "period", key)
         blocks.append(block)
     frame = pd.concat(blocks, ignore_index=True)

@@ -198,6 +198,7 @@ def ranking_recompute(
                 base_ranks=inputs.base_ranks or None,
                 whole=inputs.whole,
                 targets=inputs.targets,
+                scored=result,
             )
             measured = progress_frame(inputs.values, period, targets_in, rules.warnings)
             yearly = annual_frame(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -234,6 +236,25 @@ def gap_case(rng, *, threshold: bool):
 
 
 THRESHOLD = {"threshold": 11.5, "threshold_points": 8, "step": 0.2}
+
+
+@pytest.mark.parametrize("seed", [7, 8])
+def test_gaps_from_scores_already_computed_are_the_same(seed):
+    """The recompute hands gaps() the period's score() result instead of scoring it twice."""
+    frame, rules, counties, bonuses = gap_case(np.random.default_rng(seed), threshold=True)
+    scored = score(frame, rules, counties, bonuses=bonuses)
+    assert scored.arrays is not None
+    fresh = gaps(frame, rules, counties, bonuses=bonuses, whole=["tax"])
+    gaps_module = importlib.import_module("indicators.scoring.gaps")
+
+    def no_second_grid(*args, **kwargs):
+        raise AssertionError("the period was built and scored again")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(gaps_module, "build_grid", no_second_grid)
+        reused = gaps(frame, rules, counties, bonuses=bonuses, whole=["tax"], scored=scored)
+    assert len(fresh) > 10
+    pd.testing.assert_frame_equal(fresh, reused)
 
 
 def test_every_gap_matches_scoring_the_changed_period_from_scratch():
