@@ -5,6 +5,7 @@ preview and a rank-stability analysis."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -122,6 +123,7 @@ class EngineInputs:
     # the year's published targets in the terms of each indicator's basis, for the methods
     # that score against a county's own target (own_target); None: the year has none
     targets: pd.DataFrame | None = None
+    target_set: Any = None  # the year's published TargetSet they come from, or None
 
     def as_kwargs(self) -> dict:
         """score()'s keyword arguments (empty rank maps as None)."""
@@ -134,13 +136,13 @@ class EngineInputs:
         }
 
 
-def scoring_targets(period: Period, rules: Rules) -> pd.DataFrame | None:
-    """The year's published targets as the engine scores against them: the counties' rows of
-    the indicators the rules score, where the target's kind is the basis' terms (a growth target
-    for a growth basis, a value target for a value basis; a ratio basis takes none)."""
-    from targets.selectors import CITY_CODE, published_target_set, targets_frame
+def scoring_targets(target_set, rules: Rules) -> pd.DataFrame | None:
+    """The year's published targets (`target_set`, or None) as the engine scores against them:
+    the counties' rows of the indicators the rules score, where the target's kind is the basis'
+    terms (a growth target for a growth basis, a value target for a value basis; a ratio basis
+    takes none)."""
+    from targets.selectors import CITY_CODE, targets_frame
 
-    target_set = published_target_set(period.year)
     if target_set is None:
         return None
     frame = targets_frame(target_set)
@@ -158,14 +160,18 @@ def engine_inputs(period: Period, rules: Rules) -> EngineInputs:
         {i.code for i in rules.indicators}
         | {i.basis.denominator for i in rules.indicators if i.basis.denominator}
     )
+    from targets.selectors import published_target_set
+
     previous = period_previous(period)
     base = period_base(period)
+    target_set = published_target_set(period.year)  # read once: progress takes it from here
     return EngineInputs(
         values=approved_values_frame(period, codes),
         counties=counties_frame(),
         bonuses=bonuses_frame(period),
         vetoes=vetoed_codes(period.year),
-        targets=scoring_targets(period, rules),
+        targets=scoring_targets(target_set, rules),
+        target_set=target_set,
         previous_ranks=ranks_of_run(run_current(previous) if previous else None),
         base_ranks=base_ranks_of(run_current(base) if base else None),
         whole=sorted(

@@ -12,7 +12,7 @@ import pandas as pd
 from counties.models import Period, Submission, SubmissionValue
 from indicators.models import Indicator
 from targets.models import TargetSet
-from targets.selectors import CITY_CODE, published_target_set, targets_frame
+from targets.selectors import CITY_CODE, targets_frame
 
 from ..models import ProgressResult
 
@@ -49,8 +49,11 @@ class ProgressInputs:
         }
 
 
-def progress_inputs(period: Period, indicator_codes: list[str]) -> ProgressInputs:
-    target_set = published_target_set(period.year)
+def progress_inputs(
+    period: Period, indicator_codes: list[str], target_set: TargetSet | None
+) -> ProgressInputs:
+    """`target_set`: the year's published targets (targets.selectors.published_target_set), as
+    engine_inputs() read them in the same transaction."""
     indicators = list(
         Indicator.objects.filter(code__in=indicator_codes).only(
             "code", "kind", "direction", "unit", "is_share"

@@ -46,7 +46,13 @@ def progress_frame(
         measured[name] = judged[name].to_numpy()
     plan = catch_up(measured, inputs.targets, inputs.indicators, inputs.prior_months)
     plans: dict[tuple[str, str], list[list[float]]] = {}
-    for county, indicator, month, needed in plan.itertuples(index=False, name=None):
+    for county, indicator, month, needed in zip(
+        plan["county"].tolist(),
+        plan["indicator"].tolist(),
+        plan["month"].tolist(),
+        plan["needed"].tolist(),
+        strict=True,
+    ):
         plans.setdefault((county, indicator), []).append([int(month), round(float(needed), 4)])
     keys = list(zip(measured["county"], measured["indicator"], strict=True))
     measured["plan"] = pd.Series([plans.get(key, []) for key in keys], index=measured.index)
@@ -148,6 +154,22 @@ def progress_write(
         name: _numbers(kept[name], places, digits)
         for name, (places, digits) in NUMBER_COLUMNS.items()
     }
+    counties = [None if c == CITY_CODE else county_ids[c] for c in kept["county"]]
+    indicators = [indicator_ids[i] for i in kept["indicator"]]
+    kinds = [k if isinstance(k, str) else "" for k in kept["target_kind"]]
+    levels = [v if isinstance(v, str) else "" for v in kept["level"]]
+    met = [_met(v, m) for v, m in zip(kept["value"], kept["milestone"], strict=True)]
+    columns = [
+        [run.pk] * len(kept),
+        counties,
+        indicators,
+        kinds,
+        levels,
+        reasons,
+        kept["plan"].tolist(),
+        met,
+        *numbers.values(),
+    ]
     rows_insert(
         ProgressResult,
         [
@@ -161,18 +183,5 @@ def progress_write(
             "milestone_met",
             *numbers,
         ],
-        (
-            (
-                run.pk,
-                None if row.county == CITY_CODE else county_ids[row.county],
-                indicator_ids[row.indicator],
-                row.target_kind if isinstance(row.target_kind, str) else "",
-                row.level if isinstance(row.level, str) else "",
-                reasons[k],
-                row.plan,
-                _met(row.value, row.milestone),
-                *(values[k] for values in numbers.values()),
-            )
-            for k, row in enumerate(kept.itertuples(index=False))
-        ),
+        zip(*columns, strict=True),
     )

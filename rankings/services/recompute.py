@@ -169,7 +169,9 @@ def ranking_recompute(
             rules_dict = ruleset_as_dict(ruleset)
             rules = parse_rules(rules_dict)
             inputs = engine_inputs(period, rules)
-            targets_in = progress_inputs(period, [i.code for i in rules.indicators])
+            targets_in = progress_inputs(
+                period, [i.code for i in rules.indicators], inputs.target_set
+            )
             checksum = inputs_checksum(
                 rules=rules_dict,
                 values=inputs.values,

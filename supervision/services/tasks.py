@@ -271,15 +271,28 @@ def _note(run: RankingRun, checks: list[IndicatorCheck]) -> str:
     return _("%(period)s数据：%(parts)s。") % {"period": run.period, "parts": "；".join(parts)}
 
 
-@transaction.atomic
 def tasks_check_run(*, run: RankingRun) -> list[Task]:
     """Flag the open tasks that `run`'s figures show done (可销号): every indicator green or out
     of the lagging third, in a month after the one the task was raised from. Returns the tasks
-    newly flagged; a task whose figures fall back loses the flag."""
+    newly flagged; a task whose figures fall back loses the flag. One query when no task is
+    open for the run's year (after every recompute)."""
+    concerned = (
+        Task.objects.filter(period__year=run.period.year, period__month__lt=run.period.month)
+        .exclude(status=Task.Status.CLOSED)
+        .values_list("pk", flat=True)
+    )
+    ids = list(concerned)
+    if not ids:
+        return []
+    with transaction.atomic():
+        return _check_tasks(run, ids)
+
+
+def _check_tasks(run: RankingRun, ids: list[int]) -> list[Task]:
     flagged = []
     tasks = (
         Task.objects.select_for_update()
-        .filter(period__year=run.period.year, period__month__lt=run.period.month)
+        .filter(pk__in=ids)
         .exclude(status=Task.Status.CLOSED)
         .prefetch_related("indicators")
     )
