@@ -106,22 +106,21 @@ def progress_inputs(
 
 def _city_months(prior_months: pd.DataFrame, summable: frozenset[str]) -> pd.DataFrame:
     """Last year's later months for the city: sums where figures add up, means otherwise."""
-    keys = ["indicator", "month"]
-    added = prior_months.groupby(keys)["prior_value"].sum()
-    averaged = prior_months.groupby(keys)["prior_value"].mean()
-    is_summed = added.index.get_level_values("indicator").isin(list(summable))
-    city = averaged.where(~is_summed, added).reset_index()
+    both = prior_months.groupby(["indicator", "month"])["prior_value"].agg(["sum", "mean"])
+    is_summed = both.index.get_level_values("indicator").isin(list(summable))
+    city = both["mean"].where(~is_summed, both["sum"]).rename("prior_value").reset_index()
     city.insert(0, "county", CITY_CODE)
     return city
 
 
 def previous_plans(period: Period) -> dict[tuple[str, str], dict[int, Decimal]]:
     """Last month's catch-up plans (current run) by (county code or CITY_CODE, indicator)."""
-    previous = Period.objects.filter(year=period.year, month=period.month - 1).first()
-    if previous is None:
+    if period.month == 1:
         return {}
     rows = (
-        ProgressResult.objects.filter(run__period=previous, run__is_current=True)
+        ProgressResult.objects.filter(
+            run__period__year=period.year, run__period__month=period.month - 1, run__is_current=True
+        )
         .order_by()
         .values_list("county__code", "indicator__code", "plan")
     )
