@@ -4,7 +4,7 @@ preview (it scores stored figures, so it lives here; the rule-set pages are in i
 
 from django.urls import path
 
-from .views import annual, bonus, league, profile, stability, tables, warnings, whatif
+from .views import annual, bonus, exports, league, profile, stability, tables, warnings, whatif
 
 urlpatterns = [
     path("rankings/", league.league, name="league"),
@@ -16,6 +16,12 @@ urlpatterns = [
     path("rankings/city/", tables.city_overview, name="city_overview"),
     path("rankings/county/<str:code>/", profile.county_profile, name="county_profile"),
     path("rankings/county/<str:code>/plan.xlsx", profile.county_plan_xlsx, name="county_plan_xlsx"),
+    path(
+        "rankings/county/<str:code>/profile.<str:fmt>",
+        exports.profile_export,
+        name="profile_export",
+    ),
+    path("rankings/export/<str:what>.<str:fmt>", exports.ranking_export, name="ranking_export"),
     path("rankings/bonus/", bonus.bonus_list, name="bonus_list"),
     path("rankings/bonus/add/", bonus.bonus_add, name="bonus_add"),
     path("rankings/bonus/history/", bonus.bonus_history, name="bonus_history"),
