@@ -30,7 +30,7 @@ import pandas as pd
 from .engine import ScoreResult
 from .explain_methods import FORMULAS, Args
 from .explain_text import fixed, num, signed_term, tidy
-from .rounding import round_half_up
+from .rounding import round_half_up, round_half_up_scalar
 from .rules import Indicator, Rules
 
 CASES = ("scored", "invalid_base", "missing", "not_scheduled")
@@ -211,7 +211,7 @@ def _zero(method: str, case: str, weight: float, decimals: int | None) -> Explan
 
 def _points(weight: float, s: float, decimals: int | None) -> float:
     s = 0.0 if math.isnan(s) else s
-    return float(round_half_up(np.float64(weight) * np.float64(s), decimals))
+    return round_half_up_scalar(float(weight) * float(s), decimals)
 
 
 def _shown(points: float, decimals: int | None) -> str:

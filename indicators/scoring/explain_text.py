@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
@@ -23,6 +24,7 @@ def _show(d: Decimal) -> str:
     return MINUS + text[1:] if text.startswith("-") else text
 
 
+@functools.lru_cache(maxsize=8192)  # a period's formulas repeat weights, bounds and statistics
 def num(value: float | int | Decimal, places: int = 6) -> str:
     """A number rounded half up at most `places` decimals, trailing zeros dropped (8, 0.0625)."""
     value = float(value)
@@ -39,6 +41,7 @@ def num(value: float | int | Decimal, places: int = 6) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=8192)
 def fixed(value: float, places: int | None) -> str:
     """A number at exactly `places` decimals (7.50), as published; None: num()."""
     if places is None:

@@ -13,6 +13,7 @@ decimal parses to (e.g. 80 / 10 == 8.0 and 81 / 10 == 8.1), so rounded values co
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -47,6 +48,20 @@ def round_half_up(x: np.ndarray | float, decimals: int | None) -> np.ndarray:
         out = np.where(keep, arr, out)
     # -0.0 -> 0.0 so that "-0.00" never appears in outputs
     return out + 0.0
+
+
+def round_half_up_scalar(x: float, decimals: int | None) -> float:
+    """round_half_up() of one number, the same steps in Python floats (the same IEEE doubles,
+    without an array around them: the explanations round one value at a time)."""
+    if decimals is None:
+        return float(x)
+    x = float(x)
+    factor = 10.0**decimals
+    scaled = abs(x) * factor
+    if not math.isfinite(scaled) or scaled >= _EXACT_LIMIT:
+        return x + 0.0
+    nudged = scaled + 0.5 + min(ABS_TOL + scaled * REL_TOL, MAX_NUDGE)
+    return math.copysign(float(math.floor(nudged)), x) / factor + 0.0
 
 
 def round_decimal(value: float, decimals: int | None) -> float:

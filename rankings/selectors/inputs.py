@@ -177,6 +177,7 @@ def engine_inputs(period: Period, rules: Rules) -> EngineInputs:
         whole=sorted(
             Indicator.objects.filter(code__in=codes)
             .filter(Q(unit__in=WHOLE_UNITS) | Q(decimals=0))
+            .order_by()
             .values_list("code", flat=True)
         ),
     )

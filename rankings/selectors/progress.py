@@ -55,9 +55,9 @@ def progress_inputs(
     """`target_set`: the year's published targets (targets.selectors.published_target_set), as
     engine_inputs() read them in the same transaction."""
     indicators = list(
-        Indicator.objects.filter(code__in=indicator_codes).only(
-            "code", "kind", "direction", "unit", "is_share"
-        )
+        Indicator.objects.filter(code__in=indicator_codes)
+        .order_by()
+        .only("code", "kind", "direction", "unit", "is_share")
     )
     frame = pd.DataFrame(
         [(i.code, i.kind, i.direction) for i in indicators],

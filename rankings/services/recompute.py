@@ -285,9 +285,9 @@ def _write_run(
     target_set: TargetSet | None = None,
     grouped: bool,
 ) -> RankingRun:
-    county_ids = dict(County.objects.values_list("code", "id"))
-    indicator_ids = dict(Indicator.objects.values_list("code", "id"))
-    category_ids = dict(Category.objects.values_list("code", "id"))
+    county_ids = dict(County.objects.order_by().values_list("code", "id"))
+    indicator_ids = dict(Indicator.objects.order_by().values_list("code", "id"))
+    category_ids = dict(Category.objects.order_by().values_list("code", "id"))
     counties = result.counties[result.counties["period"] == period.key]
     rules = result.rules
     formulas = explain_result(result, period=period.key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import numpy as np
@@ -72,3 +73,17 @@ def test_growth_rates_round_as_exact_arithmetic_would(v10, p10, decimals):
         exact = (Decimal(v10) / Decimal(p10) - 1) * 100
         expected = float(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
     assert round_half_up(np.array([(v / p - 1.0) * 100.0]), decimals)[0] == expected
+
+
+@given(
+    st.floats(allow_nan=True, allow_infinity=True, width=64),
+    st.one_of(st.none(), st.integers(min_value=0, max_value=8)),
+)
+def test_the_scalar_rounding_is_the_array_rounding_to_the_bit(x, decimals):
+    from indicators.scoring.rounding import round_half_up_scalar
+
+    vector = float(round_half_up(np.array([x]), decimals)[0])
+    scalar = round_half_up_scalar(x, decimals)
+    assert (math.isnan(vector) and math.isnan(scalar)) or (
+        scalar == vector and math.copysign(1, scalar) == math.copysign(1, vector)
+    )
