@@ -18,7 +18,8 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from counties.excel import XLSX_CONTENT_TYPE
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE_MAX = 31  # Excel's limit
 _SHEET_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
@@ -103,6 +104,11 @@ def csv_bytes(sheet: Sheet) -> bytes:
     return "\ufeff".encode() + text.getvalue().encode("utf-8")
 
 
+def content_disposition(name: str, ascii_name: str) -> str:
+    """An attachment header naming the file in Chinese (RFC 5987) with an ASCII fallback."""
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 def download(sheets: Sequence[Sheet], *, fmt: str, name: str, ascii_name: str) -> HttpResponse:
     """The tables as an attachment: all of them as sheets of one .xlsx, or the first as CSV.
     `name` is the file's Chinese name, `ascii_name` its fallback (both without extension)."""
@@ -111,10 +117,7 @@ def download(sheets: Sequence[Sheet], *, fmt: str, name: str, ascii_name: str) -
     else:
         content, content_type = xlsx_bytes(sheets), XLSX_CONTENT_TYPE
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{ascii_name}.{fmt}"; '
-        f"filename*=UTF-8''{quote(f'{name}.{fmt}', safe='')}"
-    )
+    response["Content-Disposition"] = content_disposition(f"{name}.{fmt}", f"{ascii_name}.{fmt}")
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from counties.models import Period
+from scorecard.exports import content_disposition
 from scorecard.params import id_param
 
 from . import access, documents, selectors, services
@@ -153,17 +154,14 @@ def bulletin_issue(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("bulletin_detail", pk=pk)
 
 
-def _attachment(content: bytes, name: str, content_type: str) -> HttpResponse:
+def _attachment(content: bytes, bulletin: Bulletin, suffix: str, content_type: str):
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    response["Content-Disposition"] = content_disposition(
+        f"{bulletin.year}-{bulletin.number:02d}-通报.{suffix}",
+        f"bulletin-{bulletin.year}-{bulletin.number:02d}.{suffix}",
+    )
     response["Cache-Control"] = "no-store"
     return response
-
-
-def _file_name(bulletin: Bulletin, suffix: str) -> str:
-    from urllib.parse import quote
-
-    return quote(f"{bulletin.year}-{bulletin.number:02d}-通报.{suffix}")
 
 
 @login_required
@@ -176,7 +174,8 @@ def bulletin_docx(request: HttpRequest, pk: int) -> HttpResponse:
         content = documents.bulletin_docx(BulletinDocument.from_json(bulletin.document))
     return _attachment(
         content,
-        _file_name(bulletin, "docx"),
+        bulletin,
+        "docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
 
@@ -199,4 +198,4 @@ def bulletin_pdf(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("服务器缺少生成 PDF 所需的 Pango 组件，请下载 Word 版或联系管理员。")
             )
             return redirect("bulletin_detail", pk=pk)
-    return _attachment(content, _file_name(bulletin, "pdf"), "application/pdf")
+    return _attachment(content, bulletin, "pdf", "application/pdf")

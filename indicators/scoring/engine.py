@@ -167,7 +167,6 @@ def score_grid(
     vetoes: Iterable[str] = (),
     base_ranks: Mapping[str, int] | None = None,
     previous_ranks: Mapping[str, int] | None = None,
-    only: Sequence[int] | None = None,
     fresh: Sequence[tuple[np.ndarray, Sequence[int]]] | None = None,
     reuse: GridScores | None = None,
     targets: TargetArrays | None = None,
@@ -176,12 +175,11 @@ def score_grid(
 
     The periods are scored independently except for rank_change, which compares each period
     with the one before (the first with previous_ranks), over the counties ranked in both.
-    gaps() relies on this to score many variants of one period at once. With `only` (indicator
-    positions) and `reuse` (the scores of a one-period grid), only those indicators are scored
-    afresh and every other indicator's score and rank is taken from `reuse`: for variants that
-    differ from it in those indicators' values alone (their rank_change is left empty).
-    `fresh` says the same per group of variants: (period positions, indicator positions) pairs,
-    each group's indicators scored afresh on its periods only.
+    gaps() relies on this to score many variants of one period at once. With `fresh`
+    ((period positions, indicator positions) pairs) and `reuse` (the scores of a one-period
+    grid), each group's indicators are scored afresh on its periods only and every other score
+    and rank is taken from `reuse`: for variants that differ from it in those indicators'
+    values alone (their rank_change is left empty).
     `targets` (county_targets.target_arrays) gives the counties' own targets.
     """
     ind = rules.indicators
@@ -191,12 +189,9 @@ def score_grid(
 
     groups: list[tuple[np.ndarray, list[int]]] | None = None  # variants' freshly scored parts
     kept: GridScores | None = None  # the base scores the variants keep outside them
-    if reuse is not None and (only is not None or fresh is not None):
+    if reuse is not None and fresh is not None:
         kept = reuse
-        if fresh is not None:
-            groups = [(np.asarray(rows, dtype=np.intp), list(cols)) for rows, cols in fresh]
-        else:
-            groups = [(np.arange(g.value.shape[0]), list(only or []))]
+        groups = [(np.asarray(rows, dtype=np.intp), list(cols)) for rows, cols in fresh]
     if kept is None or groups is None:
         basis = _basis(g, rules)
     else:

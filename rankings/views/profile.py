@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -11,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from counties.excel import XLSX_CONTENT_TYPE
 from counties.models import County
+from scorecard.exports import content_disposition
 from scorecard.params import month_param, year_param
 
 from ..presentation import charts
@@ -88,9 +87,8 @@ def county_plan_xlsx(request: HttpRequest, code: str) -> HttpResponse:
         "period": data.latest_run.period.label,
     }
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{county.code}-plan.xlsx"; '
-        f"filename*=UTF-8''{quote(filename + '.xlsx', safe='')}"
+    response["Content-Disposition"] = content_disposition(
+        filename + ".xlsx", f"{county.code}-plan.xlsx"
     )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -217,37 +217,58 @@ class IndicatorCheck:
     ok: bool  # green, or out of the lagging third
 
 
-def task_checks(task: Task, run: RankingRun) -> list[IndicatorCheck]:
-    """Each of the task's indicators in `run`: its warning colour and its place."""
-    indicators = list(task.indicators.all())
-    levels = dict(
-        ProgressResult.objects.filter(
-            run=run, county_id=task.county_id, indicator__in=indicators
-        ).values_list("indicator_id", "level")
-    )
-    results = {
-        r.indicator_id: r
-        for r in IndicatorResult.objects.filter(
-            run=run, county_id=task.county_id, indicator__in=indicators
+@dataclass(frozen=True)
+class RunFigures:
+    """What the checks read of a run for some counties and indicators, in four queries
+    whatever the number of tasks: warning colours and places by (county, indicator), each
+    county's peer group, and how many counties are ranked per (indicator, peer group)."""
+
+    levels: dict[tuple[int, int], str]
+    ranks: dict[tuple[int, int], int | None]
+    groups: dict[int, str]
+    ranked: dict[tuple[int, str], int]
+
+    @classmethod
+    def read(cls, run: RankingRun, counties: set[int], indicators: set[int]) -> RunFigures:
+        levels = {
+            (c, i): level or ""
+            for c, i, level in ProgressResult.objects.filter(
+                run=run, county_id__in=counties, indicator_id__in=indicators
+            ).values_list("county_id", "indicator_id", "level")
+        }
+        ranks = {
+            (c, i): rank
+            for c, i, rank in IndicatorResult.objects.filter(
+                run=run, county_id__in=counties, indicator_id__in=indicators
+            ).values_list("county_id", "indicator_id", "rank")
+        }
+        groups = dict(
+            run.county_results.filter(county_id__in=counties).values_list("county_id", "peer_group")
         )
-    }
-    group = (
-        run.county_results.filter(county_id=task.county_id)
-        .values_list("peer_group", flat=True)
-        .first()
-        or ""
-    )
-    ranked = dict(
-        IndicatorReference.objects.filter(
-            run=run, indicator__in=indicators, peer_group=group
-        ).values_list("indicator_id", "ranked")
-    )
+        ranked = {
+            (i, g): int(n)
+            for i, g, n in IndicatorReference.objects.filter(
+                run=run, indicator_id__in=indicators
+            ).values_list("indicator_id", "peer_group", "ranked")
+        }
+        return cls(levels, ranks, groups, ranked)
+
+
+def task_checks(
+    task: Task, run: RankingRun, figures: RunFigures | None = None
+) -> list[IndicatorCheck]:
+    """Each of the task's indicators in `run`: its warning colour and its place. `figures`:
+    the run's figures already read for several tasks."""
+    indicators = list(task.indicators.all())
+    if figures is None:
+        figures = RunFigures.read(run, {task.county_id}, {i.pk for i in indicators})
+    group = figures.groups.get(task.county_id) or ""
     out = []
     for indicator in indicators:
-        result = results.get(indicator.pk)
-        rank = result.rank if result is not None else None
-        n = int(ranked.get(indicator.pk, 0))
-        level = levels.get(indicator.pk, "") or ""
+        key = (task.county_id, indicator.pk)
+        rank = figures.ranks.get(key)
+        n = figures.ranked.get((indicator.pk, group), 0)
+        level = figures.levels.get(key, "")
         out_of_lagging = rank is not None and not is_short_board(rank, n)
         ok = level == ProgressResult.Level.GREEN or out_of_lagging
         out.append(IndicatorCheck(indicator, level, rank, n, ok))
@@ -290,14 +311,19 @@ def tasks_check_run(*, run: RankingRun) -> list[Task]:
 
 def _check_tasks(run: RankingRun, ids: list[int]) -> list[Task]:
     flagged = []
-    tasks = (
+    tasks = list(
         Task.objects.select_for_update()
         .filter(pk__in=ids)
         .exclude(status=Task.Status.CLOSED)
         .prefetch_related("indicators")
     )
+    figures = RunFigures.read(
+        run,
+        {t.county_id for t in tasks},
+        {i.pk for t in tasks for i in t.indicators.all()},
+    )
     for task in tasks:
-        checks = task_checks(task, run)
+        checks = task_checks(task, run, figures)
         if not checks:
             continue
         done = all(c.ok for c in checks)
