@@ -61,6 +61,7 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/bench_recompute.py
 	$(PY) bench/bench_stability.py
 	$(PY) bench/bench_pages.py
+	$(PY) bench/bench_entry.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache

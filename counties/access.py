@@ -4,6 +4,8 @@ Every view, export and API goes through these functions; none re-derives the rul
 
 Roles (scorecard.roles) are Django groups plus, for county reporters, CountyMembership rows:
 - reporter: its own counties' submissions only;
+- department reporter (部门填报员, DepartmentMembership): the indicators its department enters
+  (Indicator.entered_by_department) for every county, and nothing else of the counties' data;
 - reviewer: every county's submissions, approves or returns them, never edits figures;
 - leader: reads everything, changes nothing;
 - admin: configures the app (superusers count as admins).
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from indicators.models import Department
 from scorecard.roles import AnyUser, Role, is_city_staff, roles_of
 
 from .models import County, Submission
@@ -92,3 +95,49 @@ def can_edit_county(user: AnyUser, county: County) -> bool:
         and Role.REPORTER in roles_of(user)
         and county.memberships.filter(user=user).exists()
     )
+
+
+# ----------------------------------------------------------------------------- departments
+
+
+def departments_entered_by(user: AnyUser) -> QuerySet[Department]:
+    """The departments whose indicators the user enters: a department reporter's own."""
+    if not user.is_authenticated or Role.DEPARTMENT not in roles_of(user):
+        return Department.objects.none()
+    return Department.objects.filter(is_active=True, memberships__user=user)
+
+
+def is_department_reporter(user: AnyUser) -> bool:
+    return departments_entered_by(user).exists()
+
+
+def can_enter_for_department(user: AnyUser, department: Department) -> bool:
+    """A reporter of this department enters its indicators for every county."""
+    return departments_entered_by(user).filter(pk=department.pk).exists()
+
+
+def may_open_department_entry(user: AnyUser) -> bool:
+    """Whether the menu offers department entry (from roles alone: no query)."""
+    return is_city_staff(user) or Role.DEPARTMENT in roles_of(user)
+
+
+def departments_visible_to(user: AnyUser) -> QuerySet[Department]:
+    """Departments whose entry grid the user may read: city staff every one, a department
+    reporter its own."""
+    if is_city_staff(user):
+        return Department.objects.filter(is_active=True)
+    return departments_entered_by(user)
+
+
+def department_visible_or_404(user: AnyUser, pk: int) -> Department:
+    from django.http import Http404
+
+    department = departments_visible_to(user).filter(pk=pk).first()
+    if department is None:
+        raise Http404("no such department")
+    return department
+
+
+def can_import_period(user: AnyUser) -> bool:
+    """The statistics bureau (reviewers and admins) imports a month for every county."""
+    return can_review(user)

@@ -37,7 +37,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.admin import AdminWriteMixin
 
-from .models import County, CountyMembership, Period, Submission, SubmissionValue
+from .models import (
+    County,
+    CountyMembership,
+    DepartmentMembership,
+    Period,
+    Submission,
+    SubmissionValue,
+)
 from .services import check_entries
 from .signals import ranking_inputs_changed_on_commit
 from .validation import Entry, NumberError, parse_number
@@ -160,6 +167,11 @@ class SubmissionValueForm(forms.ModelForm):
         editable = field in self.fields and not self.fields[field].disabled
         self.add_error(field if editable else None, message)
 
+    def save(self, commit: bool = True):
+        if self.has_changed():
+            self.instance.channel = SubmissionValue.Channel.ADMIN
+        return super().save(commit)
+
 
 class SubmissionValueInline(admin.TabularInline):
     """The values of a submission, editable while its county could edit them."""
@@ -261,8 +273,8 @@ class SubmissionValueAdmin(AdminWriteMixin, SimpleHistoryAdmin):
     Values are added on their submission's page."""
 
     form = SubmissionValueForm
-    list_display = ["submission", "indicator", "value", "prior_value"]
-    list_filter = ["indicator__category", "submission__period__year"]
+    list_display = ["submission", "indicator", "value", "prior_value", "channel"]
+    list_filter = ["indicator__category", "submission__period__year", "channel"]
     search_fields = ["submission__county__name", "indicator__name", "indicator__code"]
     list_select_related = ["submission__county", "submission__period", "indicator"]
     fields = ["submission", "indicator", "value", "prior_value", "note"]
@@ -355,6 +367,17 @@ class CountyMembershipAdmin(AdminWriteMixin, admin.ModelAdmin):
     list_filter = ["county"]
     search_fields = ["user__username", "county__name"]
     autocomplete_fields = ["user", "county"]
+
+
+@admin.register(DepartmentMembership)
+class DepartmentMembershipAdmin(AdminWriteMixin, admin.ModelAdmin):
+    """Department reporters (部门填报员): a user in the `department` group enters the indicators
+    marked 由部门填报 of each department it belongs to, for every county."""
+
+    list_display = ["user", "department"]
+    list_filter = ["department"]
+    search_fields = ["user__username", "department__name"]
+    autocomplete_fields = ["user"]
 
 
 @admin.register(Period)

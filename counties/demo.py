@@ -76,9 +76,9 @@ CATEGORIES = [
 INDICATORS = [
     ("gdp", "growth", "亿元", "flow", "higher", 2, "市统计局",
      "地区生产总值", "Gross domestic product"),
-    ("industry_va", "growth", "亿元", "flow", "higher", 2, "市工信局",
+    ("industry_va", "growth", "亿元", "flow", "higher", 2, "市经济和信息化局",
      "规上工业增加值", "Value added of industry above designated size"),
-    ("fixed_investment", "growth", "亿元", "flow", "higher", 2, "市发改委",
+    ("fixed_investment", "growth", "亿元", "flow", "higher", 2, "市发展改革委",
      "固定资产投资", "Fixed-asset investment"),
     ("retail_sales", "growth", "亿元", "flow", "higher", 2, "市商务局",
      "社会消费品零售总额", "Retail sales of consumer goods"),
@@ -88,9 +88,9 @@ INDICATORS = [
      "税收收入", "Tax revenue"),
     ("service_va", "industry", "亿元", "flow", "higher", 2, "市统计局",
      "服务业增加值", "Value added of services"),
-    ("digital_core_va", "industry", "亿元", "flow", "higher", 2, "市工信局",
+    ("digital_core_va", "industry", "亿元", "flow", "higher", 2, "市经济和信息化局",
      "数字经济核心产业增加值", "Value added of core digital-economy industries"),
-    ("sei_share", "industry", "%", "rate", "higher", 1, "市发改委",
+    ("sei_share", "industry", "%", "rate", "higher", 1, "市发展改革委",
      "战略性新兴产业增加值占比", "Share of strategic emerging industries in industry"),
     ("rd_spend", "innovation", "亿元", "flow", "higher", 2, "市科技局",
      "R&D经费支出", "R&D expenditure"),
@@ -112,7 +112,7 @@ INDICATORS = [
      "城镇居民人均可支配收入", "Per-capita disposable income of urban residents"),
     ("rural_income", "urban_rural", "元", "flow", "higher", 0, "市统计局",
      "农村居民人均可支配收入", "Per-capita disposable income of rural residents"),
-    ("energy_intensity", "ecology", "吨标准煤/万元", "rate", "lower", 3, "市发改委",
+    ("energy_intensity", "ecology", "吨标准煤/万元", "rate", "lower", 3, "市发展改革委",
      "单位GDP能耗", "Energy consumption per unit of GDP"),
     ("good_air_days", "ecology", "%", "rate", "higher", 1, "市生态环境局",
      "空气质量优良天数比例", "Share of days with good air quality"),
@@ -124,6 +124,8 @@ INDICATORS = [
      "民生支出占一般公共预算支出比重", "Livelihood spending in budget expenditure"),
 ]
 SHARES = {"sei_share", "good_air_days", "unemployment", "livelihood_share"}  # 0-100 %
+# entered for every county by the department that supplies them (部门填报), not by the counties
+DEPARTMENT_ENTRY = {"budget_revenue", "livelihood_share", "trade", "fdi"}
 
 # City departments (市直单位), the lead and supporting units of the indicators (责任分工)
 DEPARTMENTS = [
@@ -307,9 +309,13 @@ USERS = [
     ("reporter_a", "晓燕", "王", "reporter", "369902"),
     ("reporter_b", "建国", "李", "reporter", "369921"),
     ("reviewer", "敏", "张", "reviewer", None),
+    ("finance", "丽华", "赵", "department", None),
+    ("commerce", "海涛", "孙", "department", None),
 ]
+# department reporters (部门填报员): username -> department
+DEPARTMENT_REPORTERS = {"finance": "市财政局", "commerce": "市商务局"}
 # fmt: on
-GROUPS = ["admin", "leader", "reporter", "reviewer"]
+GROUPS = ["admin", "department", "leader", "reporter", "reviewer"]
 
 MISSED = ("369924", 2026, 8)  # 松源县 sent nothing for 2026-08
 LATEST = {  # 2026-10 by county code; counties not listed are approved, None sent nothing
@@ -573,7 +579,8 @@ def _reference_objects() -> list[dict]:
                 kind=kind,
                 direction=direction,
                 decimals=dec,
-                department=dept,
+                department=dept_pk[dept],
+                entered_by_department=code in DEPARTMENT_ENTRY or None,
                 lead_department=dept_pk[RESPONSIBILITY[code][0]],
                 supporting_departments=[dept_pk[d] for d in RESPONSIBILITY[code][1]] or None,
                 is_share=code in SHARES or None,
@@ -607,6 +614,15 @@ def _reference_objects() -> list[dict]:
     members = [(u[0], county_pk[u[4]]) for u in USERS if u[4]]
     for pk, (username, county) in enumerate(members, 1):
         out.append(_obj("counties.countymembership", pk, user=[username], county=county))
+    for pk, (username, department) in enumerate(DEPARTMENT_REPORTERS.items(), 1):
+        out.append(
+            _obj(
+                "counties.departmentmembership",
+                pk,
+                user=[username],
+                department=dept_pk[department],
+            )
+        )
     return out
 
 
@@ -731,6 +747,7 @@ def _submission_objects(seed: int) -> list[dict]:
                         indicator=i_pk,
                         value=None if blank else _fmt(by_year[y][m - 1], dec),
                         prior_value=_fmt(by_year[y - 1][m - 1], dec),
+                        channel="department" if ind in DEPARTMENT_ENTRY else None,
                     )
                 )
     return submissions + values

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from indicators.models import Indicator
+from indicators.models import Department, Indicator
 from indicators.scoring.growth import growth_percent
 from scorecard.naming import localized
 
@@ -97,6 +97,36 @@ class CountyMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.county}"
+
+
+class DepartmentMembership(models.Model):
+    """A user who reports for a city department (部门填报员): it enters the indicators the
+    department supplies (Indicator.entered_by_department) for every county, and nothing else."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="department_memberships",
+        verbose_name=_("用户"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("部门"),
+    )
+
+    class Meta:
+        verbose_name = _("部门填报员")
+        verbose_name_plural = _("部门填报员")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "department"], name="membership_user_department"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.department}"
 
 
 def default_deadline(year: int, month: int) -> datetime.date:
@@ -248,6 +278,16 @@ class Submission(models.Model):
 class SubmissionValue(models.Model):
     """One indicator's year-to-date value in a submission, with the same period last year."""
 
+    class Channel(models.TextChoices):
+        """How the value was last written (the history keeps each change's channel too)."""
+
+        FORM = "form", _("网页填报")
+        UPLOAD = "upload", _("县区导入")
+        DEPARTMENT = "department", _("部门填报")
+        IMPORT = "import", _("统计局批量导入")
+        ADMIN = "admin", _("后台修改")
+        API = "api", _("接口")
+
     submission = models.ForeignKey(
         Submission, on_delete=models.CASCADE, related_name="values", verbose_name=_("报送")
     )
@@ -261,6 +301,9 @@ class SubmissionValue(models.Model):
         _("上年同期"), max_digits=18, decimal_places=4, null=True, blank=True
     )
     note = models.TextField(_("说明"), blank=True, max_length=NOTE_MAX)
+    channel = models.CharField(
+        _("填报渠道"), max_length=12, choices=Channel.choices, default=Channel.FORM
+    )
 
     history = HistoricalRecords()
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -16,7 +18,7 @@ from indicators.models import WHOLE_UNITS, Indicator, RuleSetIndicator
 
 from .access import AnyUser, counties_visible_to, submissions_visible_to
 from .models import County, Period, Submission, SubmissionValue
-from .validation import IndicatorContext
+from .validation import Entry, IndicatorContext
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ def indicators_for_entry(period: Period) -> list[Indicator]:
         )
         queryset = Indicator.objects.filter(id__in=ids)
     return list(
-        queryset.select_related("category").order_by(
+        queryset.select_related("category", "department").order_by(
             "category__display_order", "display_order", "code"
         )
     )
@@ -127,42 +129,52 @@ def entry_contexts(
     *, county: County, period: Period, indicators: list[Indicator]
 ) -> dict[str, IndicatorContext]:
     """What the entry checks need per indicator: last month's figures and the county's range
-    for this month in past years. Three queries whatever the number of indicators."""
+    for this month in past years."""
+    return entry_contexts_many(counties=[county], period=period, indicators=indicators)[county.pk]
+
+
+def entry_contexts_many(
+    *, counties: list[County], period: Period, indicators: list[Indicator]
+) -> dict[int, dict[str, IndicatorContext]]:
+    """entry_contexts for many counties at once (by county id): the same few queries whatever
+    the number of counties and indicators, so that a province month checks in one go."""
     margin = Decimal(settings.OUTLIER_BAND_MARGIN)
     scored = scored_indicator_ids(period)
     off_month = off_month_indicator_ids(period)
-    last_month = {}
+    county_ids = [c.pk for c in counties]
+    indicator_ids = [ind.pk for ind in indicators]
+    last_month: dict[tuple[int, int], tuple[Decimal | None, Decimal | None]] = {}
     if period.month > 1:
-        last_month = {
-            v.indicator_id: v
-            for v in SubmissionValue.objects.filter(
-                submission__county=county,
-                submission__period__year=period.year,
-                submission__period__month=period.month - 1,
-                indicator__in=indicators,
-            )
-        }
+        rows = SubmissionValue.objects.filter(
+            submission__county_id__in=county_ids,
+            submission__period__year=period.year,
+            submission__period__month=period.month - 1,
+            indicator_id__in=indicator_ids,
+        ).values_list("submission__county_id", "indicator_id", "value", "prior_value")
+        last_month = {(c, i): (v, p) for c, i, v, p in rows.order_by()}
     history = (
         SubmissionValue.objects.filter(
-            submission__county=county,
+            submission__county_id__in=county_ids,
             submission__period__month=period.month,
             submission__period__year__lt=period.year,
             submission__status=Submission.Status.APPROVED,
-            indicator__in=indicators,
+            indicator_id__in=indicator_ids,
             value__isnull=False,
         )
-        .values("indicator_id")
+        .values("submission__county_id", "indicator_id")
         .annotate(low=Min("value"), high=Max("value"))
+        .order_by()
     )
     bands = {}
     for row in history:
         low, high = row["low"], row["high"]
         spread = max(abs(low), abs(high)) * margin
-        bands[row["indicator_id"]] = (low - spread, high + spread)
-    contexts = {}
-    for ind in indicators:
-        last = last_month.get(ind.id)
-        contexts[ind.code] = IndicatorContext(
+        bands[(row["submission__county_id"], row["indicator_id"])] = (
+            low - spread,
+            high + spread,
+        )
+    described = [
+        IndicatorContext(
             code=ind.code,
             name=ind.display_name,
             unit=ind.get_unit_display(),
@@ -170,26 +182,135 @@ def entry_contexts(
             can_be_negative=ind.can_be_negative,
             is_share=ind.is_share,
             scored=ind.id in scored,
-            last_month_value=last.value if last else None,
-            last_month_prior=last.prior_value if last else None,
-            band=bands.get(ind.id),
             decimals=ind.decimals,
             off_month=ind.id in off_month,
             whole=ind.unit in WHOLE_UNITS or ind.decimals == 0,
         )
-    return contexts
+        for ind in indicators
+    ]
+    result: dict[int, dict[str, IndicatorContext]] = {}
+    for county_id in county_ids:
+        contexts = {}
+        for ind, fixed in zip(indicators, described, strict=True):
+            value, prior = last_month.get((county_id, ind.id), (None, None))
+            band = bands.get((county_id, ind.id))
+            contexts[ind.code] = (
+                replace(fixed, last_month_value=value, last_month_prior=prior, band=band)
+                if value is not None or prior is not None or band is not None
+                else fixed
+            )
+        result[county_id] = contexts
+    return result
 
 
 def last_year_values(*, county: County, period: Period) -> dict[int, Decimal]:
     """Last year's approved value for the same month: the default 'same period last year'."""
+    return last_year_values_many(counties=[county], period=period).get(county.pk, {})
+
+
+def last_year_values_many(
+    *, counties: list[County], period: Period
+) -> dict[int, dict[int, Decimal]]:
+    """last_year_values of many counties in one query: by county id, then indicator id."""
     rows = SubmissionValue.objects.filter(
-        submission__county=county,
+        submission__county_id__in=[c.pk for c in counties],
         submission__period__year=period.year - 1,
         submission__period__month=period.month,
         submission__status=Submission.Status.APPROVED,
         value__isnull=False,
-    ).values_list("indicator_id", "value")
-    return {indicator_id: value for indicator_id, value in rows if value is not None}
+    ).values_list("submission__county_id", "indicator_id", "value")
+    found: dict[int, dict[int, Decimal]] = {}
+    for county_id, indicator_id, value in rows.order_by():
+        if value is not None:
+            found.setdefault(county_id, {})[indicator_id] = value
+    return found
+
+
+def submissions_of_period(*, counties: list[County], period: Period) -> dict[int, Submission]:
+    """The period's submissions of these counties, by county id."""
+    return {
+        s.county_id: s
+        for s in Submission.objects.filter(county__in=counties, period=period).order_by()
+    }
+
+
+def department_stamp(values: Mapping[int, StoredValue], indicator_ids: list[int]) -> str:
+    """A short fingerprint of a county's stored figures on a department's indicators: what the
+    department grid records when it is shown and compares when it is saved, so that only a
+    change to those figures (not the county's save of its own) makes the grid stale."""
+    digest = hashlib.sha256()
+    for indicator_id in sorted(indicator_ids):
+        row = values.get(indicator_id)
+        parts = (None, None, "") if row is None else (row.value, row.prior_value, row.note)
+        digest.update(repr((indicator_id, *[_canonical(p) for p in parts])).encode())
+    return digest.hexdigest()[:16]
+
+
+def _canonical(value: object) -> str:
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return "" if value is None else str(value)
+
+
+@dataclass
+class DepartmentGridRow:
+    """One county's row of a department's grid: its figures on the department's indicators,
+    the stamp they were read at, and whether the department may still change them."""
+
+    county: County
+    submission: Submission | None
+    entries: dict[str, Entry]
+    stamp: str
+    editable: bool
+
+
+def department_grid(
+    *, period: Period, indicators: list[Indicator], counties: list[County]
+) -> list[DepartmentGridRow]:
+    """Every county's figures on these indicators for the period (stored, or last year's approved
+    value as the default prior value), in a few queries."""
+    from .excel.template import current_entries_many
+
+    submissions = submissions_of_period(counties=counties, period=period)
+    stored = values_of_submissions(list(submissions.values()))
+    current = current_entries_many(counties=counties, period=period, indicators=indicators)
+    ids = [ind.pk for ind in indicators]
+    rows = []
+    for county in counties:
+        submission = submissions.get(county.pk)
+        values = stored.get(submission.pk, {}) if submission else {}
+        rows.append(
+            DepartmentGridRow(
+                county=county,
+                submission=submission,
+                entries=current[county.pk],
+                stamp=department_stamp(values, ids),
+                editable=period.accepts_entries()
+                and (submission is None or submission.status != Submission.Status.APPROVED),
+            )
+        )
+    return rows
+
+
+class StoredValue(NamedTuple):
+    """A stored value as the bulk checks compare it (lighter than a model instance: a province
+    month has 12,000)."""
+
+    pk: int
+    value: Decimal | None
+    prior_value: Decimal | None
+    note: str
+
+
+def values_of_submissions(submissions: list[Submission]) -> dict[int, dict[int, StoredValue]]:
+    """The stored values of these submissions: by submission id, then indicator id."""
+    found: dict[int, dict[int, StoredValue]] = {}
+    rows = SubmissionValue.objects.filter(submission__in=submissions).values_list(
+        "submission_id", "indicator_id", "pk", "value", "prior_value", "note"
+    )
+    for submission_id, indicator_id, pk, value, prior, note in rows.order_by():
+        found.setdefault(submission_id, {})[indicator_id] = StoredValue(pk, value, prior, note)
+    return found
 
 
 @dataclass(frozen=True)

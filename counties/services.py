@@ -10,6 +10,7 @@ as its change reason.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -31,6 +32,8 @@ from .validation import NOTE_MAX, Entry, Issue, check_entry, unexplained_warning
 
 REASON_MAX = NOTE_MAX  # a return or reopen reason: as long as a value's note at most
 
+# The channels a county's own save comes through; the department and import channels write
+# through services_bulk.
 CHANNELS = ("form", "upload", "admin", "api")
 
 # The version a form or template records for a month that has no submission yet; a saved
@@ -110,6 +113,11 @@ def _check_can_edit(
     return user
 
 
+def department_entered_codes(period: Period) -> set[str]:
+    """Codes of the period's indicators that city departments enter for every county."""
+    return {ind.code for ind in selectors.indicators_for_entry(period) if ind.entered_by_department}
+
+
 def check_entries(
     *, county: County, period: Period, entries: dict[str, Entry]
 ) -> tuple[list[Issue], list[Indicator]]:
@@ -140,6 +148,8 @@ def submission_save(
     between, EditConflict says what differs. None skips the check: only for a save the user has
     confirmed after seeing that list."""
     assert channel in CHANNELS, channel
+    # what a city department enters (部门填报) is read-only to the county: never written here
+    entries = {c: e for c, e in entries.items() if c not in department_entered_codes(period)}
     # One save of a county at a time: the county row is the lock, so that two first saves of a
     # month cannot both create it, and the version check below sees the other's commit.
     County.objects.select_for_update().filter(pk=county.pk).first()
@@ -173,7 +183,7 @@ def submission_save(
     if expected_version is not None and stored_version != expected_version:
         raise EditConflict(
             submission=submission,
-            changes=_differences(current, entries, by_code),
+            changes=differences(current, entries, by_code),
             by=selectors.submission_last_editor(submission) if submission else _("其他用户"),
             expected=expected_version,
         )
@@ -187,6 +197,7 @@ def submission_save(
         elif (row.value, row.prior_value, row.note) == (entry.value, entry.prior_value, entry.note):
             continue
         row.value, row.prior_value, row.note = entry.value, entry.prior_value, entry.note
+        row.channel = channel
         set_change_reason(row, channel)
         row.save()
     submission.version += 1  # the row is locked: no other save can come in between
@@ -197,9 +208,12 @@ def submission_save(
     return SaveResult(submission=submission, warnings=[i for i in issues if i.is_warning])
 
 
-def _differences(
-    current: dict[int, SubmissionValue], entries: dict[str, Entry], by_code: dict[str, Indicator]
+def differences(
+    current: Mapping[int, SubmissionValue] | Mapping[int, selectors.StoredValue],
+    entries: Mapping[str, Entry],
+    by_code: Mapping[str, Indicator],
 ) -> list[Change]:
+    """Where `entries` would change the stored figures (by indicator id), field by field."""
     changes = []
     for code, entry in entries.items():
         indicator = by_code[code]
@@ -228,7 +242,9 @@ def submission_submit(*, submission: Submission, user: AnyUser) -> Submission:
     issues, _indicators = check_entries(county=locked.county, period=locked.period, entries=stored)
     blocking = [i for i in issues if i.blocking]
     notes = {code: e.note for code, e in stored.items()}
-    blocking += unexplained_warnings(issues, notes)
+    # the department explains its own figures; the reviewer sees those warnings on approval
+    theirs = department_entered_codes(locked.period)
+    blocking += [i for i in unexplained_warnings(issues, notes) if i.code not in theirs]
     if blocking:
         raise EntryInvalid(blocking)
     now = timezone.now()

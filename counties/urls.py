@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_excel
+from . import views, views_bulk, views_excel
 
 urlpatterns = [
     path("completeness/", views.completeness, name="completeness"),
@@ -23,6 +23,27 @@ urlpatterns = [
         "submissions/<str:code>/<int:year>-<int:month>/upload/",
         views_excel.submission_upload,
         name="submission_upload",
+    ),
+    path(
+        "periods/<int:year>-<int:month>/import/",
+        views_bulk.period_import,
+        name="period_import",
+    ),
+    path("departments/", views_bulk.department_home, name="department_home"),
+    path(
+        "departments/<int:pk>/<int:year>-<int:month>/",
+        views_bulk.department_grid,
+        name="department_grid",
+    ),
+    path(
+        "departments/<int:pk>/<int:year>-<int:month>/template.xlsx",
+        views_bulk.department_template,
+        name="department_template",
+    ),
+    path(
+        "departments/<int:pk>/<int:year>-<int:month>/upload/",
+        views_bulk.department_upload,
+        name="department_upload",
     ),
     path(
         "periods/<int:year>-<int:month>/template.xlsx",

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from indicators.models import Indicator
+from indicators.models import Department, Indicator
 from indicators.scoring.growth import growth_percent
 from scorecard.params import year_param
 
@@ -25,6 +25,9 @@ from .validation import Entry, Issue, NumberError, parse_number
 def home(request: HttpRequest) -> HttpResponse:
     """Per role: a reporter sees its counties' recent months; city staff every county's latest."""
     city_staff = access.is_city_staff(request.user)
+    if not city_staff and access.may_open_department_entry(request.user):
+        if not access.counties_visible_to(request.user).exists():
+            return redirect("department_home")
     periods = selectors.periods_recent(limit=1 if city_staff else 6)
     board = selectors.submission_status_board(user=request.user, periods=periods)
     context = {
@@ -51,6 +54,8 @@ class FormRow:
     growth: Decimal | None
     issues: list[Issue]
     off_month: bool = False  # quarterly, not scored this month: empty is expected
+    # the department that enters this indicator for every county (read-only to the county)
+    by_department: Department | None = None
 
     def _messages(self, field: str) -> list[Issue]:
         return [i for i in self.issues if i.field == field]
@@ -78,8 +83,13 @@ class FormRow:
 
     @property
     def needs_note(self) -> bool:
-        """A warning that the note must explain, and no note yet."""
-        return any(i.is_warning for i in self.issues) and not self.note.strip()
+        """A warning that the note must explain, and no note yet (the department explains its
+        own figures)."""
+        return (
+            self.by_department is None
+            and any(i.is_warning for i in self.issues)
+            and not self.note.strip()
+        )
 
 
 def _text(number: Decimal | None) -> str:
@@ -134,6 +144,7 @@ def _form_rows(*, county, period, submission, indicators, raw=None, issues=None)
                 growth=growth_percent(value, prior),
                 issues=[i for i in issues if i.code == ind.code],
                 off_month=contexts[ind.code].off_month,
+                by_department=ind.department if ind.entered_by_department else None,
             )
         )
     return rows, issues

@@ -184,9 +184,17 @@ class IndicatorAdmin(AdminWriteMixin, SimpleHistoryAdmin):
         "lead_department",
         "is_active",
     ]
-    list_filter = ["category", "kind", "direction", "lead_department", "is_active"]
-    search_fields = ["name", "name_en", "code", "department"]
-    list_select_related = ["category", "lead_department"]
+    list_filter = [
+        "category",
+        "kind",
+        "direction",
+        "department",
+        "entered_by_department",
+        "lead_department",
+        "is_active",
+    ]
+    search_fields = ["name", "name_en", "code", "department__name"]
+    list_select_related = ["category", "department", "lead_department"]
     filter_horizontal = ["supporting_departments"]
 
     def get_readonly_fields(self, request, obj=None):

@@ -127,7 +127,21 @@ class Indicator(models.Model):
     decimals = models.PositiveSmallIntegerField(
         _("小数位数"), default=2, validators=[MaxValueValidator(6)]
     )
-    department = models.CharField(_("数据来源部门"), max_length=60)
+    # the department that supplies the figures (数据来源部门); with `entered_by_department` its
+    # department reporters enter them for every county, and the counties see them read-only
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supplied_indicators",
+        verbose_name=_("数据来源部门"),
+    )
+    entered_by_department = models.BooleanField(
+        _("由部门填报"),
+        default=False,
+        help_text=_("勾选后由数据来源部门的填报员为各县区填报，县区填报表中只读。"),
+    )
     # responsibility (责任分工): who leads the work on the indicator, who supports it
     lead_department = models.ForeignKey(
         Department,
@@ -154,6 +168,12 @@ class Indicator(models.Model):
         ordering = ["category__display_order", "display_order", "code"]
         verbose_name = _("指标")
         verbose_name_plural = _("指标")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(entered_by_department=False) | Q(department__isnull=False),
+                name="indicator_department_entry_needs_department",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name}（{self.get_unit_display()}）"

@@ -90,3 +90,62 @@ def rows_insert(
     with connection.cursor() as cursor:
         cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)", text)
     return count
+
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """`count` primary keys for new rows of `model`, taken from its table's sequence, so that
+    rows written with COPY can carry their ids (and their history rows refer to them)."""
+    if count <= 0:
+        return []
+    meta = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def rows_update(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """Update rows of `model` by primary key: each row is (pk, *values in `fields` order). On
+    PostgreSQL the rows are copied into a temporary table and applied with one UPDATE ... FROM;
+    elsewhere through bulk_update."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    meta = model._meta
+    if not copy_supported():
+        objects = []
+        for pk, *values in rows:
+            obj = model(pk=pk, **dict(zip(fields, values, strict=True)))
+            objects.append(obj)
+        model.objects.bulk_update(objects, list(fields), batch_size=2000)  # type: ignore[attr-defined]
+        return len(objects)
+    quote = connection.ops.quote_name
+    found = [cast(models.Field, meta.get_field(name)) for name in fields]
+    columns = [meta.pk.column, *[str(f.column) for f in found]]
+    table = quote(meta.db_table)
+    scratch = quote(f"bulk_update_{meta.db_table}")
+    listed = ", ".join(quote(c) for c in columns)
+    formats = [_csv_field] + [
+        _csv_json if isinstance(f, models.JSONField) else _csv_field for f in found
+    ]
+    text = io.StringIO()
+    for row in rows:
+        text.write(",".join([fmt(value) for fmt, value in zip(formats, row, strict=True)]))
+        text.write("\n")
+    text.seek(0)
+    assignments = ", ".join(f"{quote(c)} = s.{quote(c)}" for c in columns[1:])
+    pk = quote(meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {scratch} ON COMMIT DROP AS "
+            f"SELECT {listed} FROM {table} WITH NO DATA"
+        )
+        cursor.copy_expert(f"COPY {scratch} ({listed}) FROM STDIN WITH (FORMAT csv)", text)
+        cursor.execute(f"UPDATE {table} t SET {assignments} FROM {scratch} s WHERE t.{pk} = s.{pk}")
+        cursor.execute(f"DROP TABLE {scratch}")
+    return len(rows)

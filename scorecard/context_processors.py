@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from counties.access import can_review, can_see_completeness
+from counties.access import can_review, can_see_completeness, may_open_department_entry
 from indicators.access import can_configure_rules
 from rankings.access import can_run_stability
 from supervision.selectors import unread_count
@@ -20,6 +20,7 @@ def permissions(request: HttpRequest) -> dict[str, object]:
             "run_stability": can_run_stability(user),
             "configure_rules": can_configure_rules(user),
             "view_targets": can_view_targets(user),
+            "see_departments": may_open_department_entry(user),
         },
         "unread": unread_count(user),
     }

@@ -30,3 +30,29 @@ def bulk_history_create(model: type[Model], rows: list[Model], default_change_re
         model.history.bulk_history_create(  # type: ignore[attr-defined]
             rows, default_change_reason=default_change_reason, batch_size=2000
         )
+
+
+def history_rows_insert(
+    model: type[Model],
+    rows: list[dict],
+    *,
+    history_type: str,
+    user: AnyUser | None,
+    reason: str,
+    date,
+) -> int:
+    """History records for rows written in bulk (scorecard.bulk), as simple-history would have
+    written them one save at a time: each row's tracked fields (by attname, its id included),
+    with when, who, why and the kind of change ("+" created, "~" changed)."""
+    from scorecard.bulk import rows_insert
+
+    tracked = [f.attname for f in model._meta.concrete_fields]
+    historical = model.history.model  # type: ignore[attr-defined]
+    who = actor(user)
+    user_id = who.pk if who is not None else None
+    columns = [*tracked, "history_date", "history_change_reason", "history_type", "history_user_id"]
+    return rows_insert(
+        historical,
+        columns,
+        ([*(row[name] for name in tracked), date, reason, history_type, user_id] for row in rows),
+    )

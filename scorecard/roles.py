@@ -16,6 +16,7 @@ AnyUser = User | AnonymousUser
 
 class Role(StrEnum):
     REPORTER = "reporter"
+    DEPARTMENT = "department"  # a city department's reporter (部门填报员)
     REVIEWER = "reviewer"
     LEADER = "leader"
     ADMIN = "admin"

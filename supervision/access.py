@@ -32,7 +32,8 @@ def bulletins_visible_to(user: AnyUser) -> QuerySet[Bulletin]:
         return Bulletin.objects.none()
     if is_city_staff(user):
         return Bulletin.objects.all()
-    if Role.REPORTER in roles_of(user):
+    if roles_of(user) & {Role.REPORTER, Role.DEPARTMENT}:
+        # counties and the city departments that supply figures read the issued bulletins
         return Bulletin.objects.filter(status=Bulletin.Status.ISSUED)
     return Bulletin.objects.none()
 

@@ -7,9 +7,17 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from counties.models import County, CountyMembership, Period, Submission, SubmissionValue
+from counties.models import (
+    County,
+    CountyMembership,
+    DepartmentMembership,
+    Period,
+    Submission,
+    SubmissionValue,
+)
 from indicators.models import (
     Category,
+    Department,
     Indicator,
     RuleSet,
     RuleSetCategory,
@@ -89,6 +97,23 @@ class CategoryFactory(factory.django.DjangoModelFactory):
     name_en = factory.Sequence(lambda n: f"Category {n}")
 
 
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ("name",)
+
+    name = "市统计局"
+    name_en = "Statistics Bureau"
+
+
+class DepartmentMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DepartmentMembership
+
+    user = factory.SubFactory(UserFactory)
+    department = factory.SubFactory(DepartmentFactory)
+
+
 class IndicatorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Indicator
@@ -100,7 +125,7 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
     category = factory.SubFactory(CategoryFactory)
     unit = "亿元"
     kind = Indicator.Kind.FLOW
-    department = "市统计局"
+    department = factory.SubFactory(DepartmentFactory)
 
 
 class SubmissionValueFactory(factory.django.DjangoModelFactory):

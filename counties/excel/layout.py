@@ -20,6 +20,29 @@ MAX_ROWS = 1000
 MAX_COLUMNS = 30
 HEADER_SEARCH_ROWS = 20
 
+
+@dataclass(frozen=True)
+class Limits:
+    """How much of an upload is read at most; beyond it the file is refused with a message."""
+
+    upload_bytes: int = MAX_UPLOAD_BYTES
+    uncompressed_bytes: int = MAX_UNCOMPRESSED_BYTES
+    zip_members: int = MAX_ZIP_MEMBERS
+    sheets: int = MAX_SHEETS
+    rows: int = MAX_ROWS  # per sheet
+
+
+COUNTY_LIMITS = Limits()
+# The statistics bureau's import of a whole month: a province of 200 counties x 60 indicators
+# is about 1 MB as an all-counties workbook (a sheet each) and 12,000 rows as a long CSV.
+PERIOD_LIMITS = Limits(
+    upload_bytes=16 * 1024 * 1024,
+    uncompressed_bytes=200 * 1024 * 1024,
+    zip_members=2000,
+    sheets=500,
+    rows=60_000,
+)
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Column headers of the template, in order; the upload finds its columns by these names (in
@@ -40,6 +63,18 @@ _ALIASES = {
     "prior_value": ("上年", "prior", "prior value", "prior_value", "same period last year"),
     "note": ("备注", "note", "notes", "explanation"),
 }
+# A long table's county column (the statistics bureau's import): a division code or a name.
+_COUNTY_COLUMN = (
+    gettext_noop("县区"),
+    "县区名称",
+    "县区代码",
+    "行政区划代码",
+    "区划代码",
+    "county",
+    "county code",
+    "division code",
+    "county name",
+)
 LABEL_COUNTY = gettext_noop("县区名称")
 LABEL_DIVISION = gettext_noop("行政区划代码")
 LABEL_PERIOD = gettext_noop("报送期")
@@ -90,6 +125,9 @@ class SheetData:
     # the submission version the template was made from; None: the file does not say (a CSV,
     # a workbook of one's own)
     version: int | None = None
+    # a department workbook's fingerprint of the county's figures it was made from
+    # (services_bulk.department_stamp); None: the file does not say
+    stamp: str | None = None
     rows: dict[str, RowData] = field(default_factory=dict)  # by indicator code
 
 
@@ -106,6 +144,10 @@ class Upload:
         """The submission version the county's sheet was made from, where the file says."""
         versions = [s.version for s in self.sheets if s.county_code == county_code]
         return next((v for v in versions if v is not None), None)
+
+    def stamp_of(self, county_code: str) -> str | None:
+        stamps = [s.stamp for s in self.sheets if s.county_code == county_code]
+        return next((s for s in stamps if s), None)
 
     def locate(self, issues: Iterable[Issue], county_code: str) -> list[Problem]:
         """Validation issues as problems at the cells they are about."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import functools
 import io
 import logging
 import math
@@ -25,23 +26,22 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
+from python_calamine import CalamineWorkbook
 
 from .. import selectors, services
 from ..models import County, Period
 from ..validation import Entry, NumberError, parse_number
 from .layout import (
     _ALIASES,
+    _COUNTY_COLUMN,
     _META_ALIASES,
     COLUMNS,
+    COUNTY_LIMITS,
     HEADER_SEARCH_ROWS,
     MAX_COLUMNS,
     MAX_COMPRESSION_RATIO,
-    MAX_ROWS,
-    MAX_SHEETS,
-    MAX_UNCOMPRESSED_BYTES,
-    MAX_UPLOAD_BYTES,
-    MAX_ZIP_MEMBERS,
     RATIO_CHECK_FROM_BYTES,
+    Limits,
     Problem,
     RowData,
     SheetData,
@@ -65,19 +65,28 @@ def header_label(value: object) -> str:
     return re.sub(r"\(.*\)$", "", text).strip("*:")
 
 
-def label_aliases(*names: str) -> set[str]:
+@functools.lru_cache(maxsize=512)
+def label_aliases(*names: str) -> frozenset[str]:
+    """The names as compared, in every configured language (computed once per set of names:
+    a province workbook has hundreds of sheets)."""
     found = {header_label(n) for n in names}
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             found |= {header_label(_(n)) for n in names}
+    return frozenset(found)
+
+
+def _header_aliases(long: bool = False) -> dict[str, frozenset[str]]:
+    """Column names by field. `long`: a long table's county column too (one row per county and
+    indicator), first, so that a header of both a county and an indicator code reads as one."""
+    found = {name: label_aliases(label, *_ALIASES[name]) for name, label in COLUMNS}
+    if long:
+        version = label_aliases(*_META_ALIASES["version"])
+        found = {"county": label_aliases(*_COUNTY_COLUMN), **found, "version": version}
     return found
 
 
-def _header_aliases() -> dict[str, set[str]]:
-    return {name: label_aliases(label, *_ALIASES[name]) for name, label in COLUMNS}
-
-
-def _meta_aliases() -> dict[str, set[str]]:
+def _meta_aliases() -> dict[str, frozenset[str]]:
     return {name: label_aliases(*labels) for name, labels in _META_ALIASES.items()}
 
 
@@ -111,6 +120,9 @@ def cell_number(value: object) -> Decimal | None:
         raise NumberError(
             _("“%(text)s”不是数字（可能被 Excel 识别成了日期或逻辑值）。") % {"text": value}
         )
+    if isinstance(value, float) and math.isinf(value):
+        # a number cell too large for a double (calamine reads 10**400 as infinity)
+        raise NumberError(_("数值过大，超出可以保存的范围。"))
     if isinstance(value, float) and not math.isfinite(value):
         raise NumberError(_("“%(text)s”不是有效的数字。") % {"text": value})
     return parse_number(value)
@@ -127,8 +139,15 @@ class _Grid:
         indicators: Mapping[str, str],
         period_key: str | None,
         merged: list[CellRange] | None = None,
+        max_rows: int = COUNTY_LIMITS.rows,
+        counties: Mapping[str, str] | None = None,
     ):
         self.name = name
+        self.max_rows = max_rows
+        # a long table's rows by county code; `counties` maps names and codes to codes
+        self.counties = counties
+        self.by_county: dict[str, dict[str, RowData]] = {}
+        self.stamps: dict[str, str] = {}  # a long table's data version by county
         self.merged = merged or []  # merged ranges: refused where they reach the data rows
         self.indicators = indicators
         self.period_key = period_key
@@ -137,7 +156,7 @@ class _Grid:
         self.columns: dict[str, int] | None = None
         self.seen_content = False
         self.found: dict[str, tuple[object, int, int]] = {}  # header-area label -> value, where
-        self.headers = _header_aliases()
+        self.headers = _header_aliases(long=counties is not None)
         self.meta = _meta_aliases()
 
     def problem(self, message: str, row: int | None = None, column: int | None = None) -> None:
@@ -146,10 +165,10 @@ class _Grid:
 
     def read(self, rows: Iterable[tuple[int, tuple]]) -> SheetData | None:
         for number, cells in rows:
-            if number > MAX_ROWS:
+            if number > self.max_rows:
                 if any(is_filled(c) for c in cells):
                     self.problem(
-                        _("表格超过 %(n)d 行，请只保留指标数据。") % {"n": MAX_ROWS}, number
+                        _("表格超过 %(n)d 行，请只保留指标数据。") % {"n": self.max_rows}, number
                     )
                 break
             if self.columns is None:
@@ -232,25 +251,25 @@ class _Grid:
                 number,
                 merged.min_col - 1,
             )
-        for index, value in enumerate(cells):
-            if isinstance(value, Uncomputed):
-                self.problem(
-                    _(
-                        "单元格 %(cell)s 是公式，但文件里没有它的计算结果：请在 Excel 中打开、"
-                        "保存后再上传，或改填数值。"
+        if Uncomputed in set(map(type, cells)):  # one pass in C: most rows have none
+            for index, value in enumerate(cells):
+                if isinstance(value, Uncomputed):
+                    self.problem(
+                        _(
+                            "单元格 %(cell)s 是公式，但文件里没有它的计算结果：请在 Excel 中"
+                            "打开、保存后再上传，或改填数值。"
+                        )
+                        % {"cell": value.address},
+                        number,
+                        index,
                     )
-                    % {"cell": value.address},
-                    number,
-                    index,
-                )
-        if any(isinstance(value, Uncomputed) for value in cells):
             return
 
         def cell(name: str) -> object:
             index = self.columns.get(name)
             return cells[index] if index is not None and index < len(cells) else None
 
-        used = [n for n in ("code", "value", "prior_value", "note") if n in self.columns]
+        used = [n for n in ("county", "code", "value", "prior_value", "note") if n in self.columns]
         if not any(is_filled(cell(n)) for n in used):
             return
         code_column = self.columns["code"]
@@ -263,28 +282,54 @@ class _Grid:
                 _("指标代码“%(code)s”不在本期填报范围内。") % {"code": code}, number, code_column
             )
             return
-        if code in self.sheet.rows:
+        rows = self.sheet.rows
+        if "county" in self.columns:
+            county = self._county(cell("county"), number)
+            if county is None:
+                return
+            rows = self.by_county.setdefault(county, {})
+            stamp = code_text(cell("version"))[:64]
+            if stamp:
+                self.stamps.setdefault(county, stamp)
+        if code in rows:
             self.problem(
                 _("指标 %(code)s 重复：第 %(first)d 行已经填过。")
-                % {"code": code, "first": self.sheet.rows[code].row},
+                % {"code": code, "first": rows[code].row},
                 number,
                 code_column,
             )
             return
         letters = {n: get_column_letter(i + 1) for n, i in self.columns.items()}
         row = RowData(self.name, number, letters)
-        for name, label in (("value", _("本年累计")), ("prior_value", _("上年同期"))):
+        for name, label in (("value", "本年累计"), ("prior_value", "上年同期")):
             if name not in self.columns:
                 continue
             try:
                 setattr(row, name, cell_number(cell(name)))
             except NumberError as exc:
                 self.problem(
-                    f"{self.indicators[code]}（{label}）：{exc}", number, self.columns[name]
+                    f"{self.indicators[code]}（{_(label)}）：{exc}", number, self.columns[name]
                 )
         if "note" in self.columns:
             row.note = "" if cell("note") is None else str(cell("note")).strip()
-        self.sheet.rows[code] = row
+        rows[code] = row
+
+    def _county(self, value: object, number: int) -> str | None:
+        """A long table's county: its division code or its name, as the city lists it."""
+        assert self.columns is not None and self.counties is not None
+        text = code_text(value)
+        column = self.columns["county"]
+        if not text:
+            self.problem(_("这一行填了数据，但没有县区。"), number, column)
+            return None
+        found = self.counties.get(text) or self.counties.get(header_label(text))
+        if found is None:
+            self.problem(
+                _("“%(text)s”不是本市的县区（请填行政区划代码或县区名称）。") % {"text": text[:40]},
+                number,
+                column,
+            )
+        return found
 
 
 def _version(value: object) -> int | None:
@@ -320,7 +365,7 @@ def _sniff(data: bytes) -> str:
 DTD_SCAN_BYTES = 1 << 16  # a prolog's document type comes before the root element
 
 
-def check_zip(data: bytes) -> None:
+def check_zip(data: bytes, limits: Limits = COUNTY_LIMITS) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
@@ -337,8 +382,8 @@ def check_zip(data: bytes) -> None:
         for m in members
     )
     if (
-        len(members) > MAX_ZIP_MEMBERS
-        or total > MAX_UNCOMPRESSED_BYTES
+        len(members) > limits.zip_members
+        or total > limits.uncompressed_bytes
         or too_packed
         or (total > RATIO_CHECK_FROM_BYTES and total > MAX_COMPRESSION_RATIO * max(packed, 1))
     ):
@@ -378,38 +423,85 @@ class Uncomputed:
         return "="
 
 
-def _merged_ranges(ws) -> list[CellRange]:
+def _merged_ranges(ws, max_ranges: int) -> list[CellRange]:
     """The worksheet's merged ranges, from its XML (read-only worksheets do not parse them)."""
     found = []
     with ws._get_source() as source:  # noqa: SLF001 - openpyxl reads this part lazily
         for _event, element in DefusedET.iterparse(source):
             if element.tag.endswith("}mergeCell") and element.get("ref"):
                 found.append(CellRange(element.get("ref")))
-                if len(found) > MAX_ROWS:
+                if len(found) > max_ranges:
                     break
             element.clear()
     return found
 
 
-def xlsx_sheets(data: bytes) -> Iterator[tuple[str, Iterable[tuple[int, tuple]], list]]:
-    """Each worksheet's title, numbered rows (at most MAX_ROWS + 1 rows of MAX_COLUMNS cells: a
-    forged dimension of a million rows costs nothing) and merged ranges. A formula saved without
-    its result reads as Uncomputed. Close the generator when done."""
+def xlsx_sheets(
+    data: bytes, limits: Limits = COUNTY_LIMITS
+) -> Iterator[tuple[str, Iterable[tuple[int, tuple]], list]]:
+    """Each worksheet's title, numbered rows (at most limits.rows + 1 rows of MAX_COLUMNS
+    cells) and merged ranges. A workbook without formulas is read by calamine (Rust: a province
+    month's 200 sheets in a fraction of a second); one with formulas by openpyxl, which tells a
+    formula saved without its result (Uncomputed) from an empty cell. Close the generator when
+    done."""
+    if _has_formulas(data):
+        yield from _openpyxl_sheets(data, limits)
+        return
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    try:
+        names = workbook.sheet_names
+        if len(names) > limits.sheets:
+            raise UploadRejected(_("工作簿的工作表过多（超过 %(n)d 个）。") % {"n": limits.sheets})
+        for name in names:
+            sheet = workbook.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False, nrows=limits.rows + 1)
+            merged = [
+                CellRange(min_row=r0 + 1, min_col=c0 + 1, max_row=r1 + 1, max_col=c1 + 1)
+                for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])[: limits.rows + 1]
+            ]
+            numbered = (
+                (number, tuple(cells[:MAX_COLUMNS])) for number, cells in enumerate(rows, start=1)
+            )
+            yield name, numbered, merged
+    finally:
+        workbook.close()
+
+
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+
+def _has_formulas(data: bytes) -> bool:
+    """Whether any worksheet of the (already checked) workbook holds a formula element."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for member in archive.infolist():
+            name = member.filename.lower()
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with archive.open(member) as part:
+                    if _FORMULA.search(part.read()):
+                        return True
+    return False
+
+
+def _openpyxl_sheets(
+    data: bytes, limits: Limits
+) -> Iterator[tuple[str, Iterable[tuple[int, tuple]], list]]:
+    """xlsx_sheets through openpyxl: a formula saved without its result reads as Uncomputed
+    (a forged dimension of a million rows costs nothing: the window is bounded)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
-        if len(wb.sheetnames) > MAX_SHEETS:
-            raise UploadRejected(_("工作簿的工作表过多（超过 %(n)d 个）。") % {"n": MAX_SHEETS})
+        if len(wb.sheetnames) > limits.sheets:
+            raise UploadRejected(_("工作簿的工作表过多（超过 %(n)d 个）。") % {"n": limits.sheets})
         for ws, fs in zip(wb.worksheets, formulas.worksheets, strict=True):
-            window = {"min_row": 1, "max_row": MAX_ROWS + 1, "max_col": MAX_COLUMNS}
+            window = {"min_row": 1, "max_row": limits.rows + 1, "max_col": MAX_COLUMNS}
             rows = zip(
                 ws.iter_rows(**window, values_only=True),
                 fs.iter_rows(**window, values_only=True),
                 strict=False,
             )
-            yield ws.title, _with_uncomputed(rows), _merged_ranges(ws)
+            yield ws.title, _with_uncomputed(rows), _merged_ranges(ws, limits.rows)
     finally:
         wb.close()
         formulas.close()
@@ -464,16 +556,20 @@ def read_upload(
     filename: str,
     *,
     indicators: Mapping[str, str],
-    csv_county: str,
+    csv_county: str | None,
     period_key: str | None = None,
     current: Mapping[str, Mapping[str, Entry]] | None = None,
+    limits: Limits = COUNTY_LIMITS,
+    counties: Mapping[str, str] | None = None,
 ) -> Upload:
     """Read an uploaded .xlsx or .csv into entries by county code, with every problem.
 
     `indicators` maps the codes this period takes to their names. A workbook names its county in
     each sheet (the division code in the header rows); a CSV is for `csv_county` unless it
     names one. Where a file lacks the prior-value or note column, `current` (by county, then
-    indicator code) supplies them, so that a CSV of values alone leaves the rest as stored."""
+    indicator code) supplies them, so that a CSV of values alone leaves the rest as stored.
+    With `counties` (division codes and names to codes), a sheet or CSV whose header has a
+    county column is a long table: one row per county and indicator."""
     problems: list[Problem] = []
     sheets: list[SheetData] = []
 
@@ -481,12 +577,31 @@ def read_upload(
         sources: Iterable[tuple[str, Iterable[tuple[int, tuple]], list]], is_csv: bool
     ) -> None:
         for name, rows, merged in sources:
-            grid = _Grid(name, indicators=indicators, period_key=period_key, merged=merged)
+            grid = _Grid(
+                name,
+                indicators=indicators,
+                period_key=period_key,
+                merged=merged,
+                max_rows=limits.rows,
+                counties=counties,
+            )
             sheet = grid.read(rows)
             problems.extend(grid.problems)
             if sheet is None:
                 continue
-            if is_csv and sheet.county_code is None:
+            if grid.columns is not None and "county" in grid.columns:
+                sheets.extend(
+                    SheetData(
+                        name=name,
+                        county_code=code,
+                        county_at=None,
+                        stamp=grid.stamps.get(code),
+                        rows=found,
+                    )
+                    for code, found in grid.by_county.items()
+                )
+                continue
+            if is_csv and sheet.county_code is None and csv_county:
                 sheet.county_code = csv_county
             if sheet.county_code is None and grid.columns is not None:
                 problems.append(
@@ -498,10 +613,10 @@ def read_upload(
             sheets.append(sheet)
 
     try:
-        check_file(data, filename)
+        check_file(data, filename, limits)
         if filename.lower().endswith(".xlsx"):
-            check_zip(data)
-            with closing(xlsx_sheets(data)) as sources:
+            check_zip(data, limits)
+            with closing(xlsx_sheets(data, limits)) as sources:
                 read(sources, is_csv=False)
         else:
             read([(filename, _csv_rows(_decode_text(data)), [])], is_csv=True)
@@ -526,7 +641,7 @@ def read_upload(
             continue
         keep = (current or {}).get(sheet.county_code, {})
         entries[sheet.county_code] = {
-            code: _entry(row, keep.get(code)) for code, row in sheet.rows.items()
+            code: entry_of(row, keep.get(code)) for code, row in sheet.rows.items()
         }
     return Upload(entries, problems, sheets)
 
@@ -541,11 +656,11 @@ def caused_by(exc: BaseException | None, kind: type[BaseException]) -> bool:
     return False
 
 
-def check_file(data: bytes, filename: str) -> None:
+def check_file(data: bytes, filename: str, limits: Limits = COUNTY_LIMITS) -> None:
     """Size, and a content that is what the extension claims."""
-    if len(data) > MAX_UPLOAD_BYTES:
+    if len(data) > limits.upload_bytes:
         raise UploadRejected(
-            _("文件超过 %(mib)d MB 的上限。") % {"mib": MAX_UPLOAD_BYTES // (1024 * 1024)}
+            _("文件超过 %(mib)d MB 的上限。") % {"mib": limits.upload_bytes // (1024 * 1024)}
         )
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension not in ("xlsx", "csv"):
@@ -563,7 +678,11 @@ def check_file(data: bytes, filename: str) -> None:
         raise UploadRejected(_("文件是空的。"))
 
 
-def _entry(row: RowData, kept: Entry | None) -> Entry:
+FIELDS = ("value", "prior_value", "note")
+
+
+def entry_of(row: RowData, kept: Entry | None) -> Entry:
+    """A row's entry; a field its sheet has no column for keeps `kept`'s."""
     kept = kept or Entry(None, None, "")
     return Entry(
         row.value if "value" in row.columns else kept.value,

@@ -34,19 +34,21 @@ def quote(value: object) -> str:
     return str(value).strip()[:SHORT]
 
 
-def columns_of(spec: Iterable[tuple[str, str, tuple[str, ...]]]) -> dict[str, tuple[str, set[str]]]:
+def columns_of(
+    spec: Iterable[tuple[str, str, tuple[str, ...]]],
+) -> dict[str, tuple[str, frozenset[str]]]:
     """Column name -> (header in the active language, every header accepted)."""
     return {name: (_(label), label_aliases(label, *others)) for name, label, others in spec}
 
 
-def month_columns() -> dict[str, tuple[str, set[str]]]:
+def month_columns() -> dict[str, tuple[str, frozenset[str]]]:
     columns = {}
     for month in MONTHS:
         accepted = {str(month), f"m{month}", f"month{month}", f"{month}月"}
         for language, _name in settings.LANGUAGES:
             with translation.override(language):
                 accepted.add(header_label(_(MONTH) % {"month": month}))
-        columns[f"m{month}"] = (_(MONTH) % {"month": month}, accepted)
+        columns[f"m{month}"] = (_(MONTH) % {"month": month}, frozenset(accepted))
     return columns
 
 
@@ -58,7 +60,7 @@ class Table:
     def __init__(
         self,
         title: str,
-        columns: Mapping[str, tuple[str, set[str]]],
+        columns: Mapping[str, tuple[str, frozenset[str]]],
         required: Iterable[str],
         merged: list,
         problems: list[Problem],

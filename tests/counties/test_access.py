@@ -1,8 +1,10 @@
 """The access matrix: who may see and change which county's data."""
 
 import pytest
+from django.http import Http404
 
 from counties import access
+from counties.access import Role, can_edit_county, can_review
 from counties.models import Submission
 from tests.factories import SubmissionFactory, UserFactory
 
@@ -122,3 +124,51 @@ def test_submissions_visible_to_reporter_are_own_county_only(
 )
 def test_who_reviews(cast, who, reviews):
     assert access.can_review(cast[who]) is reviews
+
+
+# ----------------------------------------------------------------------------- departments
+
+
+def test_department_reporter_reaches_its_department_and_no_county(db, county_a):
+    from counties.access import (
+        can_enter_for_department,
+        counties_visible_to,
+        department_visible_or_404,
+        departments_entered_by,
+    )
+    from tests.factories import DepartmentFactory, DepartmentMembershipFactory
+
+    finance = DepartmentFactory(name="市财政局")
+    commerce = DepartmentFactory(name="市商务局")
+    user = UserFactory(username="finance", roles=[Role.DEPARTMENT])
+    DepartmentMembershipFactory(user=user, department=finance)
+    assert list(departments_entered_by(user)) == [finance]
+    assert can_enter_for_department(user, finance)
+    assert not can_enter_for_department(user, commerce)
+    assert department_visible_or_404(user, finance.pk) == finance
+    with pytest.raises(Http404):
+        department_visible_or_404(user, commerce.pk)
+    assert not counties_visible_to(user).exists()
+    assert not can_edit_county(user, county_a)
+    assert not can_review(user)
+
+
+def test_department_membership_without_the_group_grants_nothing(db):
+    from counties.access import can_enter_for_department, departments_visible_to
+    from tests.factories import DepartmentFactory, DepartmentMembershipFactory
+
+    finance = DepartmentFactory(name="市财政局")
+    user = UserFactory(username="no_group")
+    DepartmentMembershipFactory(user=user, department=finance)
+    assert not can_enter_for_department(user, finance)
+    assert not departments_visible_to(user).exists()
+
+
+def test_city_staff_read_every_department_but_enter_none(db, reviewer, leader, admin_user):
+    from counties.access import can_enter_for_department, departments_visible_to
+    from tests.factories import DepartmentFactory
+
+    finance = DepartmentFactory(name="市财政局")
+    for user in (reviewer, leader, admin_user):
+        assert list(departments_visible_to(user)) == [finance]
+        assert not can_enter_for_department(user, finance)

@@ -23,7 +23,8 @@ from indicators.scoring.rules import parse_rules
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo_city.json"
 LOADED_MODELS = [
     "auth.group", "auth.user", "indicators.category", "indicators.indicator", "counties.county",
-    "counties.period", "counties.countymembership", "indicators.ruleset",
+    "counties.period", "counties.countymembership", "counties.departmentmembership",
+    "indicators.ruleset",
     "indicators.rulesetcategory", "indicators.rulesetindicator", "targets.targetset",
     "targets.target", "targets.schedule", "counties.submission", "counties.submissionvalue",
 ]  # fmt: skip
@@ -118,7 +119,7 @@ def test_loading_twice_keeps_the_same_valid_rows():
     assert first == second
     assert first["counties.county"] == 12
     assert first["counties.submissionvalue"] > 9000
-    assert first["auth.user"] == 5
+    assert first["auth.user"] == 7  # four roles and two department reporters
     for model in LOADED_MODELS[2:-1]:
         for obj in apps.get_model(model).objects.all():
             obj.full_clean()
@@ -142,14 +143,14 @@ def test_loading_next_to_an_existing_superuser_updates_it():
     get_user_model().objects.create_superuser("admin", "root@example.com", "other")
     get_user_model().objects.create_user("someone_else")
     call_command("load_demo_city", verbosity=0)
-    assert get_user_model().objects.count() == 6
-    for username in ("admin", "leader", "reporter_a", "reporter_b", "reviewer"):
+    assert get_user_model().objects.count() == 8
+    for username, *_names, group, _county in demo.USERS:
         user = authenticate(username=username, password=demo.password_for(username))
         assert user is not None, username
         assert user.is_staff == user.is_superuser == (username == "admin")
-        assert list(user.groups.values_list("name", flat=True)) == [
-            "reporter" if username.startswith("reporter") else username
-        ]
+        assert list(user.groups.values_list("name", flat=True)) == [group]
+    finance = get_user_model().objects.get(username="finance")
+    assert [m.department.name for m in finance.department_memberships.all()] == ["市财政局"]
     reporter_a = get_user_model().objects.get(username="reporter_a")
     assert [m.county.kind for m in reporter_a.county_memberships.all()] == ["district"]
     reporter_b = get_user_model().objects.get(username="reporter_b")

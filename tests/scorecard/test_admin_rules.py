@@ -589,7 +589,7 @@ def indicator_post(indicator, **fields):
         "kind": indicator.kind,
         "direction": indicator.direction,
         "decimals": indicator.decimals,
-        "department": indicator.department,
+        "department": indicator.department_id or "",
         "description": indicator.description,
         "display_order": indicator.display_order,
         "is_active": "on",

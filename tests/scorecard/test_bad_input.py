@@ -402,10 +402,11 @@ def admin_indicator(**changes: str) -> Callable[[dict], dict]:
 
     def build(w: dict) -> dict:
         ind = w["gdp"]
-        names = ("code", "name", "name_en", "unit", "kind", "direction", "decimals", "department")
+        names = ("code", "name", "name_en", "unit", "kind", "direction", "decimals")
         data = {name: str(getattr(ind, name)) for name in names}
         data.update(
             category=str(ind.category_id),
+            department=str(ind.department_id or ""),
             description=ind.description,
             display_order=str(ind.display_order),
             is_active="on",
@@ -771,7 +772,45 @@ STABILITY = [
 ]
 # fmt: on
 
+
 # fmt: off
+def long_csv(*rows: str, header: str = "县区,指标代码,本年累计,上年同期,说明"):
+    return csv_file(*rows, name="month.csv", header=header)
+
+
+IMPORT_URL = "/periods/2026-11/import/"
+IMPORT = [
+    C("import: no file", "reviewer", "post", IMPORT_URL, {}, message="请选择要上传的文件"),
+    C("import: by a county reporter", "reporter_a", "post", IMPORT_URL, upload(lambda: long_csv("369901,gdp,120,110,")), status=(403,), message=FORBIDDEN),
+    C("import: by a leader", "leader", "post", IMPORT_URL, upload(lambda: long_csv("369901,gdp,120,110,")), status=(403,), message=FORBIDDEN),
+    C("import: a word for a number", "reviewer", "post", IMPORT_URL, upload(lambda: long_csv("369901,gdp,很多,110,", "369921,gdp,101,100,")), message="不是有效的数字"),
+    C("import: 10**400", "reviewer", "post", IMPORT_URL, upload(lambda: long_csv(f"369901,gdp,{HUGE_INT},110,")), message="过大"),
+    C("import: a negative value in one county", "reviewer", "post", IMPORT_URL, upload(lambda: long_csv("369901,gdp,120,110,", "369921,gdp,-1,100,")), message="不能为负数"),
+    C("import: a share over 100", "reviewer", "post", IMPORT_URL, upload(lambda: long_csv("369901,air,101,85,")), message="0 到 100"),
+    C("import: an unknown county", "reviewer", "post", IMPORT_URL, upload(lambda: long_csv("369901,gdp,120,110,", "999999,gdp,1,1,")), message="不是本市的县区"),
+    C("import: a county by a name not in the city", "reviewer", "post", IMPORT_URL, upload(lambda: long_csv("南山区,gdp,1,1,")), message="不是本市的县区"),
+    C("import: a row without a county", "reviewer", "post", IMPORT_URL, upload(lambda: long_csv(",gdp,1,1,")), message="没有县区"),
+    C("import: an unknown indicator", "reviewer", "post", IMPORT_URL, upload(lambda: long_csv("369901,steel,1,1,")), message="不在本期填报范围内"),
+    C("import: a county and indicator twice", "reviewer", "post", IMPORT_URL, upload(lambda: long_csv("369901,gdp,120,110,", "东城区,gdp,121,110,")), message="重复"),
+    C("import: a NUL in a note", "reviewer", "post", IMPORT_URL, upload(lambda: long_csv("369901,gdp,120,110,说明\x00")), message="内容不是文本"),
+    C("import: a 5000-character note", "reviewer", "post", IMPORT_URL, upload(lambda: long_csv(f"369901,gdp,120,110,{LONG}")), message="不能超过 500 个字"),
+    C("import: a submitted county changed", "reviewer", "post", IMPORT_URL, upload(lambda: long_csv("369901,gdp,120,110,", "369902,gdp,999,110,")), message="已报送"),
+    C("import: header only", "reviewer", "post", IMPORT_URL, upload(lambda: long_csv()), message="文件中没有县区数据"),
+    C("import: a county's own CSV without a county column", "reviewer", "post", IMPORT_URL, upload(lambda: csv_file(*GOOD_ROWS)), message="行政区划代码"),
+    C("import: another period's workbook", "reviewer", "post", IMPORT_URL, upload(lambda: xlsx_file(("gdp", "", "", 120, 110, ""), period="2026-10")), message="不是本期"),
+    C("import: a workbook of a county not in the city", "reviewer", "post", IMPORT_URL, upload(lambda: xlsx_file(("gdp", "", "", 120, 110, ""), county="999999")), message="不是本市启用的县区"),
+    C("import: an uncomputed formula", "reviewer", "post", IMPORT_URL, upload(lambda: xlsx_file(("gdp", "", "", 120, 110, ""), formula=True)), message="是公式"),
+    C("import: xlsx that is not a zip", "reviewer", "post", IMPORT_URL, upload(lambda: raw_file(b"gdp,120,110", "month.xlsx")), message="内容不是 Excel 工作簿"),
+    C("import: a cut-off zip", "reviewer", "post", IMPORT_URL, upload(lambda: raw_file(b"PK\x03\x04" + b"\x00" * 40, "month.xlsx")), message="文件已损坏"),
+    C("import: old .xls", "reviewer", "post", IMPORT_URL, upload(lambda: raw_file(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "month.xlsx")), message="旧版 .xls"),
+    C("import: empty CSV", "reviewer", "post", IMPORT_URL, upload(lambda: raw_file(b"", "month.csv")), message="文件是空的"),
+    C("import: PDF named .csv", "reviewer", "post", IMPORT_URL, upload(lambda: raw_file(PDF, "month.csv")), message="内容不是文本"),
+    C("import: an entity declaration", "reviewer", "post", IMPORT_URL, upload(lambda: raw_file(zip_bytes({"[Content_Types].xml": b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'b'>]><x/>", "xl/workbook.xml": b"<x/>"}), "month.xlsx")), message="不安全的 XML"),
+    C("import: overwrite with nothing kept", "reviewer", "post", IMPORT_URL, {"action": "overwrite", "stamps": "369901:1"}, message="已过期或不存在"),
+    C("import: a period that does not exist", "reviewer", "post", "/periods/2031-01/import/", upload(lambda: long_csv("369901,gdp,1,1,")), status=(404,), message=NOT_FOUND),
+    C("import: an approved month changed", "reviewer", "post", "/periods/2026-09/import/", upload(lambda: long_csv("369901,gdp,330,300,")), message="已审核"),
+]
+
 OTHER = [
     C("language: unknown language", "leader", "post", "/i18n/setlang/", {"language": "xx", "next": "/"}, status=(302,), message="经济发展考核"),
     C("language: 5000 characters", "leader", "post", "/i18n/setlang/", {"language": "z" * 5000, "next": "/"}, status=(302,), message="经济发展考核"),
@@ -851,7 +890,7 @@ SUPERVISION = [
 # fmt: on
 
 # fmt: off
-CASES: list[Case] = (ENTRY + REVIEW + UPLOAD + RULE_PAGES + EDITOR + RULES_API + QUERY + BONUS + STABILITY + OTHER + SUPERVISION)
+CASES: list[Case] = (ENTRY + REVIEW + UPLOAD + IMPORT + RULE_PAGES + EDITOR + RULES_API + QUERY + BONUS + STABILITY + OTHER + SUPERVISION)
 # fmt: on
 
 
