@@ -20,7 +20,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from rest_framework import status
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -33,6 +36,44 @@ from .models import PublishedRuleSetError, RuleSet
 from .rule_errors import bounds
 from .selectors import json_ready, ruleset_as_dict
 from .views import referenced_message
+
+# ------------------------------------------------- the OpenAPI schema's words (documentation only)
+
+
+class RuleSetSchema(serializers.Serializer):
+    """What every answer with a rule set holds (_body): the schema documents it, nothing
+    serializes with it."""
+
+    id = serializers.IntegerField()
+    year = serializers.IntegerField()
+    version = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=RuleSet.Status.choices)
+    published_at = serializers.DateTimeField(allow_null=True)
+    url = serializers.CharField()
+    rules = serializers.DictField(
+        help_text=gettext_lazy("引擎 JSON（scorecard-rules/1，见 docs/rules.md）；数值为 JSON 数字")
+    )
+
+
+class RuleSetWrittenSchema(RuleSetSchema):
+    notes = serializers.ListField(child=serializers.CharField())
+
+
+class ErrorsSchema(serializers.Serializer):
+    errors = serializers.ListField(child=serializers.CharField())
+
+
+class DetailSchema(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+_ENGINE_JSON = OpenApiTypes.OBJECT
+_REFUSED = {
+    400: OpenApiResponse(ErrorsSchema, description=gettext_lazy("规则有误，逐条列出")),
+    403: OpenApiResponse(DetailSchema, description=gettext_lazy("只有管理员可以修改")),
+    404: OpenApiResponse(DetailSchema, description=gettext_lazy("没有这个考核规则")),
+    409: OpenApiResponse(DetailSchema, description=gettext_lazy("已发布的规则不能修改或删除")),
+}
 
 
 class RulesPermission(BasePermission):
@@ -119,9 +160,19 @@ class RuleSetList(APIView):
     permission_classes = [RulesPermission]
     parser_classes = [BoundedJSONParser]
 
+    @extend_schema(
+        operation_id="rulesets_list",
+        summary=gettext_lazy("全部考核规则（市级用户）"),
+        responses={200: RuleSetSchema(many=True), 403: DetailSchema},
+    )
     def get(self, request: Request) -> Response:
         return Response([_body(r) for r in RuleSet.objects.order_by("-year", "-version")])
 
+    @extend_schema(
+        summary=gettext_lazy("导入引擎 JSON，新建草稿（管理员）"),
+        request=_ENGINE_JSON,
+        responses={201: RuleSetWrittenSchema, **_REFUSED},
+    )
     def post(self, request: Request) -> Response:
         refused = _out_of_bounds(request.data)
         if refused is not None:
@@ -137,6 +188,10 @@ class RuleSetDetail(APIView):
     permission_classes = [RulesPermission]
     parser_classes = [BoundedJSONParser]
 
+    @extend_schema(
+        summary=gettext_lazy("一个考核规则（市级用户）"),
+        responses={200: RuleSetSchema, 403: DetailSchema, 404: DetailSchema},
+    )
     def get(self, request: Request, pk: int) -> Response:
         return Response(_body(_ruleset_or_404(pk)))
 
@@ -157,12 +212,26 @@ class RuleSetDetail(APIView):
             return _refused(exc)
         return Response(_body(written.ruleset, notes=written.notes))
 
+    @extend_schema(
+        summary=gettext_lazy("以引擎 JSON 替换草稿的规则（管理员）"),
+        request=_ENGINE_JSON,
+        responses={200: RuleSetWrittenSchema, **_REFUSED},
+    )
     def put(self, request: Request, pk: int) -> Response:
         return self._update(request, pk, partial=False)
 
+    @extend_schema(
+        summary=gettext_lazy("修改草稿规则的部分顶层字段（管理员）"),
+        request=_ENGINE_JSON,
+        responses={200: RuleSetWrittenSchema, **_REFUSED},
+    )
     def patch(self, request: Request, pk: int) -> Response:
         return self._update(request, pk, partial=True)
 
+    @extend_schema(
+        summary=gettext_lazy("删除草稿（管理员）"),
+        responses={204: None, 403: DetailSchema, 404: DetailSchema, 409: DetailSchema},
+    )
     def delete(self, request: Request, pk: int) -> Response:
         ruleset = _ruleset_or_404(pk)
         if ruleset.is_published:

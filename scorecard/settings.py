@@ -42,11 +42,16 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "rest_framework",
+    "knox",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "indicators",
     "counties",
     "targets",
     "rankings",
     "supervision",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -160,13 +165,62 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# The rule-set API (/api/): signed-in sessions with CSRF, JSON only; who may read or write is
-# decided per view through counties.access.
+# The API (/api/): the rule-set API (indicators.api, read and write) and the read-only API
+# (api/). Browsers use their signed-in session (with CSRF on writes); scripts send a personal
+# token, `Authorization: Token <key>`, made on /account/tokens/ (tokens only read: api.
+# authentication). Who may read or write what is decided per view through the apps' access
+# modules. Each user, and each anonymous IP, is throttled (rates from the environment).
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "api.authentication.TokenAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="30/minute"),
+        "user": env.str("API_THROTTLE_USER", default="300/minute"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # decimals are strings ("12.3400"): exact, as stored; the schema says so
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+# Personal API tokens (django-rest-knox): only a SHA-512 digest is stored, the key is shown once.
+KNOX_TOKEN_MODEL = "knox.AuthToken"
+REST_KNOX = {
+    "TOKEN_PREFIX": "kh_",
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_TTL": None,  # each token's expiry is chosen when it is made (api.services)
+    "AUTO_REFRESH": False,
+}
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "县区经济发展考核 API",
+    "DESCRIPTION": (
+        "只读接口：县区、指标、报送期、考核规则、排名计算及其结果、目标任务、进度与预警、通报。"
+        "认证：浏览器使用登录会话；脚本在请求头中发送个人令牌 `Authorization: Token <令牌>`"
+        "（在“API 令牌”页面创建）。每个用户看到的数据与页面相同。"
+        '小数一律以字符串返回（如 "12.3400"），保留数据库中的全部小数位；'
+        "与指标有关的数值使用该指标的计量单位（字段 unit），百分比字段名中注明。"
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # rule sets and target sets share draft/published; bulletins are drafted and issued
+    "ENUM_NAME_OVERRIDES": {
+        "PublicationStatusEnum": "indicators.models.RuleSet.Status",
+        "BulletinStatusEnum": "supervision.models.Bulletin.Status",
+        "LevelEnum": "rankings.models.ProgressResult.Level",
+    },
 }
 
 if REDIS_URL:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("bulletins/", include("supervision.urls")),
     path("tasks/", include("supervision.urls_tasks")),
     path("inbox/", include("supervision.urls_inbox")),
+    path("", include("api.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
