@@ -194,6 +194,10 @@ def _run(
         for code, entry in county_entries.items():
             for issue in check_entry(contexts[county.pk][code], entry, growth_jump_points=limit):
                 (problems if issue.blocking else warnings).append(CountyIssue(county, issue))
+        if submission is None and all(
+            e.value is None and not e.note.strip() for e in county_entries.values()
+        ):
+            continue  # an untouched template of a county with nothing stored: no draft of it
         changes = differences(current, county_entries, indicator_by_code)
         if not changes:
             continue  # nothing to write for this county

@@ -402,3 +402,20 @@ def test_missing_department_figures_do_not_block_the_countys_submission(
     assert submission.status == Submission.Status.SUBMITTED
     warnings = [i.code for i, _note in services.submission_warnings(submission)]
     assert warnings == ["revenue"]  # what the reviewer confirms on approval
+
+
+def test_an_untouched_template_makes_no_draft_for_a_county_with_nothing_stored(
+    world, reviewer, county_a, county_b, period
+):
+    result = services_bulk.submissions_import(
+        period=period,
+        user=reviewer,
+        entries={
+            county_a.code: {"gdp": E(None, "110"), "revenue": E(None, "7")},
+            county_b.code: {"gdp": E(95, "90")},
+        },
+        versions={},
+    )
+    assert result.counties == 1
+    assert values(county_a, period) == {}
+    assert not Submission.objects.filter(county=county_a).exists()
