@@ -18,7 +18,7 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 # The embedded default: no DATABASE_URL (SQLite in the project folder), no broker (eager tasks).
 RUN_ENV := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL DEBUG=1
 
-.PHONY: run test lint bench messages install install-test clean
+.PHONY: run serve test lint bench messages install install-test clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ run: $(VENV)/.installed-run messages
 	$(RUN_ENV) $(PY) manage.py recompute_rankings --all --publish-closed
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
+# Production on one machine, from the environment (DEBUG off, SECRET_KEY, DATABASE_URL, REDIS_URL
+# or CELERY_BROKER_URL, ALLOWED_HOSTS): collectstatic, migrate, then gunicorn + worker + beat until
+# Ctrl-C. Listens on GUNICORN_BIND, or HOST:PORT.
+serve: $(VENV)/.installed-run messages
+	GUNICORN_BIND=$(or $(GUNICORN_BIND),$(HOST):$(PORT)) PYTHON=$(PY) deploy/serve.sh
+
 test: $(VENV)/.installed-test messages
 	$(TEST_ENV) $(PY) -m scorecard.service_check
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run -v 0
@@ -56,12 +62,7 @@ lint: $(VENV)/.installed-test
 	DEBUG=1 $(VENV)/bin/mypy
 
 bench: $(VENV)/.installed-test
-	$(PY) bench/bench_engine.py
-	$(PY) bench/bench_progress.py
-	$(PY) bench/bench_recompute.py
-	$(PY) bench/bench_stability.py
-	$(PY) bench/bench_pages.py
-	$(PY) bench/bench_entry.py
+	$(PY) bench/run_all.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache

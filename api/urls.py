@@ -3,7 +3,7 @@ from static files: Redoc's page would fetch web fonts from the internet), and th
 (/account/tokens/). The rule-set API (/api/rulesets/) is indicators.urls'."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from . import views, views_tokens
@@ -23,7 +23,7 @@ router.register("api/bulletins", views.BulletinViewSet, basename="api-bulletin")
 
 urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("account/tokens/", views_tokens.token_list, name="api_tokens"),
     path("account/tokens/new/", views_tokens.token_create, name="api_token_create"),
     path("account/tokens/revoke/", views_tokens.token_revoke, name="api_token_revoke"),

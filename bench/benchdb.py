@@ -1,7 +1,7 @@
 """The benchmarks' own PostgreSQL databases: environment, create, drop, and the demo city.
 
 Import this first: it puts the project on sys.path and sets the environment Django reads
-(its own database, DEBUG off, no broker: nothing is enqueued).
+(its own database, DEBUG off, no broker: tasks run in-process, asked for explicitly).
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ def configure(database_url: str) -> None:
             "STATIC_MANIFEST": "0",
             "ALLOWED_HOSTS": "testserver",
             "LOG_LEVEL": "WARNING",
+            # no broker outside DEBUG is refused unless in-process tasks are asked for
+            "CELERY_TASK_ALWAYS_EAGER": "1",
         }
     )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scorecard.settings")
@@ -99,6 +101,6 @@ def demo_period(key: str):
     logging.getLogger("rankings").setLevel(logging.WARNING)
     call_command("migrate", verbosity=0, interactive=False)
     # safe to repeat: brings a database made from an older demo city up to date
-    call_command("load_demo_city", verbosity=0)
+    call_command("load_demo_city", verbosity=0, force=True)  # DEBUG is off: its own database
     year, month = (int(x) for x in key.split("-"))
     return Period.objects.get(year=year, month=month)

@@ -7,6 +7,8 @@ come from scorecard.roles.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -33,9 +35,15 @@ def can_manage_bonus_items(user: AnyUser) -> bool:
     return can_review(user)
 
 
-def can_run_stability(user: AnyUser) -> bool:
-    """City staff run and read rank-stability analyses of any rule set, draft or published."""
+def can_read_stability(user: AnyUser) -> bool:
+    """City staff read rank-stability analyses of any rule set, draft or published."""
     return is_city_staff(user)
+
+
+def can_run_stability(user: AnyUser) -> bool:
+    """Reviewers and admins start analyses (a Celery job); leaders read them and change
+    nothing."""
+    return can_review(user)
 
 
 def runs_visible(user: AnyUser) -> QuerySet[RankingRun]:
@@ -51,7 +59,8 @@ def runs_visible(user: AnyUser) -> QuerySet[RankingRun]:
 
 def bonus_items_visible(user: AnyUser, period: Period) -> bool:
     """Items are seen by whoever may see the period's ranking: city staff at once, county
-    users once a ranking of the period has been published."""
+    users once a ranking of the period has been published (and then as that ranking counted
+    them: bonus_items_as_of)."""
     if can_see_unpublished_rankings(user):
         return True
     if not user.is_authenticated:
@@ -59,10 +68,26 @@ def bonus_items_visible(user: AnyUser, period: Period) -> bool:
     return runs_visible(user).filter(period=period).exists()
 
 
+def bonus_items_as_of(user: AnyUser, period: Period) -> datetime | None:
+    """The moment whose items of the period the user sees: None (the items as they are now)
+    for city staff; for county users the start of the newest published run of the period,
+    i.e. the items that ranking counted. An item added, or cancelled, after it stays as it was
+    for them until a ranking that counts the change is published."""
+    if can_see_unpublished_rankings(user):
+        return None
+    run = runs_visible(user).filter(period=period).only("started_at").first()
+    if run is None:
+        return datetime.min.replace(tzinfo=UTC)  # nothing published: no item
+    return run.started_at
+
+
 def bonus_item_visible_or_404(user: AnyUser, pk: int) -> BonusItem:
     item = BonusItem.objects.select_related("period", "county").filter(pk=pk).first()
     if item is None or not bonus_items_visible(user, item.period):
         raise Http404("no such item")
+    as_of = bonus_items_as_of(user, item.period)
+    if as_of is not None and not BonusItem.history.as_of(as_of).filter(id=pk).exists():
+        raise Http404("no such item")  # added after the published ranking
     return item
 
 
@@ -73,12 +98,15 @@ def bonus_history_visible_or_404(user: AnyUser, history_id: int):
     )
     if record is None or not bonus_items_visible(user, record.period):
         raise Http404("no such record")
+    as_of = bonus_items_as_of(user, record.period)
+    if as_of is not None and record.history_date > as_of:
+        raise Http404("no such record")
     return record
 
 
 def stability_job_visible_or_404(user: AnyUser, pk: int) -> StabilityJob:
     """The job for city staff; 404 for anyone else, so that an id reveals nothing."""
-    if not can_run_stability(user):
+    if not can_read_stability(user):
         raise Http404("no such analysis")
     job = StabilityJob.objects.select_related("ruleset", "period", "created_by").filter(pk=pk)
     found = job.first()

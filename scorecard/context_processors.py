@@ -2,7 +2,7 @@ from django.http import HttpRequest
 
 from counties.access import can_review, can_see_completeness, may_open_department_entry
 from indicators.access import can_configure_rules
-from rankings.access import can_run_stability
+from rankings.access import can_read_stability
 from supervision.selectors import unread_count
 from targets.access import can_view_targets
 
@@ -17,7 +17,7 @@ def permissions(request: HttpRequest) -> dict[str, object]:
         "may": {
             "see_completeness": can_see_completeness(user),
             "review": can_review(user),
-            "run_stability": can_run_stability(user),
+            "run_stability": can_read_stability(user),
             "configure_rules": can_configure_rules(user),
             "view_targets": can_view_targets(user),
             "see_departments": may_open_department_entry(user),

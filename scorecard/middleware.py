@@ -1,10 +1,14 @@
-"""Request middleware of the project: Chinese first, and control characters refused."""
+"""Request middleware of the project: Chinese first, control characters refused, and no copy of
+a signed-in page kept by a browser or proxy."""
 
+import logging
 import re
+import time
 
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 
@@ -56,3 +60,52 @@ class RefuseControlCharactersMiddleware:
             "field": field
         }
         return render(request, "400.html", {"message": message}, status=400)
+
+
+class NoStoreForSignedInMiddleware:
+    """Every response to a signed-in user (pages with figures, exports, bulletins, bonus
+    documents, API answers) says `Cache-Control: no-store` (with Django's never-cache headers),
+    so that no shared browser, proxy or back button keeps figures after the official has
+    left. Static files are served before this runs (whitenoise) and keep their long cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+            response["Cache-Control"] = "no-store, no-cache, must-revalidate, max-age=0, private"
+        return response
+
+
+request_log = logging.getLogger("scorecard.requests")
+
+
+class RequestLogMiddleware:
+    """One log record per request with its fields (method, path, status, duration, user id):
+    a JSON line in production (settings.LOGGING). The query string is left out: it may carry
+    a county's code, but never a secret, and the path names the page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        request_log.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+                "user": user.pk if user is not None and user.is_authenticated else None,
+            },
+        )
+        return response

@@ -1,10 +1,12 @@
 """Settings for scorecard, all read from the environment (see .env.example).
 
-Embedded default: with no DATABASE_URL the app uses a SQLite file in the project folder, and with
-no CELERY_BROKER_URL / REDIS_URL Celery tasks run in-process. Production sets both, plus
-SECRET_KEY and ALLOWED_HOSTS; a missing SECRET_KEY outside DEBUG stops start-up.
+Embedded default: with no DATABASE_URL the app uses a SQLite file in the project folder, and in
+DEBUG with no CELERY_BROKER_URL / REDIS_URL Celery tasks run in-process. Production sets both,
+plus SECRET_KEY and ALLOWED_HOSTS; outside DEBUG a missing SECRET_KEY, or a missing broker
+without CELERY_TASK_ALWAYS_EAGER=1, stops start-up.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "indicators",
     "counties",
     "targets",
@@ -56,6 +59,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "scorecard.middleware.ChineseFirstLocaleMiddleware",
@@ -65,7 +70,11 @@ MIDDLEWARE = [
     "scorecard.middleware.RefuseControlCharactersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "scorecard.middleware.NoStoreForSignedInMiddleware",
+    "scorecard.middleware.RequestLogMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # last, as django-axes documents: it turns a refused sign-in into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "scorecard.urls"
@@ -97,16 +106,91 @@ DATABASES = {
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The password policy (why each rule: scorecard/passwords.py); the words in the Accounts block.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "scorecard.passwords.MinimumLengthValidator",  # Django's, message in Chinese
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "scorecard.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "scorecard.passwords.WordAndNumberValidator"},
+    {"NAME": "scorecard.passwords.ForbiddenWordsValidator"},
 ]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Accounts: login throttling, password policy, idle timeout
+#
+# Login throttling (django-axes, database handler). Every failed sign-in is recorded
+# (AccessAttempt, and one AccessFailureLog row per failure; each sign-in gets an AccessLog row)
+# and logged on the "axes" logger. The LOGIN_FAILURE_LIMIT-th failure in a row locks the
+# (user name, client address) pair: that attempt and every later one, right password or not,
+# get the lockout page (accounts/lockout.html, HTTP 429). An admin unlocks in the admin
+# (Axes › Access attempts: delete the row) or with `manage.py axes_reset_username <name>`
+# (`axes_reset` clears all); otherwise the lock lifts LOGIN_LOCKOUT_MINUTES after the last
+# attempt (each attempt during the lock starts the wait again; 0: only an admin unlocks). A
+# successful sign-in clears the count.
+# Locked: the pair, not the user name alone and not the address alone. User names here are
+# predictable (reporter_<county>, the bureau's staff), so a lock on the name alone would let
+# anyone on the intranet keep a county's reporter out on deadline day, and keep them out, as
+# every attempt restarts the wait; a lock on the address alone would lock a whole county office
+# behind one NAT address. The pair stops guessing from one machine while the owner still signs
+# in from theirs; guessing one account from many addresses is what the password policy answers,
+# and every failure stays in AccessFailureLog for the admin to see.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before checking
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+_lockout_minutes = env.int("LOGIN_LOCKOUT_MINUTES", default=30)
+AXES_COOLOFF_TIME = timedelta(minutes=_lockout_minutes) if _lockout_minutes > 0 else None
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "scorecard.accounts.lockout_response"
+AXES_USERNAME_CALLABLE = "scorecard.accounts.axes_username"
+# the log lines name the user name and address (the password is always masked)
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+# The client's address: REMOTE_ADDR when clients reach the app directly. Behind
+# REVERSE_PROXY_COUNT reverse proxies (nginx: proxy_set_header X-Forwarded-For
+# $proxy_add_x_forwarded_for), the address the outermost proxy saw, read from
+# REVERSE_PROXY_IP_HEADER. django-ipware counts only the proxies written into that header (the
+# nearest one is REMOTE_ADDR), hence the - 1, and checks the header has exactly that many hops:
+# a client that sends its own X-Forwarded-For gets no address (all such attempts share one
+# lock) instead of the one it made up.
+REVERSE_PROXY_COUNT = env.int("REVERSE_PROXY_COUNT", default=0)
+if REVERSE_PROXY_COUNT > 0:
+    _ip_header = env.str("REVERSE_PROXY_IP_HEADER", default="X-Forwarded-For").upper()
+    _ip_header = _ip_header.replace("-", "_")
+    if not _ip_header.startswith("HTTP_"):
+        _ip_header = f"HTTP_{_ip_header}"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = (_ip_header,)
+    AXES_IPWARE_PROXY_COUNT = REVERSE_PROXY_COUNT - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+# Password policy: AUTH_PASSWORD_VALIDATORS above; words no password may contain (the city's
+# and the system's names, in pinyin or English, 4 letters or more).
+PASSWORD_FORBIDDEN_WORDS = env.list(
+    "PASSWORD_FORBIDDEN_WORDS", default=["qingchuan", "kaohe", "scorecard"]
+)
+# Idle timeout: a session unused for SESSION_IDLE_TIMEOUT seconds is signed out. The session's
+# expiry is pushed SESSION_IDLE_TIMEOUT ahead on every request (Django's sliding expiry:
+# SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST), and the server refuses a session past
+# its expiry whatever the browser keeps. The cost: one UPDATE of the session row per request
+# of a signed-in browser (requests without a session, e.g. API tokens, write nothing; static
+# files are served before the session is read). The cookie also ends with the browser
+# (SESSION_EXPIRE_AT_BROWSER_CLOSE): county offices share computers, and a browser closed at
+# the end of the day should not leave a session to the next person.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Language: Chinese first, English available through the language switch.
 LANGUAGE_CODE = "zh-hans"
@@ -134,12 +218,23 @@ STORAGES = {
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
 
-# Redis: cache and Celery broker. Unset means local memory cache and in-process tasks.
+# Redis: cache and Celery broker. Unset means local memory cache and, with DEBUG on (`make run`),
+# in-process tasks. Outside DEBUG a missing broker stops start-up unless in-process tasks are
+# asked for explicitly (CELERY_TASK_ALWAYS_EAGER=1: no worker, no nightly beat).
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = env.bool(
+    "CELERY_TASK_ALWAYS_EAGER", default=DEBUG and not CELERY_BROKER_URL
+)
 CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
+    if not CELERY_TASK_ALWAYS_EAGER:
+        raise ImproperlyConfigured(
+            "No Celery broker: set REDIS_URL or CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) "
+            "so that the worker and beat run the recomputes, reminders and emails, or set "
+            "CELERY_TASK_ALWAYS_EAGER=1 to run tasks inside the web process explicitly (a trial "
+            "only: nothing runs on a schedule)."
+        )
     CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_ACKS_LATE = True
@@ -239,6 +334,42 @@ else:
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images only from this server
+# (everything is in static/: the intranet has no internet), no inline script and no eval. Styles
+# allow inline attributes because plotly.js sets element styles and injects its own stylesheet;
+# charts and bulletin images may be data: URIs. Nothing may frame the app.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Permissions-Policy (django-permissions-policy): no page needs a device or sensor.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
@@ -254,13 +385,46 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # covering indexes (IndicatorResult's) are a PostgreSQL speed-up; SQLite builds them plain
     SILENCED_SYSTEM_CHECKS.append("models.W040")
 
+# Logs. Structured (one JSON object a line: time, level, logger, message and the event's
+# fields) when LOG_FORMAT=json, the default outside DEBUG; readable text in development.
+# Requests (scorecard.requests: method, path, status, ms, user), recomputes
+# (rankings.services.recompute: period, run, ms, trigger) and Celery tasks (scorecard.tasks:
+# task, id, state, ms) carry their fields. Errors of requests and tasks are mailed to ADMINS
+# ("Name <email>" entries, comma-separated) outside DEBUG.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+ADMINS = [
+    (name.strip(), address.strip(" >"))
+    for name, _sep, address in (
+        entry.rpartition("<") for entry in env.list("ADMINS", default=[]) if entry.strip()
+    )
+]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"handlers": ["console", "mail_admins"], "propagate": False},
+        "scorecard.tasks": {"handlers": ["console", "mail_admins"], "propagate": False},
+    },
 }
 
 # Data-entry checks (counties/validation.py): a growth rate this many points away from last

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from counties import views as county_views
+from scorecard.accounts import AccountView
 
 admin.site.site_header = _("经济发展考核管理")
 admin.site.site_title = _("经济发展考核")
@@ -21,6 +22,7 @@ urlpatterns = [
     path("", include("api.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", AccountView.as_view(), name="account"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ Whoever may see a period's ranking may see its items and open their documents.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import QuerySet
@@ -55,19 +56,27 @@ def bonus_periods(user: AnyUser) -> list[Period]:
     return periods_with_rankings(user)
 
 
-def bonus_items_of(period: Period) -> QuerySet[BonusItem]:
-    return (
-        BonusItem.objects.filter(period=period)
-        .select_related("county", "created_by")
-        .order_by("county__display_order", "county__code", "created_at", "pk")
+def bonus_items_of(period: Period, as_of: datetime | None = None) -> list[BonusItem]:
+    """The period's items now, or as they were at `as_of` (rankings.access.bonus_items_as_of:
+    what a county user's published ranking counted)."""
+    if as_of is None:
+        found = BonusItem.objects.filter(period=period)
+    else:
+        found = BonusItem.history.as_of(as_of).filter(period=period)
+    return list(
+        found.select_related("county", "created_by").order_by(
+            "county__display_order", "county__code", "created_at", "id"
+        )
     )
 
 
-def bonus_county_points(period: Period, caps: Caps) -> list[CountyPoints]:
+def bonus_county_points(
+    period: Period, caps: Caps, as_of: datetime | None = None
+) -> list[CountyPoints]:
     """Each county with items in the period: its bonuses, penalties and capped effective points."""
     by_county: dict[int, list[BonusItem]] = {}
     counties: dict[int, County] = {}
-    for item in bonus_items_of(period):
+    for item in bonus_items_of(period, as_of):
         by_county.setdefault(item.county_id, []).append(item)
         counties[item.county_id] = item.county
     rows = []
@@ -90,10 +99,10 @@ def bonus_county_points(period: Period, caps: Caps) -> list[CountyPoints]:
     return rows
 
 
-def bonus_history_of(period: Period) -> QuerySet:
-    """Every change to the period's items, newest first: added, changed, cancelled, with who."""
-    return (
-        BonusItem.history.filter(period=period)
-        .select_related("county", "history_user")
-        .order_by("-history_date", "-history_id")
-    )
+def bonus_history_of(period: Period, as_of: datetime | None = None) -> QuerySet:
+    """Every change to the period's items (up to `as_of`), newest first: added, changed,
+    cancelled, with who."""
+    found = BonusItem.history.filter(period=period)
+    if as_of is not None:
+        found = found.filter(history_date__lte=as_of)
+    return found.select_related("county", "history_user").order_by("-history_date", "-history_id")

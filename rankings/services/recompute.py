@@ -265,6 +265,14 @@ def ranking_recompute(
         ruleset,
         run.duration_ms,
         trigger,
+        extra={
+            "event": "recompute",
+            "period": period.key,
+            "run": run.pk,
+            "ruleset": ruleset.pk,
+            "ms": run.duration_ms,
+            "trigger": str(trigger),
+        },
     )
     return RecomputeOutcome(Outcome.COMPUTED, run=run)
 

@@ -20,6 +20,7 @@ from .. import services
 from ..access import (
     bonus_history_visible_or_404,
     bonus_item_visible_or_404,
+    bonus_items_as_of,
     can_manage_bonus_items,
 )
 from ..forms import BonusItemForm, CancelForm
@@ -46,10 +47,11 @@ def _render_list(
     context: dict[str, object] = {"periods": periods, "period": period, "can_manage": can_manage}
     if period is not None:
         caps = bonus.bonus_caps(period)
+        as_of = bonus_items_as_of(request.user, period)
         context.update(
             caps=caps,
-            county_points=bonus.bonus_county_points(period, caps),
-            items=_with_filenames(list(bonus.bonus_items_of(period)), lambda i: i.document.name),
+            county_points=bonus.bonus_county_points(period, caps, as_of),
+            items=_with_filenames(bonus.bonus_items_of(period, as_of), lambda i: i.document.name),
             form=(form or BonusItemForm()) if can_manage else None,
         )
     return render(request, "rankings/bonus_list.html", context, status=status)
@@ -157,7 +159,11 @@ def bonus_history(request: HttpRequest) -> HttpResponse:
     """修改记录: every addition and cancellation of the period's items, with who and why."""
     periods = bonus.bonus_periods(request.user)
     period = chosen_period(request, periods)
-    records = list(bonus.bonus_history_of(period)) if period else []
+    records = (
+        list(bonus.bonus_history_of(period, bonus_items_as_of(request.user, period)))
+        if period
+        else []
+    )
     _with_filenames(records, lambda r: r.document)
     return render(
         request,

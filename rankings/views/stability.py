@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from counties.models import County
 
-from ..access import can_run_stability, stability_job_visible_or_404
+from ..access import can_read_stability, can_run_stability, stability_job_visible_or_404
 from ..forms import StabilityForm
 from ..models import StabilityJob
 from ..presentation import charts
@@ -21,7 +21,10 @@ from ..services import stability_start
 @login_required
 def stability(request: HttpRequest) -> HttpResponse:
     """排名稳定性分析: the form and the latest analyses."""
-    if not can_run_stability(request.user):
+    if not can_read_stability(request.user):
+        raise PermissionDenied
+    may_run = can_run_stability(request.user)
+    if request.method == "POST" and not may_run:
         raise PermissionDenied
     form = StabilityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -40,7 +43,9 @@ def stability(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("stability_detail", pk=job.pk)
     return render(
-        request, "rankings/stability.html", {"form": form, "jobs": stability_jobs_recent()}
+        request,
+        "rankings/stability.html",
+        {"form": form, "jobs": stability_jobs_recent(), "may_run": may_run},
     )
 
 

@@ -24,7 +24,7 @@ def test_leader_explains_a_total_and_a_new_version_reaches_the_counties(
         "apply_async",
         lambda args, kwargs, **_: tasks.recompute.apply(args, kwargs),
     )
-    call_command("load_demo_city", verbosity=0)
+    call_command("load_demo_city", verbosity=0, force=True)
     call_command("recompute_rankings", all=True, publish_closed=True, verbosity=0)
     base = live_server.url
 

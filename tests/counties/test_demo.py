@@ -13,7 +13,8 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from counties import demo
 from counties.models import Submission, SubmissionValue, default_deadline
@@ -112,9 +113,9 @@ def test_other_seed_changes_values_but_not_the_shape(city):
 
 @pytest.mark.django_db
 def test_loading_twice_keeps_the_same_valid_rows():
-    call_command("load_demo_city", verbosity=0)
+    call_command("load_demo_city", verbosity=0, force=True)
     first = {m: apps.get_model(m).objects.count() for m in LOADED_MODELS}
-    call_command("load_demo_city", verbosity=0)
+    call_command("load_demo_city", verbosity=0, force=True)
     second = {m: apps.get_model(m).objects.count() for m in LOADED_MODELS}
     assert first == second
     assert first["counties.county"] == 12
@@ -142,10 +143,12 @@ def test_loading_twice_keeps_the_same_valid_rows():
 def test_loading_next_to_an_existing_superuser_updates_it():
     get_user_model().objects.create_superuser("admin", "root@example.com", "other")
     get_user_model().objects.create_user("someone_else")
-    call_command("load_demo_city", verbosity=0)
+    call_command("load_demo_city", verbosity=0, force=True)
     assert get_user_model().objects.count() == 8
     for username, *_names, group, _county in demo.USERS:
-        user = authenticate(username=username, password=demo.password_for(username))
+        # django-axes checks every sign-in against its lockouts, which needs the request
+        request = RequestFactory().post("/accounts/login/")
+        user = authenticate(request, username=username, password=demo.password_for(username))
         assert user is not None, username
         assert user.is_staff == user.is_superuser == (username == "admin")
         assert list(user.groups.values_list("name", flat=True)) == [group]
@@ -155,6 +158,17 @@ def test_loading_next_to_an_existing_superuser_updates_it():
     assert [m.county.kind for m in reporter_a.county_memberships.all()] == ["district"]
     reporter_b = get_user_model().objects.get(username="reporter_b")
     assert [m.county.kind for m in reporter_b.county_memberships.all()] == ["county"]
+
+
+@pytest.mark.django_db
+def test_loading_outside_debug_is_refused_without_force():
+    """pytest runs with DEBUG off, as production does: a real admin keeps its password."""
+    get_user_model().objects.create_superuser("admin", "root@example.com", "real-password")
+    with pytest.raises(CommandError, match="overwrite the passwords.*--force"):
+        call_command("load_demo_city", verbosity=0)
+    request = RequestFactory().post("/accounts/login/")  # django-axes needs the request
+    assert authenticate(request, username="admin", password="real-password") is not None
+    assert not get_user_model().objects.filter(username="reviewer").exists()
 
 
 # ----------------------------------------------------------------------------------- facts

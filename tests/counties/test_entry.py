@@ -576,12 +576,12 @@ def test_loading_the_demo_gives_every_value_a_first_record():
     shows the figure it replaced."""
     from django.core.management import call_command
 
-    call_command("load_demo_city", verbosity=0)
+    call_command("load_demo_city", verbosity=0, force=True)
     value = SubmissionValue.objects.filter(value__isnull=False).first()
     first = SubmissionValue.history.filter(id=value.pk).order_by("history_date").first()
     assert first is not None and first.history_change_reason == "demo"
     assert first.value == value.value
-    call_command("load_demo_city", verbosity=0)  # again: no second first record
+    call_command("load_demo_city", verbosity=0, force=True)  # again: no second first record
     assert SubmissionValue.history.filter(id=value.pk).count() == 1
 
 

@@ -284,3 +284,36 @@ def test_the_list_page_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("bonus_list"), {"period": "2026-10"})
     assert response.status_code == 200
+
+
+def test_an_item_added_after_publication_stays_unseen_by_counties_until_it_is_published(
+    client, city, reviewer, reporter_a, recomputes
+):
+    counted = add(city, reviewer, reason="招商引资突出")
+    _publish_october(city)
+    late = add(city, reviewer, points="-1", reason="安全生产事故", document=pdf("事故通报.pdf"))
+    client.force_login(reporter_a)
+    body = client.get(reverse("bonus_list"), {"period": "2026-10"}).content.decode()
+    assert "招商引资突出" in body and "安全生产事故" not in body
+    assert client.get(reverse("bonus_document", kwargs={"pk": late.pk})).status_code == 404
+    assert client.get(reverse("bonus_document", kwargs={"pk": counted.pk})).status_code == 200
+    history = client.get(reverse("bonus_history"), {"period": "2026-10"}).content.decode()
+    assert "安全生产事故" not in history
+    record = BonusItem.history.get(id=late.pk, history_type="+")
+    version = reverse("bonus_document_version", kwargs={"history_id": record.history_id})
+    assert client.get(version).status_code == 404
+    # city staff see it at once
+    client.force_login(reviewer)
+    assert (
+        "安全生产事故" in client.get(reverse("bonus_list"), {"period": "2026-10"}).content.decode()
+    )
+    # a counted item cancelled after publication stays as the published ranking counted it
+    services.bonus_item_cancel(item=counted, reason="重复录入", user=reviewer)
+    client.force_login(reporter_a)
+    body = client.get(reverse("bonus_list"), {"period": "2026-10"}).content.decode()
+    assert "招商引资突出" in body
+    # once a ranking that counts both is published, the county sees what it counted
+    _publish_october(city)
+    body = client.get(reverse("bonus_list"), {"period": "2026-10"}).content.decode()
+    assert "安全生产事故" in body and "招商引资突出" not in body
+    assert client.get(reverse("bonus_document", kwargs={"pk": late.pk})).status_code == 200

@@ -67,7 +67,7 @@ def test_start_refuses_county_users(city, reporter_a):
         stability.stability_start(ruleset=city["ruleset"], period=city["october"], user=reporter_a)
 
 
-def test_start_checks_its_arguments(city, leader):
+def test_start_checks_its_arguments(city, reviewer):
     empty = PeriodFactory(year=2026, month=11)
     other_year = RuleSetFactory(year=2025, status="draft")
     cases = [
@@ -77,7 +77,7 @@ def test_start_checks_its_arguments(city, leader):
         ({"spread": Decimal("0.95")}, "spread"),
     ]
     for change, field in cases:
-        kwargs = {"ruleset": city["ruleset"], "period": city["october"], "user": leader}
+        kwargs = {"ruleset": city["ruleset"], "period": city["october"], "user": reviewer}
         with pytest.raises(ValidationError) as info:
             stability.stability_start(**{**kwargs, **change})
         assert field in info.value.message_dict
@@ -85,7 +85,7 @@ def test_start_checks_its_arguments(city, leader):
 
 
 def test_broker_down_marks_the_job_failed(
-    city, leader, monkeypatch, django_capture_on_commit_callbacks
+    city, reviewer, monkeypatch, django_capture_on_commit_callbacks
 ):
     def down(*args, **kwargs):
         raise ConnectionRefusedError("Redis is away")
@@ -93,7 +93,7 @@ def test_broker_down_marks_the_job_failed(
     monkeypatch.setattr(tasks.stability_run, "apply_async", down)
     with django_capture_on_commit_callbacks(execute=True):
         job = stability.stability_start(
-            ruleset=city["ruleset"], period=city["october"], user=leader
+            ruleset=city["ruleset"], period=city["october"], user=reviewer
         )
     job.refresh_from_db()
     assert job.status == "failed"
@@ -269,7 +269,7 @@ def test_anonymous_users_are_sent_to_log_in(client, city):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-@pytest.mark.parametrize("who", ["reviewer", "leader", "admin_user"])
+@pytest.mark.parametrize("who", ["reviewer", "admin_user"])
 def test_city_staff_start_an_analysis_and_follow_it(request, client, city, sent, who):
     client.force_login(request.getfixturevalue(who))
     page = client.get(reverse("stability"))
@@ -309,8 +309,8 @@ def test_city_staff_start_an_analysis_and_follow_it(request, client, city, sent,
     assert client.get(reverse("stability_status", kwargs={"pk": job.pk})).json()["finished"]
 
 
-def test_the_form_shows_errors(client, city, leader, sent):
-    client.force_login(leader)
+def test_the_form_shows_errors(client, city, reviewer, sent):
+    client.force_login(reviewer)
     empty = PeriodFactory(year=2026, month=11)
     data = {
         "ruleset": city["ruleset"].pk,
@@ -326,14 +326,14 @@ def test_the_form_shows_errors(client, city, leader, sent):
 
 
 def test_with_eager_tasks_the_job_finishes_during_the_request(
-    client, city, leader, settings, django_capture_on_commit_callbacks
+    client, city, reviewer, settings, django_capture_on_commit_callbacks
 ):
     """`make run` has no broker: the task runs in-process once the request's work commits."""
     from scorecard.celery import app
 
     app.conf.task_always_eager = True
     try:
-        client.force_login(leader)
+        client.force_login(reviewer)
         data = {
             "ruleset": city["ruleset"].pk,
             "period": city["october"].pk,
@@ -370,3 +370,17 @@ def test_the_form_starts_on_the_newest_month_every_county_was_scored_in(client, 
     client.force_login(leader)
     form = client.get(reverse("stability")).context["form"]
     assert form.initial["period"] == city["september"].pk
+
+
+def test_leaders_read_analyses_and_start_none(client, city, leader, sent):
+    """Leaders change nothing: the page and the results, not the form."""
+    job = _job(city, status="failed", error="规则有误")
+    client.force_login(leader)
+    page = client.get(reverse("stability"))
+    assert page.status_code == 200 and 'class="card stability-form"' not in page.content.decode()
+    assert client.get(reverse("stability_detail", kwargs={"pk": job.pk})).status_code == 200
+    data = {"ruleset": city["ruleset"].pk, "period": city["october"].pk, "samples": "50"}
+    assert client.post(reverse("stability"), data).status_code == 403
+    with pytest.raises(PermissionDenied):
+        stability.stability_start(ruleset=city["ruleset"], period=city["october"], user=leader)
+    assert StabilityJob.objects.count() == 1

@@ -87,6 +87,7 @@ def test_production_settings_pass_check_deploy():
             "SECRET_KEY": "a-long-random-production-secret-" + "k7Qz" * 10,
             "ALLOWED_HOSTS": "scorecard.example.org",
             "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/scorecard",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",  # production has a broker (or refuses)
         },
         capture_output=True,
         text=True,

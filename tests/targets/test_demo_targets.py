@@ -118,8 +118,8 @@ def test_schedules_add_up_to_the_whole_target_by_december(objects):
 
 @pytest.mark.django_db
 def test_loading_gives_targets_a_first_record_and_sums_that_add_up():
-    call_command("load_demo_city", verbosity=0)
-    call_command("load_demo_city", verbosity=0)  # again: no second first record
+    call_command("load_demo_city", verbosity=0, force=True)
+    call_command("load_demo_city", verbosity=0, force=True)  # again: no second first record
     target_set = selectors.published_target_set(2026)
     assert target_set is not None and target_set.published_by.username == "admin"
     for model in (TargetSet, Target, Schedule):
