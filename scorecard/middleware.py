@@ -66,7 +66,7 @@ class NoStoreForSignedInMiddleware:
     """Every response to a signed-in user (pages with figures, exports, bulletins, bonus
     documents, API answers) says `Cache-Control: no-store` (with Django's never-cache headers),
     so that no shared browser, proxy or back button keeps figures after the official has
-    left. Static files are served before this runs (whitenoise) and keep their long cache."""
+    left (a download that says no-store already keeps its own header). Static files are served before this runs (whitenoise) and keep their long cache."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -74,7 +74,8 @@ class NoStoreForSignedInMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        already = response.get("Cache-Control", "")
+        if user is not None and user.is_authenticated and "no-store" not in already:
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, no-cache, must-revalidate, max-age=0, private"
         return response

@@ -310,7 +310,7 @@ def test_the_board_and_the_profile_name_who_is_responsible(client, city, targets
     retail = city["retail"]
     retail.lead_department = Department.objects.create(name="市商务局", name_en="Commerce Bureau")
     retail.save()
-    retail.supporting_departments.add(Department.objects.create(name="市统计局"))
+    retail.supporting_departments.add(Department.objects.get_or_create(name="市统计局")[0])
     services.ranking_recompute(period=city["october"], trigger="command")
     client.force_login(reviewer)
     board = client.get(reverse("warning_board"), {"period": "2026-10"}).content.decode()
