@@ -66,7 +66,8 @@ class NoStoreForSignedInMiddleware:
     """Every response to a signed-in user (pages with figures, exports, bulletins, bonus
     documents, API answers) says `Cache-Control: no-store` (with Django's never-cache headers),
     so that no shared browser, proxy or back button keeps figures after the official has
-    left (a download that says no-store already keeps its own header). Static files are served before this runs (whitenoise) and keep their long cache."""
+    left (a download that says no-store already keeps its own header). Static files are
+    served before this runs (whitenoise) and keep their long cache."""
 
     def __init__(self, get_response):
         self.get_response = get_response
