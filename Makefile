@@ -61,7 +61,11 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format --check .
 	DEBUG=1 $(VENV)/bin/mypy
 
-bench: $(VENV)/.installed-test
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
+	$(PIP) install --quiet -e ".[test,bench]"
+	touch $@
+
+bench: $(VENV)/.installed-bench messages
 	$(PY) bench/run_all.py
 
 clean:
