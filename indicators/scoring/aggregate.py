@@ -16,19 +16,37 @@ def weighted_mean(
     ratios (P, N, C) in 0..1 (NaN where left out), weights (P, N) (0 where left out), member
     (N, K) one-hot, geometric (K,) bool. Returns the means (P, K, C) and whether each group has any
     weight (P, K).
+
+    Each group's sums are built by adding its items one at a time, in item order, element by
+    element: every (period, county) entry is the same sequence of floating-point operations
+    whatever the shape of the arrays around it. gaps() relies on this: a category worked out
+    again for a few changed counties is bit for bit what scoring the whole grid gives.
     """
+    n_p = max(ratios.shape[0], weights.shape[0])  # either may be 1, broadcast over the other
+    n_c = ratios.shape[2]
     w = weights[:, :, None]
     r = np.where(w > 0, ratios, 0.0)
-    total_w = weights @ member  # (P, K)
-    mt = member.T[None].astype(float)
+    n_k = member.shape[1]
+    out = np.full((n_p, n_k, n_c), np.nan)
+    total_w = np.zeros((weights.shape[0], n_k))
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.matmul(mt, w * r) / total_w[:, :, None]
-        if geometric.any():
-            logs = np.log(np.where(r > 0, r, 1.0))
-            zeros = np.matmul(mt, ((r <= 0) & (w > 0)).astype(float))
-            geo = np.exp(np.matmul(mt, w * logs) / total_w[:, :, None])
-            geo = np.where(zeros > 0, 0.0, geo)
-            out = np.where(geometric[None, :, None], geo, out)
+        for k in range(n_k):
+            items = np.flatnonzero(member[:, k])
+            tw = np.zeros(weights.shape[0])
+            acc = np.zeros((n_p, n_c))
+            for i in items:
+                tw = tw + weights[:, i]
+                if geometric[k]:
+                    ri = r[:, i]
+                    acc = acc + w[:, i] * np.log(np.where(ri > 0, ri, 1.0))
+                else:
+                    acc = acc + w[:, i] * r[:, i]
+            total_w[:, k] = tw
+            mean = acc / tw[:, None]
+            if geometric[k]:
+                zero = ((r[:, items] <= 0) & (w[:, items] > 0)).any(axis=1)
+                mean = np.where(zero, 0.0, np.exp(mean))
+            out[:, k] = mean
     has = total_w > 0
     return np.where(has[:, :, None], out, np.nan), has
 

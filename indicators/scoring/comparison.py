@@ -48,7 +48,7 @@ def comparison_sets(g: Grid) -> list[ComparisonSet]:
     return sets
 
 
-def _param_arrays(rules: Rules, idx: list[int], method: str) -> dict[str, np.ndarray]:
+def param_arrays(rules: Rules, idx: list[int], method: str) -> dict[str, np.ndarray]:
     out = {}
     for name, spec in METHOD_PARAMS[method].items():
         vals = []
@@ -70,13 +70,17 @@ def score_indicators(
     *,
     stats: bool = False,
     target: np.ndarray | None = None,
+    one_change: OneChange | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Normalised scores s and the place each method scored with, (P, I, C): the rank among the
     reference counties (an unranked county: the place it would take; an invalid base: the
     worst place), NaN where the county has neither a valid nor an invalid basis. With `stats`,
     also the statistics of the reference counties of every comparison set (references.py).
     `target` (P, I, C), where given, is the target each county is scored against by the target
-    and stepped methods (county_targets.target_grid), in place of the rules' parameter."""
+    and stepped methods (county_targets.target_grid), in place of the rules' parameter.
+    `one_change`: the periods are variants of one base period that differ from it in one
+    county's bases each (gaps.py); the ranks are then worked out from the base's ranks in
+    time linear in the number of counties, rather than by sorting every variant."""
     ind = rules.indicators
     sign = np.array([1.0 if i.direction == "higher" else -1.0 for i in ind])[None, :, None]
     weight = np.array([float(i.weight) for i in ind])[None, :, None]
@@ -84,7 +88,7 @@ def score_indicators(
     by_method: dict[str, list[int]] = {}
     for j, i in enumerate(ind):
         by_method.setdefault(i.method, []).append(j)
-    params = {m: _param_arrays(rules, idx, m) for m, idx in by_method.items()}
+    params = {m: param_arrays(rules, idx, m) for m, idx in by_method.items()}
     per_county = {}  # method -> (P, I_method, C) targets, sliced to each set's counties below
     if target is not None:
         per_county = {m: target[:, by_method[m]] for m in TARGET_METHODS if m in by_method}
@@ -95,7 +99,10 @@ def score_indicators(
     for k, (_, cols, scored) in enumerate(sets):
         xd_u, valid_u, inv_u = xd[:, :, cols], valid[:, :, cols], invalid[:, :, cols]
         ref_u = valid_u & g.ranked[cols][None, None, :]
-        rank_u = rank_against(xd_u, valid_u, ref_u)
+        if one_change is None:
+            rank_u = rank_against(xd_u, valid_u, ref_u)
+        else:
+            rank_u = one_change.ranks(xd_u, valid_u, ref_u, sign, cols, g.ranked[cols])
         # an invalid base takes the worst value of the reference counties, and its place
         worst = np.min(xd_u, axis=2, keepdims=True, where=ref_u, initial=np.inf)
         worst = np.where(np.isfinite(worst), worst, np.nan)
@@ -124,6 +131,50 @@ def score_indicators(
         s[:, :, out_cols] = s_u[:, :, scored]
         place[:, :, out_cols] = rank_eff[:, :, scored]  # NaN unless valid or invalid
     return s, place, ref_stats
+
+
+class OneChange(NamedTuple):
+    """Variants of one base period, each with one county's bases changed: `basis` and `valid`
+    (1, I, C) of the base, `county` (P,) the changed county of each variant."""
+
+    basis: np.ndarray
+    valid: np.ndarray
+    county: np.ndarray
+
+    def ranks(
+        self,
+        xd: np.ndarray,
+        valid: np.ndarray,
+        ref: np.ndarray,
+        sign: np.ndarray,
+        cols: np.ndarray | slice,
+        ranked: np.ndarray,
+    ) -> np.ndarray:
+        """rank_against(xd, valid, ref) for the comparison set `cols`, from the base's ranks:
+        rank = 1 + the reference entries strictly better, and in each variant only the changed
+        county's entry differs from the base, so every other entry's rank moves by at most
+        one (it loses the changed county from ahead of it, or gains it)."""
+        b_xd = (self.basis * sign)[:, :, cols]
+        b_valid = self.valid[:, :, cols]
+        b_ref = b_valid & ranked[None, None, :]
+        base = rank_against(b_xd, b_valid, b_ref)  # (1, I, U)
+        n_p = xd.shape[0]
+        members = np.arange(self.valid.shape[2])[cols]
+        pos = np.full(self.valid.shape[2], -1)
+        pos[members] = np.arange(len(members))
+        c = pos[self.county]  # (P,) position in the set, -1 outside it
+        inside = c >= 0
+        cc = np.where(inside, c, 0)
+        p = np.arange(n_p)
+        old_x = b_xd[0][:, cc].T[:, :, None]  # (P, I, 1)
+        old_ref = (b_ref[0][:, cc].T & inside[:, None])[:, :, None]
+        new_x = xd[p, :, cc][:, :, None]
+        new_ref = (ref[p, :, cc] & inside[:, None])[:, :, None]
+        with np.errstate(invalid="ignore"):
+            rank = base - (old_ref & (old_x > xd)) + (new_ref & (new_x > xd))
+            own = 1.0 + (ref & (xd > new_x)).sum(axis=2)  # (P, I)
+        rank[p, :, cc] = np.where(inside[:, None], own, rank[p, :, cc])
+        return np.where(valid, rank, np.nan)
 
 
 def set_statistics(

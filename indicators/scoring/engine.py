@@ -21,8 +21,8 @@ improvement came from), so that every point of a total can be explained.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -140,10 +140,12 @@ class GridScores:
     place: np.ndarray  # the rank the method scored with (also for unranked counties)
     points: np.ndarray
     s: np.ndarray
+    s_used: np.ndarray  # the share each category aggregates (points / weight when rounded)
     flags_i: np.ndarray
     sub: np.ndarray
     cat_rank: np.ndarray
     part: np.ndarray
+    base_raw: np.ndarray  # (P, C) unrounded, NaN for incomplete counties
     base: np.ndarray
     bonus: np.ndarray  # >= 0, capped
     penalty: np.ndarray  # <= 0, capped
@@ -156,7 +158,7 @@ class GridScores:
     tier: np.ndarray
     vetoed: np.ndarray  # (C,)
     flags_c: np.ndarray
-    references: np.ndarray | None  # (statistic, P, I, comparison set); None for variants
+    references: np.ndarray | None  # (statistic, P, I, comparison set)
 
 
 def score_grid(
@@ -167,19 +169,12 @@ def score_grid(
     vetoes: Iterable[str] = (),
     base_ranks: Mapping[str, int] | None = None,
     previous_ranks: Mapping[str, int] | None = None,
-    fresh: Sequence[tuple[np.ndarray, Sequence[int]]] | None = None,
-    reuse: GridScores | None = None,
     targets: TargetArrays | None = None,
 ) -> GridScores:
     """The engine proper, on a built grid; `bonus` is bonus_arrays() for the grid's periods.
 
     The periods are scored independently except for rank_change, which compares each period
     with the one before (the first with previous_ranks), over the counties ranked in both.
-    gaps() relies on this to score many variants of one period at once. With `fresh`
-    ((period positions, indicator positions) pairs) and `reuse` (the scores of a one-period
-    grid), each group's indicators are scored afresh on its periods only and every other score
-    and rank is taken from `reuse`: for variants that differ from it in those indicators'
-    values alone (their rank_change is left empty).
     `targets` (county_targets.target_arrays) gives the counties' own targets.
     """
     ind = rules.indicators
@@ -187,21 +182,8 @@ def score_grid(
     value = g.value[:, :n_ind]
     prior = g.prior[:, :n_ind]
 
-    groups: list[tuple[np.ndarray, list[int]]] | None = None  # variants' freshly scored parts
-    kept: GridScores | None = None  # the base scores the variants keep outside them
-    if reuse is not None and fresh is not None:
-        kept = reuse
-        groups = [(np.asarray(rows, dtype=np.intp), list(cols)) for rows, cols in fresh]
-    if kept is None or groups is None:
-        basis = _basis(g, rules)
-    else:
-        basis = np.repeat(kept.basis, g.value.shape[0], axis=0)
-        for rows, cols in groups:
-            basis[np.ix_(rows, np.asarray(cols, dtype=np.intp))] = _basis(
-                _rows_of(g, rows), rules, cols
-            )[:, cols]
-    monthly = np.array([i.frequency == "monthly" for i in ind], dtype=bool)
-    scheduled = monthly[None, :] | (np.asarray(g.months) % 3 == 0)[:, None]  # (P, I)
+    basis = basis_of(g, rules)
+    scheduled = scheduled_mask(rules, g.months)  # (P, I)
     sched3 = scheduled[:, :, None]
     missing = np.isnan(value)
     invalid = ~missing & np.isnan(basis)
@@ -209,40 +191,13 @@ def score_grid(
 
     target = target_grid(rules, g.months, targets)
     own = target if targets is not None else None  # None: the methods take the rules' target
-    ranked3 = g.ranked[None, None, :]
-    ref_stats = None
-    if kept is None or groups is None:
-        s, place, ref_stats = score_indicators(
-            g, rules, basis, valid, invalid & sched3, stats=True, target=own
-        )
-        rank = np.where(ranked3, place, np.nan)  # unranked counties hold no place
-    else:
-        n = basis.shape[0]
-        s, place = np.repeat(kept.s, n, axis=0), np.repeat(kept.place, n, axis=0)
-        rank = np.repeat(kept.rank, n, axis=0)
-        unjudged = invalid & sched3
-        for rows, cols in groups:
-            ix = np.ix_(rows, np.asarray(cols, dtype=np.intp))
-            s[ix], place[ix], _ = score_indicators(
-                _rows_of(g, rows),
-                replace(rules, indicators=tuple(ind[j] for j in cols)),
-                basis[ix],
-                valid[ix],
-                unjudged[ix],
-                target=None if own is None else own[ix],
-            )
-            rank[ix] = np.where(ranked3, place[ix], np.nan)
-    s = np.where(sched3, np.where(np.isnan(s), 0.0, s), np.nan)  # missing (or no reference) -> 0
-    weight = np.array([float(i.weight) for i in ind])
-    if kept is None or groups is None:
-        points = round_half_up(weight[None, :, None] * s, rules.indicator_decimals)
-    else:
-        points = np.repeat(kept.points, s.shape[0], axis=0)
-        for rows, cols in groups:
-            ix = np.ix_(rows, np.asarray(cols, dtype=np.intp))
-            points[ix] = round_half_up(weight[None, cols, None] * s[ix], rules.indicator_decimals)
-    s_used = s if rules.indicator_decimals is None else points / weight[None, :, None]
+    s, place, ref_stats = score_indicators(
+        g, rules, basis, valid, invalid & sched3, stats=True, target=own
+    )
+    rank = np.where(g.ranked[None, None, :], place, np.nan)  # unranked counties hold no place
+    s, points, s_used = indicator_points(rules, s, sched3)
 
+    weight = indicator_weights(rules)
     sub_raw, sub, part = category_subtotals(rules, s_used, scheduled, weight)
     base_raw, base = total_of(rules, sub, part)
 
@@ -255,27 +210,11 @@ def score_grid(
     base = np.where(incomplete, np.nan, base)
     eligible = g.ranked[None, :] & np.isfinite(base)  # (P, C)
 
-    decimals = rules.total.decimals
-    net = bonus.net
-    total_raw, total = base_raw + net, round_half_up(base + net, decimals)
-    rank_by = total if rules.rank_on == "rounded" else total_raw
-    county_rank = first_rank = _rank_in_groups(g, rank_by, eligible)
-    improvement = np.zeros_like(total)
-    base_rank = np.full(total.shape, np.nan)
-    if rules.improvement is not None and base_ranks:
-        base_rank, first_common = _common(g, rank_lookup(base_ranks, g)[None, :], first_rank)
-        improvement = _improvement(rules, base_rank - first_common)
-        first_rank = np.where(np.isnan(base_rank), first_rank, first_common)
-        total_raw, total = total_raw + improvement, round_half_up(total + improvement, decimals)
-        rank_by = total if rules.rank_on == "rounded" else total_raw
-        county_rank = _rank_in_groups(g, rank_by, eligible)
-
-    if kept is None:
-        previous = np.vstack([rank_lookup(previous_ranks, g)[None, :], county_rank[:-1]])
-        previous_common, current_common = _common(g, previous, county_rank)
-        rank_change = previous_common - current_common
-    else:  # variants of one period follow no one: no rank change
-        rank_change = np.full(county_rank.shape, np.nan)
+    ranks = final_ranks(g, rules, base_raw, base, bonus.net, eligible, base_ranks)
+    county_rank = ranks.county_rank
+    previous = np.vstack([rank_lookup(previous_ranks, g)[None, :], county_rank[:-1]])
+    previous_common, current_common = _common(g, previous, county_rank)
+    rank_change = previous_common - current_common
     vetoed = veto_mask(vetoes, g)
     tier = _tiers(g, rules, county_rank, eligible)
     tier = np.where(vetoed[None, :], TIERS.index("vetoed"), tier)
@@ -302,17 +241,19 @@ def score_grid(
         place=place,
         points=points,
         s=s,
+        s_used=s_used,
         flags_i=flags_i,
         sub=sub,
         cat_rank=cat_rank,
         part=part,
+        base_raw=base_raw,
         base=base,
         bonus=bonus.bonus,
         penalty=bonus.penalty,
-        improvement=improvement,
-        base_rank=base_rank,
-        first_rank=first_rank,
-        total=total,
+        improvement=ranks.improvement,
+        base_rank=ranks.base_rank,
+        first_rank=ranks.first_rank,
+        total=ranks.total,
         county_rank=county_rank,
         rank_change=rank_change,
         tier=tier,
@@ -322,21 +263,70 @@ def score_grid(
     )
 
 
-def _rows_of(g: Grid, rows: np.ndarray) -> Grid:
-    """The grid of some of `g`'s periods (variants), in the order of `rows`."""
-    return replace(
-        g,
-        periods=[g.periods[k] for k in rows],
-        months=g.months[rows],
-        value=g.value[rows],
-        prior=g.prior[rows],
-    )
+def scheduled_mask(rules: Rules, months: np.ndarray) -> np.ndarray:
+    """Whether each indicator is scored in each period's month (P, I): monthly indicators
+    always, quarterly ones at quarter ends."""
+    monthly = np.array([i.frequency == "monthly" for i in rules.indicators], dtype=bool)
+    return monthly[None, :] | (np.asarray(months) % 3 == 0)[:, None]
+
+
+def indicator_weights(rules: Rules) -> np.ndarray:
+    return np.array([float(i.weight) for i in rules.indicators])
+
+
+def indicator_points(
+    rules: Rules, s: np.ndarray, sched3: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """From the methods' scores s (P, I, C): s with missing scheduled entries at 0 (NaN where not
+    scheduled), the points (weight x s, rounded at indicator_decimals), and the share each
+    category aggregates (s, or points / weight when points are rounded)."""
+    s = np.where(sched3, np.where(np.isnan(s), 0.0, s), np.nan)  # missing (or no reference) -> 0
+    weight = indicator_weights(rules)[None, :, None]
+    points = round_half_up(weight * s, rules.indicator_decimals)
+    s_used = s if rules.indicator_decimals is None else points / weight
+    return s, points, s_used
+
+
+class FinalRanks(NamedTuple):
+    total_raw: np.ndarray
+    total: np.ndarray
+    county_rank: np.ndarray
+    first_rank: np.ndarray
+    improvement: np.ndarray
+    base_rank: np.ndarray
+
+
+def final_ranks(
+    g: Grid,
+    rules: Rules,
+    base_raw: np.ndarray,
+    base: np.ndarray,
+    net: np.ndarray,
+    eligible: np.ndarray,
+    base_ranks: Mapping[str, int] | None,
+) -> FinalRanks:
+    """From the base totals (P, C): + bonuses and penalties (`net`), the first ranking, the
+    improvement points against base_ranks, the final total and the final ranking."""
+    decimals = rules.total.decimals
+    total_raw, total = base_raw + net, round_half_up(base + net, decimals)
+    rank_by = total if rules.rank_on == "rounded" else total_raw
+    county_rank = first_rank = _rank_in_groups(g, rank_by, eligible)
+    improvement = np.zeros_like(total)
+    base_rank = np.full(total.shape, np.nan)
+    if rules.improvement is not None and base_ranks:
+        base_rank, first_common = _common(g, rank_lookup(base_ranks, g)[None, :], first_rank)
+        improvement = _improvement(rules, base_rank - first_common)
+        first_rank = np.where(np.isnan(base_rank), first_rank, first_common)
+        total_raw, total = total_raw + improvement, round_half_up(total + improvement, decimals)
+        rank_by = total if rules.rank_on == "rounded" else total_raw
+        county_rank = _rank_in_groups(g, rank_by, eligible)
+    return FinalRanks(total_raw, total, county_rank, first_rank, improvement, base_rank)
 
 
 # ---------------------------------------------------------------------------------- the basis
 
 
-def _basis(g: Grid, rules: Rules, cols: Sequence[int] | None = None) -> np.ndarray:
+def basis_of(g: Grid, rules: Rules, cols: Sequence[int] | None = None) -> np.ndarray:
     """Basis per (period, indicator, county), rounded at each indicator's decimals; NaN where the
     value is missing or the base is invalid (prior or denominator missing or <= 0). With `cols`,
     only those indicators' bases are computed (the others are left NaN)."""

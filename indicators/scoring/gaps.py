@@ -23,16 +23,16 @@ rounded to `VALUE_DECIMALS` on the side that reaches the target. For the indicat
 `whole` (year-to-date values that are counts: enterprises, persons) it is the nearest whole
 number on that side (ceil when higher is better, floor when lower is), never the current value,
 and target_basis is then the basis this whole value gives, rounded as the engine rounds bases.
-Then the whole period is scored again by the engine with that one value changed, so the points
-and places it brings follow the rules exactly: relative methods move other counties' scores too,
-a value that is also another indicator's denominator changes that ratio, caps, rounding and peer
-groups all apply. The variants are scored together, as periods of one grid, in batches.
+Then the period is scored again by the engine with that one value changed, so the points and
+places it brings follow the rules exactly: relative methods move other counties' scores too, a
+value that is also another indicator's denominator changes that ratio, caps, rounding and peer
+groups all apply. variants.py does this for all the variants of an indicator at once, reworking
+only what each change reaches, so that a month's gaps grow about linearly with the counties.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -44,6 +44,7 @@ from .grid import Grid, ScoringInputError, bonus_arrays, build_grid
 from .methods import reaches
 from .parsing import parse_rules
 from .rules import Indicator, Rules
+from .variants import Variants
 
 VALUE_DECIMALS = 4  # stored year-to-date values have four decimals
 BATCH_CELLS = 2_000_000  # grid cells scored at once: bounds memory at province scale
@@ -66,13 +67,15 @@ GAP_COLUMNS = [
 ]
 
 
-class _Gap(NamedTuple):
-    j: int  # indicator position
-    c: int  # county position
-    kind: str
-    target: float  # the target basis, in the basis' own units
-    value: float  # the year-to-date value that reaches it
-    whole: bool
+class _Gaps(NamedTuple):
+    """Every gap to close, in indicator then county order."""
+
+    j: np.ndarray  # indicator position
+    c: np.ndarray  # county position
+    kind: np.ndarray  # position in KINDS
+    target: np.ndarray  # the target basis, in the basis' own units
+    value: np.ndarray  # the year-to-date value that reaches it
+    whole: np.ndarray  # bool
 
 
 def gaps(
@@ -116,60 +119,31 @@ def gaps(
         base = score_grid(g, rules, bonus=bonus, vetoes=vetoes, base_ranks=base_ranks, targets=own)
 
     scen = _scenarios(g, rules, base, frozenset(whole))
-    if not scen:
+    if not len(scen.j):
         return pd.DataFrame(columns=GAP_COLUMNS)
-    js = np.array([x.j for x in scen])
-    cs = np.array([x.c for x in scen])
-    goals = np.array([x.target for x in scen])
-    new_values = np.array([x.value for x in scen])
-    is_whole = np.array([x.whole for x in scen])
+    js, cs, goals, new_values, is_whole = scen.j, scen.c, scen.target, scen.value, scen.whole
 
-    # Variants are scored a batch at a time, in indicator order. In each variant only its
-    # indicator and the ratios it is the denominator of are scored afresh (on that variant's
-    # row alone); every other indicator's score is the base's. Categories, totals and places
-    # are then worked out for the whole batch at once.
-    n_cells = g.value.shape[1] * g.value.shape[2]
-    per_batch = max(1, batch_cells // max(1, n_cells))
-    new_rank = np.empty(len(scen))
-    new_basis = np.empty(len(scen))
-    new_total = np.empty(len(scen))
-    new_total_rank = np.empty(len(scen))
-    order = np.argsort(js, kind="stable")
-    for start in range(0, len(order), per_batch):
-        members = order[start : start + per_batch]
-        n = len(members)
-        j, c = js[members], cs[members]
-        value = np.repeat(g.value, n, axis=0)
-        k = np.arange(n)
-        value[k, j, c] = new_values[members]
-        variant = replace(
-            g,
-            periods=[f"{g.periods[0]}#{i}" for i in members],
-            months=np.repeat(g.months, n),
-            value=value,
-            prior=np.repeat(g.prior, n, axis=0),
-        )
-        out = score_grid(
-            variant,
-            rules,
-            bonus=bonus.repeat(n),
-            vetoes=vetoes,
-            base_ranks=base_ranks,
-            fresh=[(np.flatnonzero(j == jj), _affected(rules, int(jj))) for jj in np.unique(j)],
-            reuse=base,
-            targets=own,
-        )
-        new_rank[members] = out.rank[k, j, c]
-        new_basis[members] = out.basis[k, j, c]
-        new_total[members] = out.total[k, c]
-        new_total_rank[members] = out.county_rank[k, c]
+    # Variants are scored an indicator at a time, in batches of at most batch_cells
+    # (variant, county) cells: see _Variants.
+    work = Variants(g, rules, base, own is not None, bonus.net, base_ranks)
+    new_rank = np.empty(len(js))
+    new_basis = np.empty(len(js))
+    new_total = np.empty(len(js))
+    new_total_rank = np.empty(len(js))
+    per_batch = max(1, batch_cells // max(1, len(g.counties)))
+    for jj in np.unique(js):
+        members = np.flatnonzero(js == jj)
+        for start in range(0, len(members), per_batch):
+            idx = members[start : start + per_batch]
+            out = work.score(int(jj), cs[idx], new_values[idx])
+            new_rank[idx], new_basis[idx], new_total[idx], new_total_rank[idx] = out
 
     total = base.total[0, cs]
     return pd.DataFrame(
         {
             "county": [g.counties[c] for c in cs],
             "indicator": [rules.indicators[j].code for j in js],
-            "kind": [x.kind for x in scen],
+            "kind": np.array(KINDS, dtype=object)[scen.kind],
             "basis": base.basis[0, js, cs],
             "rank": base.rank[0, js, cs],
             "target_basis": np.where(is_whole, new_basis, goals),
@@ -185,37 +159,60 @@ def gaps(
     )
 
 
-def _affected(rules: Rules, j: int) -> list[int]:
-    """The indicators whose basis changes with indicator j's value: j and the ratios over it."""
-    code = rules.indicators[j].code
-    return [j] + [
-        k
-        for k, i in enumerate(rules.indicators)
-        if k != j and i.basis.type == "ratio" and i.basis.denominator == code
-    ]
-
-
-def _scenarios(g: Grid, rules: Rules, base: GridScores, whole: frozenset[str]) -> list[_Gap]:
+def _scenarios(g: Grid, rules: Rules, base: GridScores, whole: frozenset[str]) -> _Gaps:
     """Every gap to close: its kind, target basis and the value that reaches it."""
-    out: list[_Gap] = []
+    parts: list[tuple[np.ndarray, ...]] = []
     has_total = np.isfinite(base.county_rank[0])
     for j, ind in enumerate(rules.indicators):
         sign = 1.0 if ind.direction == "higher" else -1.0
         xd = base.basis[0, j] * sign
         valid = base.valid[0, j] & g.ranked
-        threshold = _threshold(ind) if ind.method == "threshold_rank" else None
-        for c in np.flatnonzero(valid & has_total):
-            better = valid & (g.group_of == g.group_of[c]) & (xd > xd[c])
-            nearest = float(np.min(xd[better])) if better.any() else None
-            kind, target = "next", nearest
-            if threshold is not None and not reaches(xd[c], threshold * sign):
-                if nearest is None or not reaches(nearest, threshold * sign):
-                    kind, target = "threshold", threshold * sign
-            if target is None:
-                continue  # leads the indicator
-            v = _value_for(g, ind, j, int(c), target * sign, whole=ind.code in whole)
-            if v is not None:
-                out.append(_Gap(j, int(c), kind, target * sign, v, ind.code in whole))
+        cs = np.flatnonzero(valid & has_total)
+        if not len(cs):
+            continue
+        nearest = _nearest_better(xd, valid, g.group_of, cs)  # NaN: leads
+        kind = np.zeros(len(cs), dtype=np.intp)
+        target = nearest
+        if ind.method == "threshold_rank":
+            thr = _threshold(ind) * sign
+            below = ~reaches(xd[cs], thr)
+            to_threshold = below & (np.isnan(nearest) | ~reaches(np.nan_to_num(nearest), thr))
+            kind = np.where(to_threshold, KINDS.index("threshold"), kind)
+            target = np.where(to_threshold, thr, nearest)
+        keep = np.isfinite(target)
+        cs, kind, target = cs[keep], kind[keep], target[keep]
+        is_whole = ind.code in whole
+        value = _values_for(g, ind, j, cs, target * sign, whole=is_whole)
+        ok = np.isfinite(value)
+        n = int(ok.sum())
+        parts.append(
+            (
+                np.full(n, j),
+                cs[ok],
+                kind[ok],
+                target[ok] * sign,
+                value[ok],
+                np.full(n, is_whole),
+            )
+        )
+    if not parts:
+        empty = np.array([], dtype=np.intp)
+        return _Gaps(empty, empty, empty, np.array([]), np.array([]), np.array([], dtype=bool))
+    return _Gaps(*(np.concatenate(col) for col in zip(*parts, strict=True)))
+
+
+def _nearest_better(
+    xd: np.ndarray, valid: np.ndarray, group_of: np.ndarray, cs: np.ndarray
+) -> np.ndarray:
+    """For each county in `cs`, the smallest valid basis (direction applied) of its peer group
+    that is strictly better than its own; NaN when none is (it leads)."""
+    out = np.full(len(cs), np.nan)
+    for grp in np.unique(group_of[cs]):
+        ladder = np.unique(xd[valid & (group_of == grp)])  # sorted, distinct
+        mine = np.flatnonzero(group_of[cs] == grp)
+        at = np.searchsorted(ladder, xd[cs[mine]], side="right")
+        inside = at < len(ladder)
+        out[mine[inside]] = ladder[at[inside]]
     return out
 
 
@@ -231,31 +228,28 @@ def _threshold(ind: Indicator) -> float:
     return float(np.floor(thr * scale + 1e-6) / scale)
 
 
-def _value_for(
-    g: Grid, ind: Indicator, j: int, c: int, target: float, *, whole: bool
-) -> float | None:
-    """The year-to-date value whose basis reaches `target`, rounded towards reaching it: to
-    VALUE_DECIMALS, or to a whole number other than the current value."""
+def _values_for(
+    g: Grid, ind: Indicator, j: int, cs: np.ndarray, target: np.ndarray, *, whole: bool
+) -> np.ndarray:
+    """The year-to-date values whose basis reaches `target` for counties `cs`, rounded towards
+    reaching it: to VALUE_DECIMALS, or to a whole number other than the current value; NaN
+    where none can (no prior or denominator)."""
     kind = ind.basis.type
     if kind == "value":
-        exact = target
+        exact = target.astype(float)
     elif kind == "growth":
-        prior = g.prior[0, j, c]
-        exact = prior * (1.0 + target / 100.0)
+        exact = g.prior[0, j, cs] * (1.0 + target / 100.0)
     else:  # ratio
-        den = g.value[0, g.codes.index(str(ind.basis.denominator)), c]
+        den = g.value[0, g.codes.index(str(ind.basis.denominator)), cs]
         exact = target * den / ind.basis.factor_value
-    if not np.isfinite(exact):
-        return None
     # the basis rises with the value (prior and denominator are positive): round up to reach a
     # higher target, down to reach a lower one; the tolerance absorbs float noise
     up = ind.direction == "higher"
-    if whole:
-        v = float(np.ceil(exact - 1e-9) if up else np.floor(exact + 1e-9))
-        if v == g.value[0, j, c]:
-            v += 1.0 if up else -1.0
-        return v
-    scale = 10.0**VALUE_DECIMALS
-    if up:
-        return float(np.ceil(exact * scale - 1e-6) / scale)
-    return float(np.floor(exact * scale + 1e-6) / scale)
+    with np.errstate(invalid="ignore"):
+        if whole:
+            v = np.ceil(exact - 1e-9) if up else np.floor(exact + 1e-9)
+            return np.where(v == g.value[0, j, cs], v + (1.0 if up else -1.0), v)
+        scale = 10.0**VALUE_DECIMALS
+        if up:
+            return np.ceil(exact * scale - 1e-6) / scale
+        return np.floor(exact * scale + 1e-6) / scale

@@ -38,6 +38,9 @@ class MethodInput:
     ref: Array  # bool
     weight: Array  # (1, I, 1)
     params: Mapping[str, Array]
+    # the reference counties' best and worst values, when the arrays hold only some counties
+    # of a comparison set (gaps.py scores the few counties a change moves)
+    extremes: tuple[Array, Array] | None = None
 
 
 # ---------------------------------------------------------------- statistics over the reference set
@@ -49,12 +52,12 @@ def ref_count(m: MethodInput) -> Array:
 
 def ref_max(m: MethodInput) -> Array:
     """Best reference value per (period, indicator); -inf when there is none."""
-    return best_of(m.xd, m.ref)
+    return best_of(m.xd, m.ref) if m.extremes is None else m.extremes[0]
 
 
 def ref_min(m: MethodInput) -> Array:
     """Worst reference value per (period, indicator); +inf when there is none."""
-    return worst_of(m.xd, m.ref)
+    return worst_of(m.xd, m.ref) if m.extremes is None else m.extremes[1]
 
 
 def ref_mean_std(m: MethodInput) -> tuple[Array, Array]:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from scoring_helpers import indicator, rules_dict, values
+from scoring_strategies import PERIOD, scenario
 
 from indicators.scoring import gaps, parse_rules, score
 from indicators.scoring.grid import ScoringInputError
+from indicators.scoring.rules import Improvement, PeerGroups
 
 
 def rows_by(frame: pd.DataFrame) -> dict[tuple[str, str], dict]:
@@ -278,6 +283,68 @@ def test_every_whole_unit_and_threshold_gap_matches_scoring_from_scratch(seed):
     )
 
 
+@st.composite
+def gap_scenario(draw):
+    """scenario() with, at random, two peer groups by county code, improvement points against
+    random base ranks, and bonus points."""
+    rules, frame, counties = draw(scenario())
+    codes = list(counties["county"])
+    kwargs = {}
+    if draw(st.booleans()) and len(codes) >= 4:
+        cut = draw(st.integers(1, len(codes) - 1))
+        groups = (("g1", tuple(codes[:cut])), ("g2", tuple(codes[cut:])))
+        rules = replace(rules, peer_groups=PeerGroups(groups=groups))
+    if draw(st.booleans()):
+        rules = replace(rules, improvement=Improvement(0.5, 1, 0.25, 0.5))
+        places = draw(st.permutations(range(1, len(codes) + 1)))
+        kwargs["base_ranks"] = dict(zip(codes, places, strict=True))
+    if draw(st.booleans()):
+        points = draw(st.sampled_from([0.5, -0.25, 1.0]))
+        kwargs["bonuses"] = pd.DataFrame(
+            {"county": [codes[-1]], "period": [PERIOD], "points": [points]}
+        )
+    return rules, frame, counties, kwargs
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(gap_scenario())
+def test_the_incremental_gaps_equal_scoring_each_variant_from_scratch(case):
+    """Random rule sets (every method, both directions, decimals, geometric categories and
+    totals, peer groups, improvement points, bonuses) and values: each gap row is what score()
+    gives for the period with that one value changed."""
+    rules, frame, counties, kwargs = case
+    out = gaps(frame, rules, counties, **kwargs)
+    assert_every_gap_matches_scoring_from_scratch(out, frame, rules, counties, **kwargs)
+
+
+@pytest.mark.parametrize("threshold", [False, True])
+def test_local_variants_equal_the_same_variants_scored_densely(threshold, monkeypatch):
+    """Variants that move only their county and the counties they pass are scored on those
+    counties alone; scoring all of them over the whole peer group instead gives the same."""
+    variants = importlib.import_module("indicators.scoring.variants")
+    frame, rules, counties, bonuses = gap_case(np.random.default_rng(11), threshold=threshold)
+    used = {"local": 0, "dense": 0}
+    real_sparse, real_dense = variants.Variants._sparse, variants.Variants._dense
+
+    def counting(kind, real):
+        def run(self, cols, cs, arg):
+            used[kind] += len(cs)
+            return real(self, cols, cs, arg)
+
+        return run
+
+    monkeypatch.setattr(variants.Variants, "_sparse", counting("local", real_sparse))
+    monkeypatch.setattr(variants.Variants, "_dense", counting("dense", real_dense))
+    mixed = gaps(frame, rules, counties, bonuses=bonuses, whole=["tax"])
+    assert used["local"] >= 4 and used["dense"] >= 4  # both kinds ran
+
+    monkeypatch.setattr(
+        variants.Variants, "_local", lambda self, cols, cs, new: np.zeros(len(cs), dtype=bool)
+    )
+    dense = gaps(frame, rules, counties, bonuses=bonuses, whole=["tax"])
+    pd.testing.assert_frame_equal(mixed, dense)
+
+
 # ------------------------------------------------------------------------------- whole units
 
 
@@ -327,14 +394,15 @@ def test_whole_units_round_down_when_lower_is_better():
 def test_a_whole_value_is_never_the_current_value():
     from types import SimpleNamespace
 
-    from indicators.scoring.gaps import _value_for
+    from indicators.scoring.gaps import _values_for
 
     ind = parse_rules(rules_dict([indicator("n", "rank_points", {"step": 0.1})])).indicators[0]
     g = SimpleNamespace(value=np.array([[[5.0]]]), prior=np.array([[[np.nan]]]), codes=["n"])
     # float noise just above the current count must not give the current count back
-    assert _value_for(g, ind, 0, 0, 5.0 + 1e-12, whole=True) == 6.0
-    assert _value_for(g, ind, 0, 0, 5.2, whole=True) == 6.0
-    assert _value_for(g, ind, 0, 0, 5.2, whole=False) == 5.2
+    c = np.array([0])
+    assert _values_for(g, ind, 0, c, np.array([5.0 + 1e-12]), whole=True)[0] == 6.0
+    assert _values_for(g, ind, 0, c, np.array([5.2]), whole=True)[0] == 6.0
+    assert _values_for(g, ind, 0, c, np.array([5.2]), whole=False)[0] == 5.2
 
 
 # -------------------------------------------------------------------------------- thresholds
