@@ -210,13 +210,26 @@ def main() -> None:
     print(f"engine peak memory (traced):   {peak / 2**20:7.0f} MiB (target < 1536 MiB)")
     print(f"process peak RSS (all of it):  {rss_mb:7.0f} MiB")
 
-    # Gap to the next place for one month at province scale: every county x indicator variant.
-    province = counties.iloc[:PROVINCE_COUNTIES]
-    month = values[(values["period"] == f"{YEAR}-06") & values["county"].isin(province["county"])]
-    gaps_s, gap_rows = timed(lambda: gaps(month, rules, province), 1)
+    # Gap to the next place for one month: every county x indicator variant, at 200, 400 and
+    # 800 counties and nationally, each beside one score() of the same month in the same run.
+    print("gaps, one month x 60 indicators (best of 3; one score() of the same month beside it):")
+    times = {}
+    for n in (PROVINCE_COUNTIES, 400, 800, N_COUNTIES):
+        part = counties.iloc[:n]
+        month = values[(values["period"] == f"{YEAR}-06") & values["county"].isin(part["county"])]
+        one_s, _ = timed(lambda: score(month, rules, part), 3)  # noqa: B023
+        gaps_s, gap_rows = timed(lambda: gaps(month, rules, part), 1 if n > 800 else 3)  # noqa: B023
+        times[n] = gaps_s
+        target = (
+            "target <= 10" if n == PROVINCE_COUNTIES else "target < 60 s" if n == N_COUNTIES else ""
+        )
+        print(
+            f"  {n:5d} counties: {gaps_s:7.3f} s  ({len(gap_rows):,} gaps)   one score() "
+            f"{one_s * 1000:6.1f} ms   ratio {gaps_s / one_s:6.1f}   {target}"
+        )
     print(
-        f"gaps, one month, {PROVINCE_COUNTIES} counties x {N_INDICATORS} indicators: "
-        f"{gaps_s:7.3f} s   ({len(gap_rows):,} gaps, one rescored variant each)"
+        f"  growth 200 -> 400 counties: {times[400] / times[PROVINCE_COUNTIES]:.2f}x "
+        f"(target <= 2.5);  400 -> 800: {times[800] / times[400]:.2f}x"
     )
 
 

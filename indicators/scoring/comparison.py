@@ -14,9 +14,10 @@ import numpy as np
 from .grid import Grid
 from .methods import METHODS, MethodInput, best_of, count_of, mean_std_of
 from .params import METHOD_PARAMS, TARGET_METHODS
-from .ranking import rank_against
+from .ranking import rank_against, rank_wide
 from .rules import Rules
 
+WIDE_SET = 256  # comparison sets at least this wide are ranked by sort and binary search
 STATS = ("count", "best", "worst", "mean", "std")  # of the reference counties (references.py)
 
 
@@ -99,17 +100,21 @@ def score_indicators(
     for k, (_, cols, scored) in enumerate(sets):
         xd_u, valid_u, inv_u = xd[:, :, cols], valid[:, :, cols], invalid[:, :, cols]
         ref_u = valid_u & g.ranked[cols][None, None, :]
-        if one_change is None:
-            rank_u = rank_against(xd_u, valid_u, ref_u)
-        else:
-            rank_u = one_change.ranks(xd_u, valid_u, ref_u, sign, cols, g.ranked[cols])
         # an invalid base takes the worst value of the reference counties, and its place
+        worst_rank = None
+        if one_change is not None:
+            rank_u = one_change.ranks(xd_u, valid_u, ref_u, sign, cols, g.ranked[cols])
+        elif xd_u.shape[2] >= WIDE_SET:
+            rank_u, worst_rank = rank_wide(xd_u, valid_u, ref_u, scored)
+        else:
+            rank_u = rank_against(xd_u, valid_u, ref_u)
         worst = np.min(xd_u, axis=2, keepdims=True, where=ref_u, initial=np.inf)
         worst = np.where(np.isfinite(worst), worst, np.nan)
         if ref_stats is not None:
             ref_stats[..., k] = set_statistics(xd_u, ref_u, worst, sign)
-        worst_rank = np.max(rank_u, axis=2, keepdims=True, where=ref_u, initial=-np.inf)
-        worst_rank = np.where(np.isfinite(worst_rank), worst_rank, np.nan)
+        if worst_rank is None:
+            worst_rank = np.max(rank_u, axis=2, keepdims=True, where=ref_u, initial=-np.inf)
+            worst_rank = np.where(np.isfinite(worst_rank), worst_rank, np.nan)
         xd_eff = np.where(inv_u, worst, np.where(valid_u, xd_u, np.nan))
         rank_eff = np.where(inv_u, worst_rank, rank_u)
         s_u = np.empty(xd_u.shape)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scoring_helpers import by_county, indicator, rules_dict, values
 
 from indicators.scoring import parse_rules, score
+from indicators.scoring.ranking import rank_against, rank_wide
 
 
 def run(method, params, data, *, weight=100, direction="higher", decimals=None, **top):
@@ -166,3 +170,26 @@ def test_every_method_gives_scores_within_the_weight(method, params):
     assert all(0 <= p <= 100 for p in pts.values())
     norm = by_county(result.indicators, "normalised")
     assert all(0 <= s <= 1 for s in norm.values())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1, 3),
+    st.integers(1, 40),
+    st.integers(0, 2**32 - 1),
+)
+def test_wide_set_ranks_equal_the_sorted_ranks(rows, width, seed):
+    """rank_wide() (sort and binary search, for wide comparison sets) gives rank_against()'s
+    ranks and worst reference place, with ties, missing values and non-reference entries."""
+    rng = np.random.default_rng(seed)
+    score = rng.integers(0, 6, size=(rows, 2, width)).astype(float)
+    score[rng.random(score.shape) < 0.2] = np.nan
+    valid = ~np.isnan(score)
+    ref = valid & (rng.random(score.shape) < 0.8)
+    wanted = rng.random(width) < 0.7
+    expected = rank_against(score, valid, ref)
+    rank, worst = rank_wide(score, valid, ref, wanted)
+    np.testing.assert_array_equal(rank[..., wanted], expected[..., wanted])
+    assert np.isnan(rank[..., ~wanted]).all()
+    worst_ref = np.max(expected, axis=-1, keepdims=True, where=ref, initial=-np.inf)
+    np.testing.assert_array_equal(worst, np.where(np.isfinite(worst_ref), worst_ref, np.nan))
