@@ -38,6 +38,7 @@ class RankingRun(models.Model):
         DEMO = "demo", _("演示数据")
         ADMIN = "admin", _("管理后台修改")
         TARGETS = "targets", _("目标任务发布")
+        CATCH_UP = "catch_up", _("定时补算")
 
     period = models.ForeignKey(
         Period, on_delete=models.PROTECT, related_name="ranking_runs", verbose_name=_("报送期")

@@ -43,12 +43,13 @@ def recompute(
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
-def recompute_open_year(year: int | None = None) -> dict:
-    """Nightly: recompute every period of the open assessment year, in month order."""
+def recompute_open_year(year: int | None = None, trigger: str = RankingRun.Trigger.NIGHTLY) -> dict:
+    """Nightly, and twice an hour to catch up (trigger catch_up): recompute every period of the
+    open assessment year, in month order. Months whose inputs have not changed write nothing."""
     from .services import rankings_recompute_year
 
     year = year or timezone.localdate().year
-    outcomes = rankings_recompute_year(year=year, trigger=RankingRun.Trigger.NIGHTLY)
+    outcomes = rankings_recompute_year(year=year, trigger=RankingRun.Trigger(trigger))
     return {o.run.period.key if o.run else str(i): str(o.status) for i, o in enumerate(outcomes)}
 
 

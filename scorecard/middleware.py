@@ -1,14 +1,18 @@
-"""Request middleware of the project: Chinese first, control characters refused, and no copy of
-a signed-in page kept by a browser or proxy."""
+"""Request middleware of the project: Chinese first, control characters refused, no copy of
+a signed-in page kept by a browser or proxy, and a lost database connection answered with a
+503 page that says nothing was saved."""
 
 import logging
 import re
 import time
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
 
 
@@ -109,5 +113,39 @@ class RequestLogMiddleware:
                 "ms": round((time.perf_counter() - started) * 1000, 1),
                 "user": user.pk if user is not None and user.is_authenticated else None,
             },
+        )
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A database error that ends a view (the connection dropped or the server restarted in
+    the middle of a request) is answered with a 503 page saying that nothing was saved and to
+    try again, instead of the 500 page: the view's transaction went with the connection, so
+    the official's data is as it was before the request. The page is rendered without the
+    request's context processors (they would query the database); the error is logged (and
+    mailed to ADMINS) through django.request like any server error."""
+
+    RETRY_AFTER_SECONDS = 30
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        response = HttpResponse(
+            render_to_string("503.html", {"retry_after": self.RETRY_AFTER_SECONDS}),
+            status=503,
+        )
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        log_response(
+            "Database unavailable: %s",
+            request.path,
+            response=response,
+            request=request,
+            exception=exception,
         )
         return response

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "scorecard.middleware.NoStoreForSignedInMiddleware",
     "scorecard.middleware.RequestLogMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # a connection dropped in the middle of a view: a 503 page saying nothing was saved
+    "scorecard.middleware.DatabaseUnavailableMiddleware",
     # last, as django-axes documents: it turns a refused sign-in into the lockout page
     "axes.middleware.AxesMiddleware",
 ]
@@ -103,7 +105,13 @@ WSGI_APPLICATION = "scorecard.wsgi.application"
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# Persistent connections outside DEBUG: each gunicorn worker (or thread) keeps its connection
+# for CONN_MAX_AGE seconds instead of opening one per request (a PostgreSQL connection costs a
+# server process and a few milliseconds, a large part of a cached page); a connection that died
+# meanwhile (the server restarted, a failover) is checked before a request uses it and replaced.
+# CONN_MAX_AGE=0 goes back to a connection per request; `?conn_max_age=` in DATABASE_URL wins.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0 if DEBUG else 60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The password policy (why each rule: scorecard/passwords.py); the words in the Accounts block.
@@ -247,12 +255,23 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
     "max_retries": 1,
+    # a task taken by a worker that died (acks_late) goes back to the queue after this long:
+    # above the longest recompute plus its largest retry countdown (300 s), well below kombu's
+    # default hour (tests/faults/test_worker_killed.py)
+    "visibility_timeout": 900,
 }
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     "recompute-open-year-nightly": {
         "task": "rankings.tasks.recompute_open_year",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # an approval made while Redis was away queued nothing: the months whose inputs changed
+    # are recomputed within half an hour (unchanged months write nothing, in well under 1 s)
+    "recompute-open-year-catch-up": {
+        "task": "rankings.tasks.recompute_open_year",
+        "schedule": crontab(minute="15,45"),
+        "kwargs": {"trigger": "catch_up"},
     },
     "reminders-every-morning": {
         "task": "supervision.tasks.send_reminders",

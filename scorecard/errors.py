@@ -1,0 +1,27 @@
+"""The server-error handler (urls.handler500): a database that went away is a 503, not a 500.
+
+DatabaseUnavailableMiddleware answers a database error raised inside a view. One raised after
+the view, as when the whole server is down and the session is saved on the way out, reaches
+the handler instead; it shows the same page: nothing was saved, try again shortly.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.views import defaults
+
+from scorecard.middleware import DatabaseUnavailableMiddleware
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        seconds = DatabaseUnavailableMiddleware.RETRY_AFTER_SECONDS
+        response = HttpResponse(render_to_string("503.html", {"retry_after": seconds}), status=503)
+        response["Retry-After"] = str(seconds)
+        return response
+    return defaults.server_error(request)
