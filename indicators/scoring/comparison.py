@@ -12,12 +12,14 @@ from typing import NamedTuple
 import numpy as np
 
 from .grid import Grid
-from .methods import METHODS, MethodInput, best_of, count_of, mean_std_of
+from .methods import METHODS, MethodInput, best_of, count_of, mean_std_of, worst_of
 from .params import METHOD_PARAMS, TARGET_METHODS
 from .ranking import rank_against, rank_wide
 from .rules import Rules
 
-WIDE_SET = 256  # comparison sets at least this wide are ranked by sort and binary search
+# a set at least this wide that scores at most a quarter of its counties (the unranked zones
+# compared with every ranked county) is ranked by a sort and binary search of those alone
+WIDE_SET = 256
 STATS = ("count", "best", "worst", "mean", "std")  # of the reference counties (references.py)
 
 
@@ -104,16 +106,16 @@ def score_indicators(
         worst_rank = None
         if one_change is not None:
             rank_u = one_change.ranks(xd_u, valid_u, ref_u, sign, cols, g.ranked[cols])
-        elif xd_u.shape[2] >= WIDE_SET:
+        elif xd_u.shape[2] >= WIDE_SET and scored.sum() * 4 <= xd_u.shape[2]:
             rank_u, worst_rank = rank_wide(xd_u, valid_u, ref_u, scored)
         else:
             rank_u = rank_against(xd_u, valid_u, ref_u)
-        worst = np.min(xd_u, axis=2, keepdims=True, where=ref_u, initial=np.inf)
+        worst = worst_of(xd_u, ref_u)
         worst = np.where(np.isfinite(worst), worst, np.nan)
         if ref_stats is not None:
             ref_stats[..., k] = set_statistics(xd_u, ref_u, worst, sign)
         if worst_rank is None:
-            worst_rank = np.max(rank_u, axis=2, keepdims=True, where=ref_u, initial=-np.inf)
+            worst_rank = best_of(rank_u, ref_u)
             worst_rank = np.where(np.isfinite(worst_rank), worst_rank, np.nan)
         xd_eff = np.where(inv_u, worst, np.where(valid_u, xd_u, np.nan))
         rank_eff = np.where(inv_u, worst_rank, rank_u)

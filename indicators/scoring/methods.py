@@ -75,11 +75,12 @@ def count_of(xd: Array, ref: Array) -> Array:
 
 
 def best_of(xd: Array, ref: Array) -> Array:
-    return np.max(xd, axis=-1, keepdims=True, where=ref, initial=-np.inf)
+    # a plain max over a filled array: the vectorised reduction (where= is several times slower)
+    return np.where(ref, xd, -np.inf).max(axis=-1, keepdims=True, initial=-np.inf)
 
 
 def worst_of(xd: Array, ref: Array) -> Array:
-    return np.min(xd, axis=-1, keepdims=True, where=ref, initial=np.inf)
+    return np.where(ref, xd, np.inf).min(axis=-1, keepdims=True, initial=np.inf)
 
 
 def mean_std_of(xd: Array, ref: Array) -> tuple[Array, Array]:

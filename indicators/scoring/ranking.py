@@ -15,7 +15,10 @@ def rank_against(score: np.ndarray, valid: np.ndarray, ref: np.ndarray) -> np.nd
     that is not ranked) it is the place it would take without moving anyone else. NaN where
     not valid. `ref` must be a subset of `valid`. Ties are exact: equal values share a rank.
     """
-    key = np.where(valid, -score, np.nan)  # NaN sorts last
+    # entries that are not valid sort last: as +inf, which keeps numpy's vectorised sort (NaN
+    # keys make it several times slower), unless a valid score is -inf itself
+    filler = np.nan if np.isneginf(score[valid]).any() else np.inf
+    key = np.where(valid, -score, filler)
     order = np.argsort(key, axis=-1)  # ties need no stable order: blocks get one rank
     sorted_key = np.take_along_axis(key, order, axis=-1)
     is_ref = np.take_along_axis(ref, order, axis=-1).astype(np.int32)

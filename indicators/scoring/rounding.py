@@ -38,16 +38,28 @@ def round_half_up(x: np.ndarray | float, decimals: int | None) -> np.ndarray:
     arr = np.asarray(x, dtype=float)
     if decimals is None:
         return arr.copy()
+    if arr.ndim == 0:
+        return round_half_up(arr.reshape(1), decimals)[0]
     factor = 10.0**decimals
+    # the same operations as scaled + 0.5 + min(ABS_TOL + scaled * REL_TOL, MAX_NUDGE), in
+    # place: a score() of a national year rounds millions of values
     with np.errstate(invalid="ignore", over="ignore"):
-        scaled = np.abs(arr) * factor
-        nudged = scaled + 0.5 + np.minimum(ABS_TOL + scaled * REL_TOL, MAX_NUDGE)
-        out = np.copysign(np.floor(nudged), arr) / factor
-        keep = ~np.isfinite(scaled) | (scaled >= _EXACT_LIMIT)
+        scaled = np.abs(arr)
+        scaled *= factor
+        nudge = scaled * REL_TOL
+        nudge += ABS_TOL
+        np.minimum(nudge, MAX_NUDGE, out=nudge)
+        out = scaled + 0.5
+        out += nudge
+        np.floor(out, out=out)
+        np.copysign(out, arr, out=out)
+        out /= factor
+        keep = ~(scaled < _EXACT_LIMIT)  # NaN, infinities and doubles that are integers
     if keep.any():
-        out = np.where(keep, arr, out)
+        np.copyto(out, arr, where=keep)
     # -0.0 -> 0.0 so that "-0.00" never appears in outputs
-    return out + 0.0
+    out += 0.0
+    return out
 
 
 def round_half_up_scalar(x: float, decimals: int | None) -> float:
