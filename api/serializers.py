@@ -24,6 +24,7 @@ from rankings.models import (
 )
 from rankings.selectors.breakdown import Breakdown
 from supervision.models import Bulletin
+from targets.access import TARGET_FIGURES, target_figures_visible
 from targets.models import Target, TargetSet
 
 PERCENT = "%"
@@ -391,6 +392,16 @@ class ProgressSerializer(serializers.ModelSerializer):
 
     def get_target_unit(self, row: ProgressResult) -> str:
         return _target_unit(row.target_kind, row.indicator) if row.target_kind else ""
+
+    def to_representation(self, instance: ProgressResult) -> dict[str, Any]:
+        """A county user reads other counties' completion and warnings, not their targets
+        (targets.access.TARGET_FIGURES: null, the plan empty)."""
+        data = super().to_representation(instance)
+        visible = self.context.get("target_counties", frozenset())  # unset: none shown
+        if not target_figures_visible(visible, instance.county_id):
+            for name in TARGET_FIGURES:
+                data[name] = [] if name == "plan" else None
+        return data
 
     @extend_schema_field(PlanStepSerializer(many=True))
     def get_plan(self, row: ProgressResult) -> list[dict[str, Any]]:

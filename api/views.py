@@ -31,6 +31,7 @@ from indicators.models import Indicator
 from rankings.models import CountyResult, IndicatorResult, ProgressResult, RankingRun
 from rankings.selectors.breakdown import total_breakdown
 from supervision.models import Bulletin
+from targets.access import target_county_ids_visible_to
 from targets.models import Target
 
 from . import access, filters, selectors, serializers
@@ -195,6 +196,13 @@ class ProgressViewSet(ReadOnlyViewSet):
 
     def get_queryset(self) -> QuerySet[ProgressResult]:
         return selectors.progress(self.request.user)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        """Other counties' target figures are left out for a county user (targets.access)."""
+        return {
+            **super().get_serializer_context(),
+            "target_counties": target_county_ids_visible_to(self.request.user),
+        }
 
 
 class TargetViewSet(ReadOnlyViewSet):

@@ -41,6 +41,27 @@ def target_counties_visible_to(user: AnyUser) -> QuerySet[County]:
     return counties_visible_to(user)
 
 
+# A county's own target in its units and what follows from it alone: kept to those who may read
+# that county's targets wherever published progress is shown (profile, warnings export, API).
+# Completion, time progress, points ahead or behind and the warning colour are published with
+# the ranking, as the monthly bulletin (通报) names them for every county.
+TARGET_FIGURES = ("target", "shortfall", "pace_needed", "plan", "milestone", "milestone_met")
+
+
+def target_county_ids_visible_to(user: AnyUser) -> frozenset[int] | None:
+    """Ids of the counties whose target figures the user may read; None: every county's (city
+    staff). The city's own row (no county) is read by everyone who reads progress."""
+    if can_view_all_targets(user):
+        return None
+    return frozenset(target_counties_visible_to(user).values_list("pk", flat=True))
+
+
+def target_figures_visible(visible: frozenset[int] | None, county_id: int | None) -> bool:
+    """Whether a progress row of `county_id` shows its target figures, for the ids from
+    target_county_ids_visible_to()."""
+    return visible is None or county_id is None or county_id in visible
+
+
 def can_view_all_targets(user: AnyUser) -> bool:
     """City staff read every county's targets, so the sums over the counties too."""
     return is_city_staff(user)

@@ -262,3 +262,16 @@ def test_lists_take_a_fixed_number_of_queries(world, as_user, url, django_assert
     client = token_client(world["users"]["reviewer"])
     with django_assert_max_num_queries(12):
         assert client.get(url, {"page_size": 500}).status_code == 200
+
+
+def test_a_county_user_reads_its_own_target_figures_and_not_other_counties(world, as_user):
+    """Progress rows of other counties keep completion and warnings but not their target
+    figures (targets.access.TARGET_FIGURES); the county's own rows and the city's keep them."""
+    rows = everything(as_user("reporter_a"), "/api/progress/", indicator="retail")
+    by_county = {r["county"]: r for r in rows if r["period"] == "2026-10"}
+    own, other, city = by_county["369901"], by_county["369902"], by_county[None]
+    assert own["target"] == "120.0000" and city["target"] == "250.0000"
+    assert other["target"] is None and other["shortfall"] is None and other["plan"] == []
+    assert other["completion_pct"] is not None and other["level"]
+    reviewer = everything(as_user("reviewer"), "/api/progress/", indicator="retail")
+    assert {r["target"] for r in reviewer if r["county"] == "369902"} == {"130.0000"}
