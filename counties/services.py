@@ -113,16 +113,23 @@ def _check_can_edit(
     return user
 
 
-def department_entered_codes(period: Period) -> set[str]:
-    """Codes of the period's indicators that city departments enter for every county."""
-    return {ind.code for ind in selectors.indicators_for_entry(period) if ind.entered_by_department}
+def department_entered_codes(indicators: list[Indicator]) -> set[str]:
+    """Codes of the indicators (a period's, indicators_for_entry) that city departments enter
+    for every county."""
+    return {ind.code for ind in indicators if ind.entered_by_department}
 
 
 def check_entries(
-    *, county: County, period: Period, entries: dict[str, Entry]
+    *,
+    county: County,
+    period: Period,
+    entries: dict[str, Entry],
+    indicators: list[Indicator] | None = None,
 ) -> tuple[list[Issue], list[Indicator]]:
-    """All problems with a set of entries (by indicator code), as the form and upload show them."""
-    indicators = selectors.indicators_for_entry(period)
+    """All problems with a set of entries (by indicator code), as the form and upload show them.
+    `indicators`: the period's (indicators_for_entry), when the caller has them already."""
+    if indicators is None:
+        indicators = selectors.indicators_for_entry(period)
     contexts = selectors.entry_contexts(county=county, period=period, indicators=indicators)
     limit = Decimal(settings.GROWTH_JUMP_WARNING_POINTS)
     issues = []
@@ -149,13 +156,17 @@ def submission_save(
     confirmed after seeing that list."""
     assert channel in CHANNELS, channel
     # what a city department enters (部门填报) is read-only to the county: never written here
-    entries = {c: e for c, e in entries.items() if c not in department_entered_codes(period)}
+    indicators = selectors.indicators_for_entry(period)
+    theirs = department_entered_codes(indicators)
+    entries = {c: e for c, e in entries.items() if c not in theirs}
     # One save of a county at a time: the county row is the lock, so that two first saves of a
     # month cannot both create it, and the version check below sees the other's commit.
     County.objects.select_for_update().filter(pk=county.pk).first()
     submission = Submission.objects.select_for_update().filter(county=county, period=period).first()
     _check_can_edit(user, county, period, submission)
-    issues, indicators = check_entries(county=county, period=period, entries=entries)
+    issues, indicators = check_entries(
+        county=county, period=period, entries=entries, indicators=indicators
+    )
     errors = [i for i in issues if i.blocking]
     if errors:
         raise EntryInvalid(errors)
@@ -239,11 +250,11 @@ def submission_submit(*, submission: Submission, user: AnyUser) -> Submission:
         v.indicator.code: Entry(v.value, v.prior_value, v.note)
         for v in locked.values.select_related("indicator")
     }
-    issues, _indicators = check_entries(county=locked.county, period=locked.period, entries=stored)
+    issues, indicators = check_entries(county=locked.county, period=locked.period, entries=stored)
     blocking = [i for i in issues if i.blocking]
     notes = {code: e.note for code, e in stored.items()}
     # the department explains its own figures; the reviewer sees those warnings on approval
-    theirs = department_entered_codes(locked.period)
+    theirs = department_entered_codes(indicators)
     blocking += [i for i in unexplained_warnings(issues, notes) if i.code not in theirs]
     if blocking:
         raise EntryInvalid(blocking)
