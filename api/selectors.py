@@ -61,18 +61,22 @@ def county_results(user: AnyUser) -> QuerySet[CountyResult]:
     )
 
 
+# rows of a run per indicator and county: newest period first, then as the pages list them
+BY_PERIOD_INDICATOR_COUNTY = (
+    "-run__period__year",
+    "-run__period__month",
+    "indicator__category__display_order",
+    "indicator__display_order",
+    "county__display_order",
+    "pk",
+)
+
+
 def indicator_results(user: AnyUser) -> QuerySet[IndicatorResult]:
     return (
         IndicatorResult.objects.filter(run__in=access.runs_readable(user))
         .select_related("run__period", "county", "indicator")
-        .order_by(
-            "-run__period__year",
-            "-run__period__month",
-            "indicator__category__display_order",
-            "indicator__display_order",
-            "county__display_order",
-            "pk",
-        )
+        .order_by(*BY_PERIOD_INDICATOR_COUNTY)
     )
 
 
@@ -80,14 +84,7 @@ def progress(user: AnyUser) -> QuerySet[ProgressResult]:
     return (
         ProgressResult.objects.filter(run__in=access.runs_readable(user))
         .select_related("run__period", "county", "indicator")
-        .order_by(
-            "-run__period__year",
-            "-run__period__month",
-            "indicator__category__display_order",
-            "indicator__display_order",
-            "county__display_order",
-            "pk",
-        )
+        .order_by(*BY_PERIOD_INDICATOR_COUNTY)
     )
 
 
