@@ -89,6 +89,29 @@ def _confirmed(request: HttpRequest, stamps: dict) -> bool:
     return request.POST.get("stamps", "") == _stamps_text(stamps)
 
 
+class _NoFile(Exception):
+    """No file to import: none was chosen, or the one kept to confirm has expired."""
+
+    def __init__(self, message: str, *, expired: bool):
+        super().__init__(message)
+        self.message, self.expired = message, expired
+
+
+def _file_to_import(request: HttpRequest, key: str) -> tuple[bytes, str, dict]:
+    """The file a POST imports: the one uploaded, or, when the user confirms overwriting, the
+    one kept for `key` with the stamps the user saw. Raises _NoFile."""
+    if request.POST.get("action") == "overwrite":
+        kept = _kept(request, key)
+        if kept is None or not _confirmed(request, kept[2]):
+            message = _("要确认的导入已过期或不存在，没有保存任何数据：请重新上传文件。")
+            raise _NoFile(str(message), expired=True)
+        return kept
+    uploaded = request.FILES.get("file")
+    if uploaded is None:
+        raise _NoFile(str(_("请选择要上传的文件。")), expired=False)
+    return uploaded.read(PERIOD_LIMITS.upload_bytes + 1), uploaded.name or "upload", {}
+
+
 def _stamps_text(stamps: Mapping[str, object]) -> str:
     return ",".join(f"{code}:{stamps[code]}" for code in sorted(stamps))
 
@@ -122,21 +145,12 @@ def period_import(request: HttpRequest, year: int, month: int) -> HttpResponse:
     key = f"period-import:{period.key}"
     if request.method != "POST":
         return _import_page(request, period)
-    overwrite = request.POST.get("action") == "overwrite"
-    if overwrite:
-        kept = _kept(request, key)
-        if kept is None or not _confirmed(request, kept[2]):
-            errors = [_("要确认的导入已过期或不存在，没有保存任何数据：请重新上传文件。")]
-            return _import_page(request, period, status=400, errors=errors)
-        data, filename, confirmed = kept
-    else:
-        uploaded = request.FILES.get("file")
-        if uploaded is None:
-            problems = [Problem(_("请选择要上传的文件。"))]
-            return _import_page(request, period, status=400, problems=problems)
-        filename = uploaded.name or "upload"
-        data = uploaded.read(PERIOD_LIMITS.upload_bytes + 1)
-        confirmed = {}
+    try:
+        data, filename, confirmed = _file_to_import(request, key)
+    except _NoFile as exc:
+        if exc.expired:
+            return _import_page(request, period, status=400, errors=[exc.message])
+        return _import_page(request, period, status=400, problems=[Problem(exc.message)])
     page = {"filename": filename}
     upload = read_period_upload(period=period, data=data, filename=filename)
     if upload.problems:
@@ -402,22 +416,14 @@ def department_upload(request: HttpRequest, pk: int, year: int, month: int) -> H
     if not context["can_enter"]:
         raise PermissionDenied
     key = f"department-upload:{department.pk}:{period.key}"
-    if request.POST.get("action") == "overwrite":
-        kept = _kept(request, key)
-        if kept is None or not _confirmed(request, kept[2]):
-            messages.error(
-                request, _("要确认的导入已过期或不存在，没有保存任何数据：请重新上传文件。")
-            )
-            return _render_grid(request, context, status=400)
-        data, filename, confirmed = kept
-    else:
-        uploaded = request.FILES.get("file")
-        if uploaded is None:
-            context["problems"] = [Problem(_("请选择要上传的文件。"))]
-            return _render_grid(request, context, status=400)
-        filename = uploaded.name or "upload"
-        data = uploaded.read(PERIOD_LIMITS.upload_bytes + 1)
-        confirmed = {}
+    try:
+        data, filename, confirmed = _file_to_import(request, key)
+    except _NoFile as exc:
+        if exc.expired:
+            messages.error(request, exc.message)
+        else:
+            context["problems"] = [Problem(exc.message)]
+        return _render_grid(request, context, status=400)
     context["filename"] = filename
     counties = [row.county for row in context["rows"]]
     upload = read_many_counties(
