@@ -151,6 +151,32 @@ _LOCKED = {"bg_color": "#D9D9D9", "locked": True}
 _BOX = {"border": 1, "border_color": "#808080"}
 
 
+class _Formats:
+    """The cell formats of the entry templates: grey and locked for what is given, white and
+    open for what is filled in, numbers at the indicator's decimals."""
+
+    def __init__(self, book: xlsxwriter.Workbook):
+        self.book = book
+        self.title = book.add_format({"bold": True, "font_size": 14, "locked": True})
+        self.label = book.add_format({**_LOCKED, "bold": True})
+        self.meta = book.add_format(_LOCKED)
+        self.note = book.add_format({"text_wrap": True, "valign": "top", "locked": True})
+        self.header = book.add_format(
+            {**_BOX, "bold": True, "bg_color": "#BFBFBF", "align": "center", "locked": True}
+        )
+        self.fixed = book.add_format({**_BOX, **_LOCKED})
+        self.open_text = book.add_format({**_BOX, "locked": False, "text_wrap": True})
+        self._numbers: dict[tuple[int, bool], object] = {}
+
+    def number(self, decimals: int, locked: bool = False):
+        key = (decimals, locked)
+        if key not in self._numbers:
+            pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+            style = {**_BOX, "num_format": pattern, **(_LOCKED if locked else {"locked": False})}
+            self._numbers[key] = self.book.add_format(style)
+        return self._numbers[key]
+
+
 def build_workbook(sheets: list[TemplateSheet]) -> bytes:
     """The .xlsx bytes: per sheet a title, the county's name and division code, the period and
     its code, a note, then one row per indicator. Code, name and unit are grey and locked
@@ -161,24 +187,10 @@ def build_workbook(sheets: list[TemplateSheet]) -> bytes:
     a formula)."""
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
-    title_fmt = book.add_format({"bold": True, "font_size": 14, "locked": True})
-    label_fmt = book.add_format({**_LOCKED, "bold": True})
-    meta_fmt = book.add_format(_LOCKED)
-    note_fmt = book.add_format({"text_wrap": True, "valign": "top", "locked": True})
-    header_fmt = book.add_format(
-        {**_BOX, "bold": True, "bg_color": "#BFBFBF", "align": "center", "locked": True}
-    )
-    fixed_fmt = book.add_format({**_BOX, **_LOCKED})
-    text_fmt = book.add_format({**_BOX, "locked": False, "text_wrap": True})
-    number_fmts: dict[int, object] = {}
-
-    def number_fmt(decimals: int):
-        if decimals not in number_fmts:
-            pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-            number_fmts[decimals] = book.add_format(
-                {**_BOX, "locked": False, "num_format": pattern}
-            )
-        return number_fmts[decimals]
+    fmt = _Formats(book)
+    title_fmt, label_fmt, meta_fmt = fmt.title, fmt.label, fmt.meta
+    note_fmt, header_fmt, fixed_fmt, text_fmt = fmt.note, fmt.header, fmt.fixed, fmt.open_text
+    number_fmt = fmt.number
 
     taken: set[str] = set()
     for sheet in sheets:
@@ -271,21 +283,10 @@ def build_long_workbook(*, title: str, period: Period, rows: list[LongRow]) -> b
     last column. The three columns to fill are unlocked unless the county's month is approved."""
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
-    title_fmt = book.add_format({"bold": True, "font_size": 14})
-    label_fmt = book.add_format({**_LOCKED, "bold": True})
-    meta_fmt = book.add_format(_LOCKED)
-    header_fmt = book.add_format({**_BOX, "bold": True, "bg_color": "#BFBFBF", "align": "center"})
-    fixed_fmt = book.add_format({**_BOX, **_LOCKED})
-    open_text = book.add_format({**_BOX, "locked": False, "text_wrap": True})
-    formats: dict[tuple[int, bool], object] = {}
-
-    def number_fmt(decimals: int, locked: bool):
-        key = (decimals, locked)
-        if key not in formats:
-            pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-            style = {**_BOX, "num_format": pattern, **(_LOCKED if locked else {"locked": False})}
-            formats[key] = book.add_format(style)
-        return formats[key]
+    fmt = _Formats(book)
+    title_fmt, label_fmt, meta_fmt = fmt.title, fmt.label, fmt.meta
+    header_fmt, fixed_fmt, open_text = fmt.header, fmt.fixed, fmt.open_text
+    number_fmt = fmt.number
 
     ws = book.add_worksheet(title[:31])
     ws.write_string(0, 0, title, title_fmt)
