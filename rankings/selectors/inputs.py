@@ -1,23 +1,43 @@
 """What the scoring engine reads to score a period: approved values, counties, bonus and penalty
 items, vetoes, and the stored ranks a period builds on. The one read behind a recompute, a what-if
-preview and a rank-stability analysis."""
+preview and a rank-stability analysis.
+
+engine_inputs() runs on every recompute, so it reads with plain SQL on one cursor, a statement
+per kind of input (the ORM's compiling of each query cost more than the database's answer):
+the stored ranks a period builds on come with the lookup of the run that holds them, and the
+approved values come as doubles (CAST AS DOUBLE PRECISION rounds a decimal to the nearest
+double, as float(Decimal) does). The SQL is portable (PostgreSQL and SQLite).
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db.models import Q
+from django.db import connection
 
-from counties.models import County, Period, Submission, SubmissionValue
-from indicators.models import WHOLE_UNITS, Indicator
+from counties.models import Period, Submission
+from indicators.models import WHOLE_UNITS
 from indicators.scoring import Rules
 
-from ..models import AnnualResult, BonusItem, CountyResult, RankingRun, Veto
+from ..models import RankingRun
 
 VALUE_COLUMNS = ["county", "indicator", "period", "value", "prior_value"]
+
+# The current run of the period (year, month) (none, one: rankingrun_one_current).
+CURRENT_RUN = (
+    "SELECT r.id FROM rankings_rankingrun r JOIN counties_period p ON p.id = r.period_id"
+    " WHERE p.year = %s AND p.month = %s AND r.is_current = %s"
+)
+# ... of last year's final period, the base of the improvement reward (进位奖励).
+BASE_RUN = (
+    "SELECT r.id FROM rankings_rankingrun r JOIN counties_period p ON p.id = r.period_id"
+    " WHERE p.year = %s AND r.is_current = %s"
+    " AND p.month = (SELECT MAX(month) FROM counties_period WHERE year = %s)"
+)
 
 
 def period_previous(period: Period) -> Period | None:
@@ -33,13 +53,52 @@ def run_current(period: Period) -> RankingRun | None:
     )
 
 
+def _rows(sql: str, params: list[Any]) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _ranks(run_sql: str, params: list[Any]) -> dict[str, int]:
+    """County code -> rank of the run that `run_sql` selects (no rows: none)."""
+    rows = _rows(
+        "SELECT c.code, cr.rank FROM rankings_countyresult cr"
+        " JOIN counties_county c ON c.id = cr.county_id"
+        f" WHERE cr.rank IS NOT NULL AND cr.run_id IN ({run_sql})",
+        params,
+    )
+    return dict(rows)
+
+
+def _base_ranks(run_sql: str, params: list[Any]) -> dict[str, int]:
+    """base_ranks_of() of the run that `run_sql` selects, its annual rows and its ranks read in
+    one statement."""
+    rows = _rows(
+        "SELECT 'annual', c.code, a.rank, a.flags FROM rankings_annualresult a"
+        " JOIN counties_county c ON c.id = a.county_id"
+        f" WHERE a.run_id IN ({run_sql})"
+        " UNION ALL "
+        "SELECT 'period', c.code, cr.rank, NULL FROM rankings_countyresult cr"
+        " JOIN counties_county c ON c.id = cr.county_id"
+        f" WHERE cr.rank IS NOT NULL AND cr.run_id IN ({run_sql})",
+        [*params, *params],
+    )
+    annual = [(code, rank, _json(flags)) for kind, code, rank, flags in rows if kind == "annual"]
+    if annual and not any("partial" in flags for _c, _r, flags in annual):
+        return {code: rank for code, rank, _f in annual if rank is not None}
+    return {code: rank for kind, code, rank, _f in rows if kind == "period"}
+
+
+def _json(value: Any) -> Any:
+    """A JSON column read with plain SQL: text (jsonb as Django's connection hands it, or
+    SQLite's text), or already decoded."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
 def ranks_of_run(run: RankingRun | None) -> dict[str, int]:
     if run is None:
         return {}
-    rows = CountyResult.objects.filter(run=run, rank__isnull=False).values_list(
-        "county__code", "rank"
-    )
-    return {code: rank for code, rank in rows if rank is not None}
+    return _ranks("%s", [run.pk])
 
 
 def base_ranks_of(run: RankingRun | None) -> dict[str, int]:
@@ -47,10 +106,7 @@ def base_ranks_of(run: RankingRun | None) -> dict[str, int]:
     where its final run holds a whole year's combination, else the final period's ranks."""
     if run is None:
         return {}
-    rows = list(AnnualResult.objects.filter(run=run).values_list("county__code", "rank", "flags"))
-    if rows and not any("partial" in flags for _c, _r, flags in rows):
-        return {code: rank for code, rank, _f in rows if rank is not None}
-    return ranks_of_run(run)
+    return _base_ranks("%s", [run.pk])
 
 
 def approved_values_frame(period: Period, indicator_codes: list[str]) -> pd.DataFrame:
@@ -59,54 +115,96 @@ def approved_values_frame(period: Period, indicator_codes: list[str]) -> pd.Data
     Only approved submissions feed rankings. A county with none is simply absent (the engine
     flags it missing on every indicator).
     """
-    rows = (
-        SubmissionValue.objects.filter(
-            submission__period=period,
-            submission__status=Submission.Status.APPROVED,
-            indicator__code__in=indicator_codes,
+    if not indicator_codes:
+        rows: list[tuple] = []
+    else:
+        rows = _rows(
+            "SELECT c.code, i.code, CAST(v.value AS DOUBLE PRECISION),"
+            " CAST(v.prior_value AS DOUBLE PRECISION)"
+            " FROM counties_submissionvalue v"
+            " JOIN counties_submission s ON s.id = v.submission_id"
+            " JOIN counties_county c ON c.id = s.county_id"
+            " JOIN indicators_indicator i ON i.id = v.indicator_id"
+            f" WHERE s.period_id = %s AND s.status = %s AND i.code IN ({_marks(indicator_codes)})",
+            [period.pk, Submission.Status.APPROVED.value, *indicator_codes],
         )
-        .order_by()
-        .values_list("submission__county__code", "indicator__code", "value", "prior_value")
-    )
-    counties, indicators, values, priors = [], [], [], []
-    for county, indicator, value, prior in rows:
-        counties.append(county)
-        indicators.append(indicator)
-        values.append(float("nan") if value is None else float(value))
-        priors.append(float("nan") if prior is None else float(prior))
+    columns = [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * 4
+    counties, indicators, values, priors = columns
     return pd.DataFrame(
         {
             "county": pd.Series(counties, dtype=object),
             "indicator": pd.Series(indicators, dtype=object),
             "period": period.key,
-            "value": np.asarray(values, dtype="float64"),
+            "value": np.asarray(values, dtype="float64"),  # None (no figure) -> NaN
             "prior_value": np.asarray(priors, dtype="float64"),
         },
         columns=VALUE_COLUMNS,
     )
 
 
+def _marks(items: list[Any]) -> str:
+    return ", ".join(["%s"] * len(items))
+
+
 def counties_frame() -> pd.DataFrame:
-    rows = County.objects.filter(is_active=True).values_list("code", "name", "kind", "is_ranked")
-    return pd.DataFrame.from_records(list(rows), columns=["county", "name", "kind", "ranked"])
-
-
-def bonuses_frame(period: Period) -> pd.DataFrame:
-    rows = BonusItem.objects.filter(period=period).values_list("county__code", "points", "reason")
-    frame = pd.DataFrame.from_records(
-        [(c, period.key, float(p), r) for c, p, r in rows],
-        columns=["county", "period", "points", "reason"],
+    """The active counties in their display order."""
+    rows = _rows(
+        "SELECT code, name, kind, is_ranked FROM counties_county WHERE is_active = %s"
+        " ORDER BY display_order, code",
+        [True],
     )
+    frame = pd.DataFrame.from_records(rows, columns=["county", "name", "kind", "ranked"])
+    if not frame.empty:
+        frame["ranked"] = frame["ranked"].astype(bool)  # SQLite answers 0 and 1
     return frame
 
 
+def bonuses_frame(period: Period) -> pd.DataFrame:
+    rows = _rows(
+        "SELECT c.code, CAST(b.points AS DOUBLE PRECISION), b.reason FROM rankings_bonusitem b"
+        " JOIN counties_county c ON c.id = b.county_id WHERE b.period_id = %s"
+        " ORDER BY c.display_order, b.id",
+        [period.pk],
+    )
+    return pd.DataFrame.from_records(
+        [(c, period.key, p, r) for c, p, r in rows],
+        columns=["county", "period", "points", "reason"],
+    )
+
+
 def vetoed_codes(year: int) -> list[str]:
-    return sorted(Veto.objects.filter(year=year).values_list("county__code", flat=True))
+    rows = _rows(
+        "SELECT c.code FROM rankings_veto v JOIN counties_county c ON c.id = v.county_id"
+        " WHERE v.year = %s",
+        [year],
+    )
+    return sorted(code for (code,) in rows)
 
 
-def period_base(period: Period) -> Period | None:
-    """Last year's final period: the base of the improvement bonus (进位奖励)."""
-    return Period.objects.filter(year=period.year - 1).order_by("-month").first()
+def whole_unit_codes(codes: list[str]) -> list[str]:
+    """Which of `codes` are counted in whole units (a count unit, or no decimals)."""
+    if not codes:
+        return []
+    units = sorted(str(unit) for unit in WHOLE_UNITS)
+    rows = _rows(
+        f"SELECT code FROM indicators_indicator WHERE code IN ({_marks(codes)})"
+        f" AND (unit IN ({_marks(units)}) OR decimals = 0)",
+        [*codes, *units],
+    )
+    return sorted(code for (code,) in rows)
+
+
+def previous_ranks_of(period: Period) -> dict[str, int]:
+    """The stored ranks of the month before (its current run), the base of the rank change;
+    none in January or before that month has a current run."""
+    if period.month == 1:
+        return {}
+    return _ranks(CURRENT_RUN, [period.year, period.month - 1, True])
+
+
+def base_ranks_for(period: Period) -> dict[str, int]:
+    """base_ranks_of() the current run of last year's final period (none: {})."""
+    return _base_ranks(BASE_RUN, [period.year - 1, True, period.year - 1])
 
 
 @dataclass(frozen=True)
@@ -155,15 +253,14 @@ def scoring_targets(target_set, rules: Rules) -> pd.DataFrame | None:
 def engine_inputs(period: Period, rules: Rules) -> EngineInputs:
     """The approved values of the rules' indicators (and ratio denominators), the counties,
     bonus and penalty items, vetoes and the stored ranks a period's scoring builds on. The one
-    read behind a recompute, a what-if preview and a stability analysis."""
+    read behind a recompute, a what-if preview and a stability analysis: seven statements and
+    the year's published target set."""
     codes = sorted(
         {i.code for i in rules.indicators}
         | {i.basis.denominator for i in rules.indicators if i.basis.denominator}
     )
     from targets.selectors import published_target_set
 
-    previous = period_previous(period)
-    base = period_base(period)
     target_set = published_target_set(period.year)  # read once: progress takes it from here
     return EngineInputs(
         values=approved_values_frame(period, codes),
@@ -172,12 +269,7 @@ def engine_inputs(period: Period, rules: Rules) -> EngineInputs:
         vetoes=vetoed_codes(period.year),
         targets=scoring_targets(target_set, rules),
         target_set=target_set,
-        previous_ranks=ranks_of_run(run_current(previous) if previous else None),
-        base_ranks=base_ranks_of(run_current(base) if base else None),
-        whole=sorted(
-            Indicator.objects.filter(code__in=codes)
-            .filter(Q(unit__in=WHOLE_UNITS) | Q(decimals=0))
-            .order_by()
-            .values_list("code", flat=True)
-        ),
+        previous_ranks=previous_ranks_of(period),
+        base_ranks=base_ranks_for(period),
+        whole=whole_unit_codes(codes),
     )

@@ -4,17 +4,19 @@ annual_of() and stored with the run (AnnualResult)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+import json
 
+import numpy as np
 import pandas as pd
+from django.db import connection
 
 from counties.models import Period
 from indicators.scoring import Rules
 from indicators.scoring.annual import annual_of
-from scorecard.bulk import rows_insert
+from scorecard.bulk import columns_insert
 
-from ..convert import decimal_or_none, flag_list, int_or_none
-from ..models import AnnualResult, CountyResult, RankingRun
+from ..convert import flag_column, flag_list, int_column, rounded_column
+from ..models import AnnualResult, RankingRun
 
 COLUMNS = ["period", "county", "name", "group", "ranked", "total", "flags"]
 
@@ -31,63 +33,86 @@ def annual_frame(period: Period, counties: pd.DataFrame, rules: Rules) -> pd.Dat
     months = sorted(m for m in weights if m <= period.month)
     if not months:
         return None
-    this = counties[COLUMNS[1:]].copy()
-    this["flags"] = this["flags"].astype(object).map(lambda f: ",".join(flag_list(f)))
-    codes = list(this["county"].astype(str))
-    blocks = []
-    stored: dict[tuple[int, str], tuple] = {
-        (month, code): (total, flags)
-        for month, code, total, flags in CountyResult.objects.filter(
-            run__period__year=period.year,
-            run__period__month__in=[m for m in months if m != period.month],
-            run__is_current=True,
-        )
-        .order_by()
-        .values_list("run__period__month", "county__code", "total", "flags")
-    }  # the earlier weighted months' current runs, in one query
-    for month in months:
-        key = f"{period.year}-{month:02d}"
-        block = this.copy()
-        if month != period.month:
+    codes = [str(c) for c in counties["county"].tolist()]
+    this_totals = counties["total"].tolist()
+    this_flags = [",".join(flag_list(f)) for f in counties["flags"].astype(object).tolist()]
+    stored = _stored_totals(period, [m for m in months if m != period.month])
+    keys = [f"{period.year}-{m:02d}" for m in months]
+    periods, totals, flags = [], [], []
+    for month, key in zip(months, keys, strict=True):
+        periods += [key] * len(codes)
+        if month == period.month:
+            totals += this_totals
+            flags += this_flags
+        else:
             got = [stored.get((month, c)) for c in codes]
-            block["total"] = [_float(g[0]) if g else float("nan") for g in got]
-            block["flags"] = [",".join(g[1]) if g else "" for g in got]
-        block.insert(0, "period", key)
-        blocks.append(block)
-    frame = pd.concat(blocks, ignore_index=True)
-    frame["total"] = pd.to_numeric(frame["total"], errors="coerce").astype("float64")
-    periods = tuple(f"{period.year}-{m:02d}" for m in months)
-    combined = annual_of(frame, periods, rules)
-    totals = {
-        (p, str(c)): (None if pd.isna(t) else float(t))
-        for p, c, t in zip(frame["period"], frame["county"], frame["total"], strict=True)
-    }
+            totals += [g[0] if g else float("nan") for g in got]
+            flags += [g[1] if g else "" for g in got]
+    k = len(months)
+    frame = pd.DataFrame(  # period-major, the same counties in every period, as annual_of reads
+        {
+            "period": periods,
+            "county": counties["county"].tolist() * k,
+            "name": counties["name"].tolist() * k,
+            "group": counties["group"].tolist() * k,
+            "ranked": counties["ranked"].tolist() * k,
+            "total": np.asarray(totals, dtype="float64"),
+            "flags": flags,
+        },
+        columns=COLUMNS,
+    )
+    combined = annual_of(frame, tuple(keys), rules)
+    by_month = dict(zip(zip(periods, codes * k, strict=True), totals, strict=True))
+    counted = list(zip(months, keys, strict=True))
     parts = {
-        code: [[m, weights[m], totals.get((f"{period.year}-{m:02d}", code))] for m in months]
+        code: [[m, weights[m], _number(by_month[(key, code)])] for m, key in counted]
         for code in codes
     }
     combined["parts"] = combined["county"].astype(str).map(parts)
     return combined
 
 
-def _float(value: Decimal | None) -> float:
-    return float("nan") if value is None else float(value)
+def _stored_totals(period: Period, months: list[int]) -> dict[tuple[int, str], tuple]:
+    """(month, county code) -> (total as a float, NaN for none; flags joined with commas) of
+    the current runs of `months` of the period's year, in one statement."""
+    if not months:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.month, c.code, CAST(cr.total AS DOUBLE PRECISION), cr.flags"
+            " FROM rankings_countyresult cr"
+            " JOIN rankings_rankingrun r ON r.id = cr.run_id"
+            " JOIN counties_period p ON p.id = r.period_id"
+            " JOIN counties_county c ON c.id = cr.county_id"
+            " WHERE p.year = %s AND r.is_current = %s"
+            f" AND p.month IN ({', '.join(['%s'] * len(months))})",
+            [period.year, True, *months],
+        )
+        rows = cursor.fetchall()
+    return {
+        (month, code): (
+            float("nan") if total is None else total,
+            ",".join(json.loads(flags) if isinstance(flags, str | bytes) else flags),
+        )
+        for month, code, total, flags in rows
+    }
+
+
+def _number(value: float) -> float | None:
+    """A total as parts store it: None where there is none."""
+    return None if value != value else float(value)
 
 
 def annual_write(*, run: RankingRun, frame: pd.DataFrame, county_ids: dict) -> None:
-    rows_insert(
+    columns_insert(
         AnnualResult,
-        ["run_id", "county_id", "total", "rank", "tier", "flags", "parts"],
-        (
-            (
-                run.pk,
-                county_ids[str(row.county)],
-                decimal_or_none(row.total),
-                int_or_none(row.rank),
-                str(row.tier) if isinstance(row.tier, str) else "",
-                flag_list(row.flags),
-                row.parts,
-            )
-            for row in frame.itertuples(index=False)
-        ),
+        {
+            "run_id": [run.pk] * len(frame),
+            "county_id": [county_ids[str(c)] for c in frame["county"].tolist()],
+            "total": rounded_column(frame["total"]),
+            "rank": int_column(frame["rank"]),
+            "tier": [t if isinstance(t, str) else "" for t in frame["tier"].tolist()],
+            "flags": flag_column(frame["flags"].tolist()),
+            "parts": frame["parts"].tolist(),
+        },
     )

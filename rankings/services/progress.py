@@ -12,7 +12,7 @@ import pandas as pd
 from counties.models import Period
 from indicators.scoring.progress import attach, catch_up, city_rows, progress, warnings
 from indicators.scoring.rules import Warnings
-from scorecard.bulk import rows_insert
+from scorecard.bulk import columns_insert
 
 from ..models import ProgressResult, RankingRun
 from ..selectors.progress import CITY_CODE, ProgressInputs
@@ -54,7 +54,7 @@ def progress_frame(
         strict=True,
     ):
         plans.setdefault((county, indicator), []).append([int(month), round(float(needed), 4)])
-    keys = list(zip(measured["county"], measured["indicator"], strict=True))
+    keys = list(zip(measured["county"].tolist(), measured["indicator"].tolist(), strict=True))
     measured["plan"] = pd.Series([plans.get(key, []) for key in keys], index=measured.index)
     # last month's plan for this month, against this month's value
     due = [inputs.plans_before.get(key, {}).get(period.month) for key in keys]
@@ -78,14 +78,14 @@ def _city_targets_for(rows: pd.DataFrame, inputs: ProgressInputs) -> pd.DataFram
             strict=True,
         )
     )
-    county = targets["county"].to_numpy()
-    indicator = targets["indicator"].to_numpy()
-    is_value = (targets["target_kind"] == "value").to_numpy()
+    county = targets["county"].tolist()
+    indicator = targets["indicator"].tolist()
+    is_value = (targets["target_kind"] == "value").tolist()
     target = targets["target"].to_numpy(dtype=float)
     whole: dict[str, float] = defaultdict(float)
     counted: dict[str, float] = defaultdict(float)
-    for c, i, v, t in zip(county, indicator, is_value, target, strict=True):
-        if c != CITY_CODE and v and not np.isnan(t):
+    for c, i, v, t in zip(county, indicator, is_value, target.tolist(), strict=True):
+        if c != CITY_CODE and v and t == t:  # t == t: not NaN
             whole[i] += t
             if (c, i) in reported:
                 counted[i] += t
@@ -103,8 +103,8 @@ def _city_targets_for(rows: pd.DataFrame, inputs: ProgressInputs) -> pd.DataFram
 
 def _met(value: Any, milestone: Any) -> bool | None:
     """Whether this month's value reached what last month's plan asked of it."""
-    if pd.isna(milestone) or pd.isna(value):
-        return None
+    if milestone is None or value is None or milestone != milestone or value != value:
+        return None  # none, or NaN
     return bool(value >= milestone - 1e-9)
 
 
@@ -154,34 +154,24 @@ def progress_write(
         name: _numbers(kept[name], places, digits)
         for name, (places, digits) in NUMBER_COLUMNS.items()
     }
-    counties = [None if c == CITY_CODE else county_ids[c] for c in kept["county"]]
-    indicators = [indicator_ids[i] for i in kept["indicator"]]
-    kinds = [k if isinstance(k, str) else "" for k in kept["target_kind"]]
-    levels = [v if isinstance(v, str) else "" for v in kept["level"]]
-    met = [_met(v, m) for v, m in zip(kept["value"], kept["milestone"], strict=True)]
-    columns = [
-        [run.pk] * len(kept),
-        counties,
-        indicators,
-        kinds,
-        levels,
-        reasons,
-        kept["plan"].tolist(),
-        met,
-        *numbers.values(),
+    counties = [None if c == CITY_CODE else county_ids[c] for c in kept["county"].tolist()]
+    indicators = [indicator_ids[i] for i in kept["indicator"].tolist()]
+    kinds = [k if isinstance(k, str) else "" for k in kept["target_kind"].tolist()]
+    levels = [v if isinstance(v, str) else "" for v in kept["level"].tolist()]
+    met = [
+        _met(v, m) for v, m in zip(kept["value"].tolist(), kept["milestone"].tolist(), strict=True)
     ]
-    rows_insert(
+    columns_insert(
         ProgressResult,
-        [
-            "run_id",
-            "county_id",
-            "indicator_id",
-            "target_kind",
-            "level",
-            "reasons",
-            "plan",
-            "milestone_met",
-            *numbers,
-        ],
-        zip(*columns, strict=True),
+        {
+            "run_id": [run.pk] * len(kept),
+            "county_id": counties,
+            "indicator_id": indicators,
+            "target_kind": kinds,
+            "level": levels,
+            "reasons": reasons,
+            "plan": kept["plan"].tolist(),
+            "milestone_met": met,
+            **numbers,
+        },
     )

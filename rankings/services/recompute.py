@@ -12,7 +12,6 @@ import hashlib
 import json
 import logging
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,72 +21,34 @@ from typing import Any
 
 import pandas as pd
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from counties.access import AnyUser
-from counties.models import County, Period
-from indicators.models import Category, Indicator, RuleSet
+from counties.models import Period
+from indicators.models import RuleSet
 from indicators.scoring import gaps, parse_rules, score
-from indicators.scoring.explain import explain_improvement, explain_result, explain_total
+from indicators.scoring.explain import explain_result
 from indicators.selectors import ruleset_as_dict, ruleset_published_for_year
 from scorecard.bulk import rows_insert
 from targets.models import TargetSet
 
-from ..convert import decimal_or_none, flag_list, int_or_none
-from ..models import (
-    CategoryResult,
-    CountyResult,
-    IndicatorReference,
-    IndicatorResult,
-    RankingRun,
-)
+from ..models import CountyResult, RankingRun
 from ..selectors.inputs import engine_inputs, run_current
 from ..selectors.progress import progress_inputs
 from ..signals import ranking_published, run_made_current
 from .annual import annual_frame, annual_write
 from .progress import progress_frame, progress_write
+from .writer import (
+    COUNTY_FIELDS,
+    category_results_write,
+    code_ids,
+    county_rows,
+    indicator_results_write,
+    references_write,
+)
 
 logger = logging.getLogger(__name__)
-
-# The stored columns, in the order _write_run gives each row's values.
-COUNTY_FIELDS = [
-    "run_id",
-    "county_id",
-    "base_total",
-    "bonus",
-    "penalty",
-    "improvement",
-    "base_rank",
-    "first_rank",
-    "vetoed",
-    "total",
-    "rank",
-    "rank_change",
-    "tier",
-    "peer_group",
-    "flags",
-    "total_formula",
-    "improvement_formula",
-]
-INDICATOR_FIELDS = [
-    "run_id",
-    "county_id",
-    "indicator_id",
-    "value",
-    "prior_value",
-    "basis",
-    "rank",
-    "score",
-    "flags",
-    "formula",
-    "gap_basis",
-    "gap_value",
-    "gap_rank",
-    "gap_total_rank",
-    "gap_points",
-    "gap_kind",
-]
 
 
 class Outcome(StrEnum):
@@ -109,6 +70,23 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
+def _records(frame: pd.DataFrame) -> list[list[Any]]:
+    """The frame's rows as lists of plain values (None where missing), sorted by every column
+    in turn with missing values last: what frame.sort_values(all columns) (a stable sort)
+    then .astype(object) with None for NA gives, in plain Python."""
+    na = pd.NA
+    columns = [
+        [
+            None if v is None or v is na or (isinstance(v, float) and v != v) else v
+            for v in frame[name].tolist()
+        ]
+        for name in frame.columns
+    ]
+    rows = [list(row) for row in zip(*columns, strict=True)]
+    rows.sort(key=lambda row: [(True, 0) if v is None else (False, v) for v in row])
+    return rows
+
+
 def inputs_checksum(
     *,
     rules: dict[str, Any],
@@ -123,15 +101,11 @@ def inputs_checksum(
     """A SHA-256 of everything that decides a ranking (and the progress and warnings stored
     with it), in a canonical order."""
 
-    def records(frame: pd.DataFrame) -> list[list[Any]]:
-        ordered = frame.sort_values(list(frame.columns)).astype(object)
-        return ordered.where(ordered.notna(), None).values.tolist()
-
     payload = {
         "rules": rules,
-        "values": records(values),
-        "counties": records(counties),
-        "bonuses": records(bonuses),
+        "values": _records(values),
+        "counties": _records(counties),
+        "bonuses": _records(bonuses),
         "vetoes": sorted(vetoes),
         "previous_ranks": sorted(previous_ranks.items()),
         "base_ranks": sorted(base_ranks.items()),
@@ -165,7 +139,7 @@ def ranking_recompute(
         with transaction.atomic():
             # One recompute per period at a time: the second waits here, then finds its
             # inputs already scored (same checksum) and writes nothing.
-            Period.objects.select_for_update().filter(pk=period.pk).first()
+            _period_lock(period)
             rules_dict = ruleset_as_dict(ruleset)
             rules = parse_rules(rules_dict)
             inputs = engine_inputs(period, rules)
@@ -182,14 +156,14 @@ def ranking_recompute(
                 base_ranks=inputs.base_ranks,
                 targets=targets_in.checksum_part(),
             )
-            current = run_current(period)
+            current = _current_of(period)
             if (
                 not force
                 and current is not None
-                and current.input_checksum == checksum
+                and current.checksum == checksum
                 and current.ruleset_id == ruleset.pk
             ):
-                return RecomputeOutcome(Outcome.UNCHANGED, run=current)
+                return RecomputeOutcome(Outcome.UNCHANGED, run=run_current(period))
             result = score(inputs.values, rules, inputs.counties, **inputs.as_kwargs())
             gap = gaps(
                 inputs.values,
@@ -221,10 +195,11 @@ def ranking_recompute(
                 clock=clock,
                 result=result,
             )
-            RankingRun.objects.filter(period=period, is_current=True).update(is_current=False)
+            _current_cleared(period)
             run.is_current = True
-            run.supersedes = current
-            fields = ["is_current", "supersedes"]
+            run.supersedes_id = current.pk if current is not None else None
+            # the end of the write (_write_run) is saved with the switch, in one statement
+            fields = ["finished_at", "duration_ms", "is_current", "supersedes"]
             republish = {
                 RankingRun.Trigger.RULESET: RankingRun.PublishReason.RULESET,
                 RankingRun.Trigger.TARGETS: RankingRun.PublishReason.TARGETS,
@@ -293,18 +268,11 @@ def _write_run(
     target_set: TargetSet | None = None,
     grouped: bool,
 ) -> RankingRun:
-    county_ids = dict(County.objects.order_by().values_list("code", "id"))
-    indicator_ids = dict(Indicator.objects.order_by().values_list("code", "id"))
-    category_ids = dict(Category.objects.order_by().values_list("code", "id"))
+    """The run and its results, written with one COPY per table (rankings.services.writer); its
+    finished_at and duration_ms are set here and saved with the switch to current."""
+    ids = code_ids()
     counties = result.counties[result.counties["period"] == period.key]
-    rules = result.rules
     formulas = explain_result(result, period=period.key)
-    formula_of = {
-        (c, i): f
-        for c, i, f in zip(
-            formulas["county"], formulas["indicator"], formulas["formula"], strict=True
-        )
-    }
     run = RankingRun.objects.create(
         period=period,
         ruleset=ruleset,
@@ -320,140 +288,87 @@ def _write_run(
         counties_ranked=int(counties["rank"].notna().sum()),
         target_set=target_set,
     )
+    # The county results first, through this module's rows_insert: the fault tests hook it
+    # (tests/faults/slow_hook.py) to stop a worker in the middle of the write.
     rows_insert(
         CountyResult,
         COUNTY_FIELDS,
-        (
-            (
-                run.pk,
-                county_ids[row.county],
-                decimal_or_none(row.base_total),
-                decimal_or_none(row.bonus) or Decimal(0),
-                decimal_or_none(row.penalty) or Decimal(0),
-                decimal_or_none(row.improvement) or Decimal(0),
-                int_or_none(row.base_rank),
-                int_or_none(row.first_rank),
-                bool(row.vetoed),
-                decimal_or_none(row.total),
-                int_or_none(row.rank),
-                int_or_none(row.rank_change),
-                row.tier if isinstance(row.tier, str) else "",
-                str(row.group) if grouped and isinstance(row.group, str) else "",
-                flag_list(row.flags),
-                explain_total(
-                    rules,
-                    base_total=row.base_total,
-                    bonus=row.bonus,
-                    penalty=row.penalty,
-                    improvement=row.improvement,
-                ).formula,
-                explain_improvement(
-                    rules, base_rank=row.base_rank, first_rank=row.first_rank
-                ).formula,
-            )
-            for row in counties.itertuples(index=False)
+        county_rows(
+            run_id=run.pk,
+            counties=counties,
+            rules=result.rules,
+            county_ids=ids.counties,
+            grouped=grouped,
         ),
     )
-    categories = result.categories[result.categories["period"] == period.key]
-    rows_insert(
-        CategoryResult,
-        ["run_id", "county_id", "category_id", "subtotal", "rank"],
-        (
-            (
-                run.pk,
-                county_ids[row.county],
-                category_ids[row.category],
-                decimal_or_none(row.subtotal),
-                int_or_none(row.rank),
-            )
-            for row in categories.itertuples(index=False)
-        ),
+    category_results_write(
+        run_id=run.pk,
+        categories=result.categories[result.categories["period"] == period.key],
+        ids=ids,
     )
     indicators = result.indicators[result.indicators["period"] == period.key]
-    gap_of = {} if gaps is None else {(g.county, g.indicator): g for g in gaps.itertuples()}
-    rows_insert(
-        IndicatorResult,
-        INDICATOR_FIELDS,
-        (
-            (
-                run.pk,
-                county_ids[row.county],
-                indicator_ids[row.indicator],
-                decimal_or_none(row.value, 4),
-                decimal_or_none(row.prior_value, 4),
-                decimal_or_none(row.basis),
-                int_or_none(row.rank),
-                decimal_or_none(row.score),
-                flag_list(row.flags),
-                formula_of.get((row.county, row.indicator), ""),
-                *_gap_fields(gap_of.get((row.county, row.indicator))),
-            )
-            for row in indicators.itertuples(index=False)
-        ),
+    indicator_results_write(
+        run_id=run.pk, indicators=indicators, formulas=formulas, gaps=gaps, ids=ids
     )
-    references = result.references[result.references["period"] == period.key]
-    # how many counties of each indicator's comparison set have a place on it
-    group_label = {
-        str(c): (str(g) if grouped and isinstance(g, str) else "")
-        for c, g in zip(counties["county"], counties["group"], strict=True)
-    }
-    placed = indicators["rank"].notna().to_numpy()
-    ranked_n = Counter(
-        (str(indicator), group_label[str(county)])
-        for indicator, county in zip(
-            indicators["indicator"].to_numpy()[placed],
-            indicators["county"].to_numpy()[placed],
-            strict=True,
-        )
-    )
-
-    def group_of(row: Any) -> str:
-        return str(row.group) if grouped and isinstance(row.group, str) else ""
-
-    rows_insert(
-        IndicatorReference,
-        ["run_id", "indicator_id", "peer_group", "count", "ranked", "best", "worst", "mean", "std"],
-        (
-            (
-                run.pk,
-                indicator_ids[row.indicator],
-                group_of(row),
-                int(row.count),
-                int(ranked_n.get((str(row.indicator), group_of(row)), 0)),
-                decimal_or_none(row.best),
-                decimal_or_none(row.worst),
-                decimal_or_none(row.mean),
-                decimal_or_none(row.std),
-            )
-            for row in references.itertuples(index=False)
-        ),
+    references_write(
+        run_id=run.pk,
+        references=result.references[result.references["period"] == period.key],
+        indicators=indicators,
+        counties=counties,
+        ids=ids,
+        grouped=grouped,
     )
     if annual is not None:
-        annual_write(run=run, frame=annual, county_ids=county_ids)
+        annual_write(run=run, frame=annual, county_ids=ids.counties)
     if progress is not None:
-        progress_write(run=run, frame=progress, county_ids=county_ids, indicator_ids=indicator_ids)
-    finished = timezone.now()
-    run.finished_at = finished
+        progress_write(
+            run=run, frame=progress, county_ids=ids.counties, indicator_ids=ids.indicators
+        )
+    run.finished_at = timezone.now()
     run.duration_ms = int((time.perf_counter() - clock) * 1000)
-    run.save(update_fields=["finished_at", "duration_ms"])
     return run
 
 
-NO_GAP = (None, None, None, None, None, "")
+@dataclass(frozen=True)
+class CurrentRun:
+    """What a recompute needs of the period's current run: the checksum and rule set its
+    inputs were scored with, and its id (the run a new one supersedes)."""
+
+    pk: int
+    checksum: str
+    ruleset_id: int
 
 
-def _gap_fields(gap: Any) -> tuple[Any, ...]:
-    """The gap_* columns of an indicator result, in INDICATOR_FIELDS order."""
-    if gap is None:
-        return NO_GAP
-    return (
-        decimal_or_none(gap.target_basis),
-        decimal_or_none(gap.target_value, 4),
-        int_or_none(gap.new_rank),
-        int_or_none(gap.new_total_rank),
-        decimal_or_none(gap.points, 4),
-        str(gap.kind),
-    )
+def _period_lock(period: Period) -> None:
+    """Lock the period's row until the transaction ends (SELECT ... FOR UPDATE; SQLite, which
+    has no row locks, writes one transaction at a time)."""
+    sql = "SELECT id FROM counties_period WHERE id = %s"
+    if connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [period.pk])
+
+
+def _current_of(period: Period) -> CurrentRun | None:
+    """The period's current run (read after the lock: a recompute that held it has switched)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, input_checksum, ruleset_id FROM rankings_rankingrun"
+            " WHERE period_id = %s AND is_current = %s",
+            [period.pk, True],
+        )
+        row = cursor.fetchone()
+    return CurrentRun(*row) if row is not None else None
+
+
+def _current_cleared(period: Period) -> None:
+    """The period's current run is current no more (the new one takes its place next)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE rankings_rankingrun SET is_current = %s"
+            " WHERE period_id = %s AND is_current = %s",
+            [False, period.pk, True],
+        )
 
 
 def _was_published(period: Period) -> bool:

@@ -115,3 +115,92 @@ def test_no_rows_writes_nothing(city):
     assert bulk.rows_insert(CountyResult, ["run_id", "county_id"], []) == 0
     assert CountyResult.objects.count() == before
     assert connection.vendor == "postgresql"
+
+
+@pytest.mark.parametrize("use_copy", [True, False])
+def test_columns_insert_stores_what_rows_insert_stores(city, monkeypatch, use_copy):
+    """One table written column by column and row by row: the same stored rows, floats for a
+    decimal column standing for the decimal their repr spells, NaN and infinities as NULL."""
+    monkeypatch.setattr(bulk, "copy_supported", lambda: use_copy)
+    run = services.ranking_recompute(period=city["september"], trigger="command").run
+    indicator = IndicatorResult.objects.filter(run=run).first().indicator_id
+    counties = [c.pk for c in city["counties"].values()]
+    IndicatorResult.objects.filter(run=run).delete()
+    awkward = 'a "quoted", comma\nnew line \\N 中文'
+    columns = {
+        "run_id": [run.pk] * 4,
+        "county_id": counties,
+        "indicator_id": [indicator] * 4,
+        "value": [1.2346, float("nan"), None, -0.5],
+        "prior_value": [Decimal("2.5000"), None, Decimal("-1"), Decimal("0")],
+        "basis": [float("inf"), 12.345678, 0.1, None],
+        "rank": [1, None, 3, None],
+        "score": [0.0, 1e-05, 99.5, None],
+        "flags": [[], ["missing"], ['odd "flag"', "x"], []],
+        "formula": [awkward, "", "1 + 2 = 3", "\\N"],
+        "gap_kind": ["next", "", "", "first"],
+    }
+    assert bulk.columns_insert(IndicatorResult, columns) == 4
+    by_columns = _result_rows(run)
+    IndicatorResult.objects.filter(run=run).delete()
+    as_decimal = [
+        None if v is None or v != v or v in (float("inf"), float("-inf")) else Decimal(repr(v))
+        for v in columns["value"]
+    ]
+    rows = zip(
+        *[as_decimal if name == "value" else values for name, values in columns.items()],
+        strict=True,
+    )
+    basis = [None, Decimal("12.345678"), Decimal("0.1"), None]
+    score = [Decimal("0.0"), Decimal("0.00001"), Decimal("99.5"), None]
+    rows = [(*row[:5], basis[k], row[6], score[k], *row[8:]) for k, row in enumerate(rows)]
+    assert bulk.rows_insert(IndicatorResult, list(columns), rows) == 4
+    assert by_columns == _result_rows(run)
+    stored = {r["county"]: r for r in by_columns}
+    first = stored[counties[0]]
+    assert first["value"] == Decimal("1.2346") and first["basis"] is None  # infinity: NULL
+    assert stored[counties[1]]["value"] is None  # NaN: NULL
+    assert stored[counties[1]]["score"] == Decimal("0.0000")  # 1e-05 rounds away at 4 places
+    assert first["formula"] == awkward and stored[counties[2]]["flags"] == ['odd "flag"', "x"]
+
+
+def _result_rows(run: RankingRun) -> list[dict]:
+    return sorted(
+        (
+            {k: v for k, v in model_to_dict(row).items() if k not in ("id", "run")}
+            for row in IndicatorResult.objects.filter(run=run)
+        ),
+        key=lambda r: r["county"],
+    )
+
+
+def test_columns_insert_refuses_columns_of_different_lengths(city):
+    with pytest.raises(ValueError, match="different lengths"):
+        bulk.columns_insert(CategoryResult, {"run_id": [1, 2], "county_id": [1]})
+    assert bulk.columns_insert(CategoryResult, {"run_id": [], "county_id": []}) == 0
+
+
+def test_a_recompute_writes_each_result_table_with_one_statement(city):
+    """The run's rows go with one COPY per table, whatever the number of rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.ranking_recompute(period=city["september"], trigger="command")
+    with CaptureQueriesContext(connection) as queries:
+        run = services.ranking_recompute(period=city["october"], trigger="command", force=True).run
+    statements = [q["sql"] for q in queries.captured_queries]
+    copies = [s.split('"')[1] for s in statements if s.startswith("COPY ")]
+    tables = [m._meta.db_table for m in RESULT_MODELS if m.objects.filter(run=run).exists()]
+    assert sorted(copies) == sorted(tables) and len(copies) == len(set(copies))
+    assert not any(s.startswith("INSERT INTO") and "result" in s for s in statements)
+
+
+def test_code_ids_maps_every_code(city):
+    from counties.models import County
+    from indicators.models import Category, Indicator
+    from rankings.services.writer import code_ids
+
+    ids = code_ids()
+    assert ids.counties == dict(County.objects.values_list("code", "id"))
+    assert ids.indicators == dict(Indicator.objects.values_list("code", "id"))
+    assert ids.categories == dict(Category.objects.values_list("code", "id"))
