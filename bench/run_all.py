@@ -26,6 +26,7 @@ BENCHMARKS = [
     ("stability", "bench/bench_stability.py"),
     ("pages", "bench/bench_pages.py"),
     ("bulk entry", "bench/bench_entry.py"),
+    ("load", "bench/bench_load.py"),
 ]
 
 

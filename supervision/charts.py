@@ -5,6 +5,8 @@ CJK: .ci/run and docs/deploy.md install it); without one the labels fall back to
 from __future__ import annotations
 
 import io
+import threading
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -42,10 +44,21 @@ def _png(figure: Figure) -> bytes:
     return out.getvalue()
 
 
+# matplotlib's rc settings are global to the process: with gunicorn's threads, two charts drawn
+# at once must not see each other's (the CJK font), so one is drawn at a time
+_DRAWING = threading.Lock()
+
+
+@contextmanager
+def _drawing():
+    with _DRAWING, matplotlib.rc_context(_rc()):
+        yield
+
+
 def totals_chart(names: list[str], totals: list[float], tiers: list[str], *, unit: str) -> bytes:
     """A horizontal bar per county, best at the top, coloured by tier (方阵), with its total
     (the caption under the picture names it)."""
-    with matplotlib.rc_context(_rc()):
+    with _drawing():
         height = max(2.0, 0.32 * len(names) + 0.8)
         figure = Figure(figsize=(6.3, height))
         axes = figure.subplots()
@@ -68,7 +81,7 @@ def warnings_chart(
     names: list[str], red: list[int], yellow: list[int], *, labels: tuple[str, str]
 ) -> bytes:
     """Red and yellow warnings per county, stacked."""
-    with matplotlib.rc_context(_rc()):
+    with _drawing():
         figure = Figure(figsize=(6.3, 2.8))
         axes = figure.subplots()
         x = list(range(len(names)))

@@ -41,9 +41,12 @@ class LeagueTable:
         return any(entry.result.peer_group for entry in self.entries)
 
 
-def league_table(period: Period, user: AnyUser) -> LeagueTable | None:
-    """The league table of a period: every county's total, rank, change, tier and subtotals."""
-    run = run_visible(period, user)
+def league_table(
+    period: Period, user: AnyUser, *, run: RankingRun | None = None
+) -> LeagueTable | None:
+    """The league table of a period: every county's total, rank, change, tier and subtotals.
+    `run`: the period's run the user sees, when the caller has it from runs_visible already."""
+    run = run if run is not None else run_visible(period, user)
     if run is None:
         return None
     results = list(
@@ -80,9 +83,10 @@ class Heatmap:
     off_month: list[Indicator] = field(default_factory=list)  # quarterly, not scored this month
 
 
-def rank_heatmap(period: Period, user: AnyUser) -> Heatmap | None:
-    """Every county's rank on every indicator of a period's visible run. Three queries."""
-    run = run_visible(period, user)
+def rank_heatmap(period: Period, user: AnyUser, *, run: RankingRun | None = None) -> Heatmap | None:
+    """Every county's rank on every indicator of a period's visible run. Three queries, and
+    one for the run unless the caller has it from runs_visible (`run`)."""
+    run = run if run is not None else run_visible(period, user)
     if run is None:
         return None
     rows = list(

@@ -141,12 +141,15 @@ def county_profile(
     user: AnyUser,
     indicator_code: str | None = None,
     month: int | None = None,
+    *,
+    visible_runs: dict[int, RankingRun] | None = None,
 ) -> Profile | None:
     """The county's profile for the year; `indicator_code` picks the indicator charted
     (default: the first growth-based one). The tables show `month` when the county has a
     place in it, else the newest complete month in which it has one (as the league table opens
-    on the newest complete ranking), else its newest ranked month. A fixed number of queries."""
-    by_period = runs_visible_in_year(year, user)
+    on the newest complete ranking), else its newest ranked month. A fixed number of queries.
+    `visible_runs`: runs_visible_in_year(year, user), when the caller has read it already."""
+    by_period = visible_runs if visible_runs is not None else runs_visible_in_year(year, user)
     if not by_period:
         return None
     runs = sorted(by_period.values(), key=lambda r: r.period.month)

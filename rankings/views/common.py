@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from counties.models import Period
 
+from ..access import runs_visible
+from ..models import RankingRun
 from ..selectors.runs import RankedPeriod, default_ranked_period, ranked_periods
 
 
@@ -72,3 +74,28 @@ def choose_ranking_period(request: HttpRequest) -> PeriodChoice:
         else None
     )
     return PeriodChoice(periods=periods, chosen=chosen, in_progress=in_progress)
+
+
+def run_state(run: RankingRun, complete: bool) -> tuple:
+    """What identifies a run as a page shows it (its cache key's part, views.cache): which run,
+    when it started (ids can come back after a database restore), whether and when it was
+    published, and whether its ranking is complete."""
+    return (run.pk, run.started_at, run.is_published, run.published_at, complete)
+
+
+def ranking_state(request: HttpRequest) -> list[tuple]:
+    """What a page with a period selector shows, as far as the runs decide it (its cache key's
+    part, views.cache): the period asked for, and every run the user may see with what
+    choose_ranking_period reads of it (when it started and was published, its period, whether
+    that is still open, how many counties it ranks of how many). One query, no objects."""
+    runs = runs_visible(request.user).values_list(
+        "pk",
+        "started_at",
+        "is_published",
+        "published_at",
+        "period_id",
+        "period__is_open",
+        "counties_ranked",
+        "counties_expected",
+    )
+    return [("asked", _wanted(request)), *runs]
