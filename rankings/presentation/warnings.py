@@ -39,10 +39,16 @@ def target_text(row: ProgressResult) -> str:
 def progress_text(row: ProgressResult) -> str:
     """Where the row stands against its target: completion and the calendar (flows), the
     target itself (levels) or growth against the target growth."""
+    hidden = getattr(row, "target_hidden", False)  # another county's: its target is its own
     if row.value is None:
         return _("未报送")
-    if row.target is None:
+    if row.target is None and not hidden:
         return _("未下达目标")
+    if row.target_kind == "growth" and hidden:
+        return _("增速 %(growth)s，%(gap)s") % {
+            "growth": growth_text(row.growth),
+            "gap": points_text(row.ahead),
+        }
     if row.target_kind == "growth":
         return _("增速 %(growth)s，目标 %(target)s，%(gap)s") % {
             "growth": growth_text(row.growth),
@@ -62,7 +68,8 @@ def reason_text(row: ProgressResult, city_growth: Decimal | None = None) -> str:
     """Why the cell has its colour, in one line for a tooltip or a list."""
     if not row.level:
         return progress_text(row)
-    parts = [progress_text(row)] if row.target is not None else []
+    shown = row.target is not None or getattr(row, "target_hidden", False)
+    parts = [progress_text(row)] if shown else []
     if "far_behind" in row.reasons:
         parts.append(_("落后时序进度超过红色预警线"))
     elif "behind" in row.reasons:

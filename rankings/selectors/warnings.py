@@ -11,6 +11,7 @@ from django.db.models import Q
 from counties.models import County, Period
 from indicators.models import Category, Indicator
 from scorecard.roles import AnyUser
+from targets.access import TARGET_FIGURES, target_county_ids_visible_to, target_figures_visible
 
 from ..models import ProgressResult, RankingRun
 from .runs import run_visible
@@ -41,6 +42,18 @@ class WarningBoard:
     filtered_out: int = 0  # counties left out by the filters
 
 
+def _without_others_targets(rows: list[ProgressResult], user: AnyUser) -> None:
+    """Leave out the target figures of counties whose targets the user may not read
+    (targets.access.TARGET_FIGURES); the rows keep completion, progress and the warning.
+    `target_hidden` tells the pages why the target is blank."""
+    visible = target_county_ids_visible_to(user)
+    for row in rows:
+        if not target_figures_visible(visible, row.county_id):
+            for name in TARGET_FIGURES:
+                setattr(row, name, [] if name == "plan" else None)
+            row.target_hidden = True  # type: ignore[attr-defined]
+
+
 def _counts(cells: list[ProgressResult | None]) -> dict[str, int]:
     counts = dict.fromkeys(LEVELS, 0)
     for cell in cells:
@@ -69,6 +82,7 @@ def warning_board(
         .select_related("indicator__category", "indicator__lead_department", "county")
         .order_by("indicator__category__display_order", "indicator__display_order")
     )
+    _without_others_targets(rows, user)
     indicators: dict[int, Indicator] = {}
     for row in rows:
         indicators.setdefault(row.indicator_id, row.indicator)
@@ -144,18 +158,20 @@ def county_warnings(period: Period, county: County, user: AnyUser) -> CountyWarn
     """The county's progress rows of the period's visible run, reds first, then yellows, then
     the rest in display order."""
     run = run_visible(period, user)
-    return county_warnings_of_run(run, county) if run is not None else None
+    return county_warnings_of_run(run, county, user) if run is not None else None
 
 
-def county_warnings_of_run(run: RankingRun, county: County) -> CountyWarnings:
+def county_warnings_of_run(run: RankingRun, county: County, user: AnyUser) -> CountyWarnings:
     """county_warnings() of a run the caller has already found visible, with the city's growth
-    per indicator (what "below the city's" compares with). One query."""
+    per indicator (what "below the city's" compares with). One query, and one for the counties
+    whose targets the user reads."""
     rows = list(
         ProgressResult.objects.filter(run=run)
         .filter(Q(county=county) | Q(county__isnull=True))
         .select_related("indicator__category", "indicator__lead_department")
         .order_by("indicator__category__display_order", "indicator__display_order")
     )
+    _without_others_targets(rows, user)
     city = {r.indicator_id: r.growth for r in rows if r.county_id is None}
     own = [r for r in rows if r.county_id is not None]
     order = {"red": 0, "yellow": 1, "green": 2, "": 3}
