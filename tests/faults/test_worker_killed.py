@@ -43,6 +43,20 @@ UNACKED_INDEX = "unacked_index"
 KOMBU_VISIBILITY_TIMEOUT = 3600  # kombu.transport.redis.Channel.visibility_timeout's default
 
 
+def wait_for_new_run(period, published: RankingRun, *, what: str, log) -> RankingRun:
+    """The period's current run once another than `published` has become current (90 s)."""
+    return wait_for(
+        lambda: (
+            RankingRun.objects.filter(period=period, is_current=True)
+            .exclude(pk=published.pk)
+            .first()
+        ),
+        timeout=90,
+        what=what,
+        log=log,
+    )
+
+
 def run_rows(run: RankingRun) -> dict[str, list[dict]]:
     """The run's row and every result row stored with it (all models that point at a run),
     column by column, in primary-key order."""
@@ -155,15 +169,8 @@ def test_worker_killed_mid_recompute_keeps_the_ranking_and_a_later_worker_finish
     broker.zadd(UNACKED_INDEX, {tag: time.time() - timeout - 1})  # as if that time had passed
 
     later = workers.start(queue=queue, name="later")
-    new = wait_for(
-        lambda: (
-            RankingRun.objects.filter(period=october, is_current=True)
-            .exclude(pk=published.pk)
-            .first()
-        ),
-        timeout=90,
-        what="a later worker to finish the recompute",
-        log=later.log,
+    new = wait_for_new_run(
+        october, published, what="a later worker to finish the recompute", log=later.log
     )
     assert new.status == RankingRun.Status.SUCCEEDED
     assert new.trigger == RankingRun.Trigger.APPROVAL
@@ -200,15 +207,8 @@ def test_prefork_child_killed_mid_recompute_is_requeued_at_once(
 
     os.kill(child, signal.SIGKILL)
 
-    new = wait_for(
-        lambda: (
-            RankingRun.objects.filter(period=october, is_current=True)
-            .exclude(pk=published.pk)
-            .first()
-        ),
-        timeout=90,
-        what="the requeued recompute to finish",
-        log=worker.log,
+    new = wait_for_new_run(
+        october, published, what="the requeued recompute to finish", log=worker.log
     )
     assert worker.process.poll() is None  # the worker itself lived on
     assert new.status == RankingRun.Status.SUCCEEDED

@@ -20,12 +20,15 @@ what the pages need besides:
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -157,3 +160,31 @@ def _extras(w: dict) -> dict:
         "job": job,
         "ruleset_draft": ruleset_draft,
     }
+
+
+@contextmanager
+def matrix_world_in_transaction(django_db_blocker, media: Path) -> Iterator[dict]:
+    """The world for a module's tests, built once inside a transaction that is rolled back when
+    the module is done (each test runs in a savepoint of it, the `db` fixture's)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            world = build_matrix_world(media)
+            world["media"] = media
+            yield world
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def world_for_a_test(world: dict, settings, monkeypatch) -> dict:
+    """The settings a test of the world runs with: its media folder, fast password hashing, and
+    no recompute or stability job queued."""
+    from rankings import tasks as ranking_tasks
+
+    settings.MEDIA_ROOT = str(world["media"])
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    monkeypatch.setattr(ranking_tasks.recompute, "apply_async", lambda *a, **kw: None)
+    monkeypatch.setattr(ranking_tasks.stability_run, "apply_async", lambda *a, **kw: None)
+    return world

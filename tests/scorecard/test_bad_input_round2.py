@@ -21,10 +21,9 @@ from collections.abc import Callable
 
 import openpyxl
 import pytest
-from django.db import connection, transaction
 
 from supervision.models import Notification
-from tests.scorecard.matrix_world import build_matrix_world
+from tests.scorecard.matrix_world import matrix_world_in_transaction, world_for_a_test
 from tests.scorecard.test_bad_input import (
     DATA_TABLES,
     FORBIDDEN,
@@ -34,8 +33,7 @@ from tests.scorecard.test_bad_input import (
     PDF,
     C,
     Case,
-    _send,
-    _shown,
+    assert_refused_and_unchanged,
     raw_file,
     upload,
     zip_bytes,
@@ -50,43 +48,13 @@ TABLES = (*DATA_TABLES, "auth_user", "knox_", "api_")
 @pytest.fixture(scope="module")
 def built_world(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("bad-input-media")
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            world = build_matrix_world(media)
-            world["media"] = media
-            yield world
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with matrix_world_in_transaction(django_db_blocker, media) as world:
+        yield world
 
 
 @pytest.fixture
 def world(built_world, db, settings, monkeypatch):
-    from rankings import tasks as ranking_tasks
-
-    settings.MEDIA_ROOT = str(built_world["media"])
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    monkeypatch.setattr(ranking_tasks.recompute, "apply_async", lambda *a, **kw: None)
-    monkeypatch.setattr(ranking_tasks.stability_run, "apply_async", lambda *a, **kw: None)
-    return built_world
-
-
-def checksum() -> dict[str, str]:
-    """md5 of every row of the data tables, the users and the API tokens, by table."""
-    out = {}
-    with connection.cursor() as cursor:
-        tables = sorted(
-            t for t in connection.introspection.table_names(cursor) if t.startswith(TABLES)
-        )
-        for table in tables:
-            cursor.execute(
-                "SELECT md5(coalesce(string_agg(r::text, chr(10) ORDER BY r::text), '')) "
-                f"FROM {connection.ops.quote_name(table)} r"
-            )
-            out[table] = cursor.fetchone()[0]
-    return out
+    return world_for_a_test(built_world, settings, monkeypatch)
 
 
 # ------------------------------------------------------------------------------ payloads
@@ -306,17 +274,7 @@ def _params():
 @pytest.mark.parametrize("case", _params())
 def test_bad_input_is_refused_and_changes_nothing(client, world, case: Case):
     client.handler = HANDLER  # the middleware loaded once for the module
-    if case.role != "anon":
-        client.force_login(world["users"][case.role])
-    before = checksum()
-    response = _send(client, case, world)
-    chain = getattr(response, "redirect_chain", [])
-    status = chain[0][1] if chain else response.status_code
-    shown = _shown(response)
-    assert status != 500
-    assert status in case.status, f"{case.name}: {status}\n{shown[:3000]}"
-    assert case.message in shown, f"{case.name}: no “{case.message}” in\n{shown[:3000]}"
-    assert checksum() == before, f"{case.name}: the tables changed"
+    assert_refused_and_unchanged(client, world, case, TABLES)
 
 
 def test_the_corpus_is_large_and_says_how_large():

@@ -40,7 +40,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from rankings.models import BonusItem, CountyResult, IndicatorResult, ProgressResult
 from targets.models import Target
-from tests.scorecard.matrix_world import SECRET, build_matrix_world
+from tests.scorecard.matrix_world import SECRET, matrix_world_in_transaction, world_for_a_test
 from tests.scorecard.test_bad_input import checksum
 
 pytestmark = pytest.mark.django_db
@@ -416,30 +416,16 @@ def built_world(django_db_setup, django_db_blocker, tmp_path_factory):
     """The world, built once inside a transaction rolled back at the end; every request runs
     in a savepoint of it that is rolled back too."""
     media = tmp_path_factory.mktemp("matrix-media")
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            world = build_matrix_world(media)
-            world["media"] = media
-            yield world
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with matrix_world_in_transaction(django_db_blocker, media) as world:
+        yield world
 
 
 @pytest.fixture
 def world(built_world, db, settings, monkeypatch):
-    from rankings import tasks as ranking_tasks
-
-    settings.MEDIA_ROOT = str(built_world["media"])
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # the matrix sends a few thousand requests from one address in a minute
     rates = {"anon": "100000/minute", "user": "100000/minute"}
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
-    monkeypatch.setattr(ranking_tasks.recompute, "apply_async", lambda *a, **kw: None)
-    monkeypatch.setattr(ranking_tasks.stability_run, "apply_async", lambda *a, **kw: None)
-    return built_world
+    return world_for_a_test(built_world, settings, monkeypatch)
 
 
 @dataclass
