@@ -140,7 +140,6 @@ class GridScores:
     place: np.ndarray  # the rank the method scored with (also for unranked counties)
     points: np.ndarray
     s: np.ndarray
-    s_used: np.ndarray  # the share each category aggregates (points / weight when rounded)
     flags_i: np.ndarray
     sub: np.ndarray
     cat_rank: np.ndarray
@@ -241,7 +240,6 @@ def score_grid(
         place=place,
         points=points,
         s=s,
-        s_used=s_used,
         flags_i=flags_i,
         sub=sub,
         cat_rank=cat_rank,
@@ -274,6 +272,13 @@ def indicator_weights(rules: Rules) -> np.ndarray:
     return np.array([float(i.weight) for i in rules.indicators])
 
 
+def shares_used(rules: Rules, s: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """The share each category aggregates: s, or points / weight when points are rounded."""
+    if rules.indicator_decimals is None:
+        return s
+    return points / indicator_weights(rules)[None, :, None]
+
+
 def indicator_points(
     rules: Rules, s: np.ndarray, sched3: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -283,8 +288,7 @@ def indicator_points(
     s = np.where(sched3, np.where(np.isnan(s), 0.0, s), np.nan)  # missing (or no reference) -> 0
     weight = indicator_weights(rules)[None, :, None]
     points = round_half_up(weight * s, rules.indicator_decimals)
-    s_used = s if rules.indicator_decimals is None else points / weight
-    return s, points, s_used
+    return s, points, shares_used(rules, s, points)
 
 
 class FinalRanks(NamedTuple):

@@ -42,6 +42,7 @@ from .engine import (
     indicator_points,
     indicator_weights,
     scheduled_mask,
+    shares_used,
 )
 from .grid import Grid
 from .methods import METHODS, MethodInput
@@ -106,6 +107,7 @@ class Variants:
         self.own_targets = own_targets
         self.base_ranks = base_ranks
         self.scheduled = scheduled_mask(rules, g.months)  # (1, I)
+        self.s_used = shares_used(rules, base.s, base.points)  # (1, I, C)
         self.weight = indicator_weights(rules)
         codes = [c.code for c in rules.categories]
         self.cat_of = np.array([codes.index(i.category) for i in rules.indicators])
@@ -288,7 +290,7 @@ class Variants:
             xd = base.basis[0, x, c_all] * sign
             xd[:n] = new
             share = self._evaluate(x, xd, r_all, c_all, cs[v_all])
-            was = base.s_used[0, x, c_all]
+            was = self.s_used[0, x, c_all]
             changed = ~((share == was) | (np.isnan(share) & np.isnan(was)))
             changed[:n] = True
             moved.append(
@@ -389,7 +391,7 @@ class Variants:
             sub, sub_rules, basis, valid, invalid & sched3, target=target, one_change=change
         )
         _, _, share = indicator_points(sub_rules, s, sched3)
-        was = base.s_used[:, cols][:, :, members]  # (1, A, U)
+        was = self.s_used[:, cols][:, :, members]  # (1, A, U)
         changed = ~((share == was) | (np.isnan(share) & np.isnan(was)))
         changed[k, :, pos] = True
         v, q, c = np.nonzero(changed)
@@ -412,7 +414,7 @@ class Variants:
         subs = base.sub[0][:, ci].T.copy()  # (m, K)
         for cat in np.unique(self.cat_of[cols]):
             members = np.flatnonzero(self.cat_of == cat)
-            shares = base.s_used[0][members][:, ci].T.copy()  # (m, members)
+            shares = self.s_used[0][members][:, ci].T.copy()  # (m, members)
             for q, x in enumerate(cols):
                 if self.cat_of[x] == cat:
                     mine = moved.q == q
