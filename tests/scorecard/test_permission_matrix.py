@@ -726,13 +726,15 @@ def test_the_matrix(world, pattern: Pattern):
     )
 
 
-def test_the_matrix_was_large_and_says_how_large(world):
-    """Runs last in the module (pytest keeps file order): how many cases the matrix tried."""
+def test_the_matrix_was_large_and_says_how_large(world, capsys):
+    """Runs last in the module (pytest keeps file order): how many cases the matrix tried,
+    printed in make test's output."""
     planned = sum(len(cases_of(p, world)) for p in PATTERNS)
-    print(
-        f"\npermission matrix: {len(PATTERNS)} URL patterns, {planned} cases planned, "
-        f"{len(TRIED)} tried"
-    )
+    with capsys.disabled():
+        print(
+            f"\npermission matrix: {len(PATTERNS)} URL patterns, {planned} cases planned, "
+            f"{len(TRIED)} tried"
+        )
     assert planned >= 2000
     if {o.key for o in TRIED} == {p.key for p in PATTERNS}:  # every pattern ran (no -k)
         assert len(TRIED) == planned
