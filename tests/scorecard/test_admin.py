@@ -76,3 +76,18 @@ def test_value_changed_in_admin_is_recorded_with_its_channel(client, admin_user)
     latest = SubmissionValue.history.filter(id=value.pk).order_by("-history_date").first()
     assert latest.value == Decimal("12.5") and latest.history_change_reason == "admin"
     assert latest.history_user == admin_user
+
+
+@pytest.mark.parametrize("version", ["None", "-1", "1e3", "９"])
+def test_a_history_version_that_cannot_exist_is_not_found(client, admin_user, version):
+    """simple-history's version page with an id that is not a plain number: 404, not 500."""
+    from tests.factories import IndicatorFactory
+
+    indicator = IndicatorFactory()
+    client.force_login(admin_user)
+    history = reverse("admin:indicators_indicator_history", args=[indicator.pk])
+    assert client.get(history).status_code == 200
+    page = client.get(f"{history}{version}/")
+    assert page.status_code == 404
+    real = indicator.history.first().history_id
+    assert client.get(f"{history}{real}/").status_code == 200

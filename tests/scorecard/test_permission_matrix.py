@@ -540,7 +540,10 @@ def _admin_fill(key: str, w: dict) -> Fill:
     model = _admin_model(model_key)
     pk = _first_pk(model)
     if view == "simple_history":
-        history_id = model.history.filter(pk=pk).values_list("history_id", flat=True).first()
+        # the object's own history (a historical row's pk is its history_id, not the object's)
+        rows = model.history.filter(**{model._meta.pk.attname: pk})
+        history_id = rows.values_list("history_id", flat=True).first()
+        assert history_id is not None, f"{model_key}: the world's object has no history"
         return Fill(({}, [pk, history_id], ""))
     return Fill(({"object_id": pk}, [], ""))
 
