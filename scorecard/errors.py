@@ -11,17 +11,12 @@ import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
 from django.views import defaults
 
-from scorecard.middleware import DatabaseUnavailableMiddleware
+from scorecard.middleware import database_unavailable_response
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    error = sys.exc_info()[1]
-    if isinstance(error, OperationalError | InterfaceError):
-        seconds = DatabaseUnavailableMiddleware.RETRY_AFTER_SECONDS
-        response = HttpResponse(render_to_string("503.html", {"retry_after": seconds}), status=503)
-        response["Retry-After"] = str(seconds)
-        return response
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return database_unavailable_response()
     return defaults.server_error(request)

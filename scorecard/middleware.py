@@ -117,6 +117,19 @@ class RequestLogMiddleware:
         return response
 
 
+RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable_response() -> HttpResponse:
+    """The 503 page for a database that went away: nothing was saved, try again shortly. Rendered
+    without the request's context processors (they would query the database)."""
+    response = HttpResponse(
+        render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS}), status=503
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 class DatabaseUnavailableMiddleware:
     """A database error that ends a view (the connection dropped or the server restarted in
     the middle of a request) is answered with a 503 page saying that nothing was saved and to
@@ -124,8 +137,6 @@ class DatabaseUnavailableMiddleware:
     the official's data is as it was before the request. The page is rendered without the
     request's context processors (they would query the database); the error is logged (and
     mailed to ADMINS) through django.request like any server error."""
-
-    RETRY_AFTER_SECONDS = 30
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -136,11 +147,7 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
-        response = HttpResponse(
-            render_to_string("503.html", {"retry_after": self.RETRY_AFTER_SECONDS}),
-            status=503,
-        )
-        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        response = database_unavailable_response()
         log_response(
             "Database unavailable: %s",
             request.path,
