@@ -21,6 +21,7 @@ from .io import (
     InputFileError,
     read_bonuses,
     read_counties,
+    read_exemptions,
     read_rules,
     read_targets,
     read_values,
@@ -29,7 +30,7 @@ from .io import (
 )
 from .parsing import parse_rules
 from .rounding import round_decimal, round_half_up
-from .rules import Indicator, Rules, RulesError, rules_to_dict
+from .rules import Indicator, MissingData, Rules, RulesError, rules_to_dict
 from .stability import StabilityResult, rank_stability
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "Explanation",
     "Indicator",
     "InputFileError",
+    "MissingData",
     "Rules",
     "RulesError",
     "ScoreResult",
@@ -52,6 +54,7 @@ __all__ = [
     "rank_stability",
     "read_bonuses",
     "read_counties",
+    "read_exemptions",
     "read_rules",
     "read_targets",
     "read_values",

@@ -13,26 +13,29 @@ def weighted_mean(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Weighted arithmetic or geometric mean over the first item axis, per group of items.
 
-    ratios (P, N, C) in 0..1 (NaN where left out), weights (P, N) (0 where left out), member
-    (N, K) one-hot, geometric (K,) bool. Returns the means (P, K, C) and whether each group has any
-    weight (P, K).
+    ratios (P, N, C) in 0..1 (NaN where left out), weights (P, N), or (P, N, C) when each county
+    weighs its items on its own (0 where left out), member (N, K) one-hot, geometric (K,) bool.
+    Returns the means (P, K, C) and whether each group has any weight (P, K), or (P, K, C) with
+    per-county weights.
 
     Each group's sums are built by adding its items one at a time, in item order, element by
     element: every (period, county) entry is the same sequence of floating-point operations
     whatever the shape of the arrays around it. gaps() relies on this: a category worked out
     again for a few changed counties is bit for bit what scoring the whole grid gives.
     """
+    per_county = weights.ndim == 3
     n_p = max(ratios.shape[0], weights.shape[0])  # either may be 1, broadcast over the other
     n_c = ratios.shape[2]
-    w = weights[:, :, None]
+    w = weights if per_county else weights[:, :, None]
     r = np.where(w > 0, ratios, 0.0)
     n_k = member.shape[1]
     out = np.full((n_p, n_k, n_c), np.nan)
-    total_w = np.zeros((weights.shape[0], n_k))
+    tw_shape = weights.shape[:1] + weights.shape[2:]  # (P,) or (P, C)
+    total_w = np.zeros((weights.shape[0], n_k) + weights.shape[2:])
     with np.errstate(divide="ignore", invalid="ignore"):
         for k in range(n_k):
             items = np.flatnonzero(member[:, k])
-            tw = np.zeros(weights.shape[0])
+            tw = np.zeros(tw_shape)
             acc = np.zeros((n_p, n_c))
             for i in items:
                 tw = tw + weights[:, i]
@@ -42,13 +45,13 @@ def weighted_mean(
                 else:
                     acc = acc + w[:, i] * r[:, i]
             total_w[:, k] = tw
-            mean = acc / tw[:, None]
+            mean = acc / (tw if per_county else tw[:, None])
             if geometric[k]:
                 zero = ((r[:, items] <= 0) & (w[:, items] > 0)).any(axis=1)
                 mean = np.where(zero, 0.0, np.exp(mean))
             out[:, k] = mean
     has = total_w > 0
-    return np.where(has[:, :, None], out, np.nan), has
+    return np.where(has if per_county else has[:, :, None], out, np.nan), has
 
 
 def category_subtotals(

@@ -30,8 +30,17 @@ import pandas as pd
 from .aggregate import category_subtotals, total_of
 from .comparison import score_indicators
 from .county_targets import TargetArrays, target_arrays, target_grid
+from .coverage import Tally, applies, tally
 from .frames import categories_frame, counties_frame, indicators_frame
-from .grid import BonusPoints, Grid, bonus_arrays, build_grid, rank_lookup, veto_mask
+from .grid import (
+    BonusPoints,
+    Grid,
+    bonus_arrays,
+    build_grid,
+    exempt_mask,
+    rank_lookup,
+    veto_mask,
+)
 from .growth import growth_array
 from .parsing import parse_rules
 from .ranking import TIERS, common_places, competition_rank, tier_codes
@@ -39,9 +48,9 @@ from .references import reference_frame
 from .rounding import round_half_up
 from .rules import Rules
 
-INDICATOR_FLAGS = ("missing", "invalid_base", "not_scheduled", "not_ranked")
+INDICATOR_FLAGS = ("missing", "invalid_base", "not_scheduled", "not_ranked", "exempt")
 COUNTY_FLAGS = ("not_ranked", "incomplete", "vetoed")
-CATEGORY_FLAGS = ("not_scheduled",)
+CATEGORY_FLAGS = ("not_scheduled", "imputed")
 
 
 @dataclass(frozen=True)
@@ -69,15 +78,17 @@ def score(
     base_ranks: Mapping[str, int] | None = None,
     previous_ranks: Mapping[str, int] | None = None,
     targets: pd.DataFrame | None = None,
+    exemptions: pd.DataFrame | None = None,
 ) -> ScoreResult:
     """Score every county on every period in `values` by `rules` (see docs/rules.md).
 
     `targets` (county, indicator, target[, schedule, target_kind]): each county's own annual
     target, for the indicators whose target or stepped params say own_target or by_schedule
-    (county_targets.py)."""
+    (county_targets.py). `exemptions` (county, indicator): the counties exempted from
+    indicators (不考核), treated as the rules' missing_data says (coverage.py)."""
     if not isinstance(rules, Rules):
         rules = parse_rules(rules)
-    g = build_grid(values, rules, counties)
+    g = scoring_grid(values, rules, counties, exemptions)
     a = score_grid(
         g,
         rules,
@@ -102,7 +113,7 @@ def score(
             a.flags_i,
             INDICATOR_FLAGS,
         ),
-        categories=categories_frame(g, rules, a.sub, a.cat_rank, ~a.part, CATEGORY_FLAGS),
+        categories=categories_frame(g, rules, a.sub, a.cat_rank, a.flags_k, CATEGORY_FLAGS),
         counties=counties_frame(
             g,
             base=a.base,
@@ -126,6 +137,18 @@ def score(
     )
 
 
+def scoring_grid(
+    values: pd.DataFrame,
+    rules: Rules,
+    counties: pd.DataFrame | None,
+    exemptions: pd.DataFrame | None,
+) -> Grid:
+    """build_grid() with the exemptions' mask."""
+    g = build_grid(values, rules, counties)
+    g.exempt = exempt_mask(exemptions, g, rules)
+    return g
+
+
 @dataclass(frozen=True)
 class GridScores:
     """Everything score() computes, as arrays over the grid: (P, I, C) per indicator,
@@ -143,7 +166,11 @@ class GridScores:
     flags_i: np.ndarray
     sub: np.ndarray
     cat_rank: np.ndarray
-    part: np.ndarray
+    part: np.ndarray  # (P, K) scheduled categories, or (P, K, C) those in each county's total
+    flags_k: np.ndarray  # (P, K, C) category flag bits
+    # (P, I, C) the weight each entry scored out of, where it is not the indicator's (an
+    # exempted weight redistributed, coverage.py); None otherwise
+    weight: np.ndarray | None
     base_raw: np.ndarray  # (P, C) unrounded, NaN for incomplete counties
     base: np.ndarray
     bonus: np.ndarray  # >= 0, capped
@@ -187,6 +214,9 @@ def score_grid(
     missing = np.isnan(value)
     invalid = ~missing & np.isnan(basis)
     valid = ~missing & ~invalid & sched3
+    if g.exempt is not None:  # an exempted county is neither scored, missing nor a reference
+        kept = ~g.exempt[None]
+        missing, invalid, valid = missing & kept, invalid & kept, valid & kept
 
     target = target_grid(rules, g.months, targets)
     own = target if targets is not None else None  # None: the methods take the rules' target
@@ -194,19 +224,9 @@ def score_grid(
         g, rules, basis, valid, invalid & sched3, stats=True, target=own
     )
     rank = np.where(g.ranked[None, None, :], place, np.nan)  # unranked counties hold no place
-    s, points, s_used = indicator_points(rules, s, sched3)
-
-    weight = indicator_weights(rules)
-    sub_raw, sub, part = category_subtotals(rules, s_used, scheduled, weight)
-    base_raw, base = total_of(rules, sub, part)
-
-    # incomplete: more than missing_share_max of the scheduled indicators missing
-    n_sched = scheduled.sum(axis=1)[:, None]
-    n_missing = (missing & sched3).sum(axis=1)
-    share_max = float(rules.missing_share_max)
-    incomplete = n_missing > share_max * n_sched + 1e-9
-    base_raw = np.where(incomplete, np.nan, base_raw)
-    base = np.where(incomplete, np.nan, base)
+    t = tally_scores(g, rules, s, scheduled, missing)
+    s, points, sub_raw, sub, part = t.s, t.points, t.sub_raw, t.sub, t.counted
+    base_raw, base, incomplete = t.base_raw, t.base, t.incomplete
     eligible = g.ranked[None, :] & np.isfinite(base)  # (P, C)
 
     ranks = final_ranks(g, rules, base_raw, base, bonus.net, eligible, base_ranks)
@@ -218,15 +238,19 @@ def score_grid(
     tier = _tiers(g, rules, county_rank, eligible)
     tier = np.where(vetoed[None, :], TIERS.index("vetoed"), tier)
 
+    in_total = part if part.ndim == 3 else part[:, :, None]
     cat_rank = _rank_in_groups(
-        g, sub if rules.rank_on == "rounded" else sub_raw, part[:, :, None] & eligible[:, None, :]
+        g, sub if rules.rank_on == "rounded" else sub_raw, in_total & eligible[:, None, :]
     )
     flags_i = (
-        (missing & sched3) * 1
+        t.missing * 1
         + (invalid & sched3) * 2
         + (~sched3 & np.ones_like(missing)) * 4
         + (~g.ranked)[None, None, :] * 8
+        + t.exempt * 16
     )
+    k_sched = scheduled_categories(rules, scheduled)
+    flags_k = (~k_sched)[:, :, None] * 1 + t.imputed * 2
     flags_c = (
         (~g.ranked)[None, :] * 1 + incomplete * 2 + vetoed[None, :] * 4 + np.zeros_like(incomplete)
     )
@@ -244,6 +268,10 @@ def score_grid(
         sub=sub,
         cat_rank=cat_rank,
         part=part,
+        flags_k=flags_k,
+        weight=t.weight
+        if rules.missing_policy.exemptions == "redistribute" and t.exempt.any()
+        else None,
         base_raw=base_raw,
         base=base,
         bonus=bonus.bonus,
@@ -259,6 +287,60 @@ def score_grid(
         flags_c=flags_c,
         references=ref_stats,
     )
+
+
+def tally_scores(
+    g: Grid, rules: Rules, s: np.ndarray, scheduled: np.ndarray, missing: np.ndarray
+) -> Tally:
+    """From the methods' scores s (P, I, C): points, category subtotals and base totals, as
+    the rules' missing-data policies say (coverage.tally), or by the plain path when no
+    exemption or policy applies."""
+    if applies(rules, g.exempt):
+        return tally(
+            rules,
+            s,
+            scheduled,
+            missing,
+            g.exempt,
+            imputation_of=g.imputation_of,
+            ranked=g.ranked,
+        )
+    sched3 = scheduled[:, :, None]
+    s, points, s_used = indicator_points(rules, s, sched3)
+    weight = indicator_weights(rules)
+    sub_raw, sub, part = category_subtotals(rules, s_used, scheduled, weight)
+    base_raw, base = total_of(rules, sub, part)
+    # incomplete: more than missing_share_max of the scheduled indicators missing
+    n_sched = scheduled.sum(axis=1)[:, None]
+    miss = missing & sched3
+    n_missing = miss.sum(axis=1)
+    share_max = float(rules.missing_share_max)
+    incomplete = n_missing > share_max * n_sched + 1e-9
+    no = np.zeros(sub.shape, dtype=bool)
+    return Tally(
+        s=s,
+        points=points,
+        s_used=s_used,
+        weight=np.broadcast_to(weight[None, :, None], s.shape),
+        sub_raw=sub_raw,
+        sub=sub,
+        counted=part,
+        imputed=no,
+        base_raw=np.where(incomplete, np.nan, base_raw),
+        base=np.where(incomplete, np.nan, base),
+        incomplete=incomplete,
+        missing=miss,
+        exempt=np.zeros(s.shape, dtype=bool),
+    )
+
+
+def scheduled_categories(rules: Rules, scheduled: np.ndarray) -> np.ndarray:
+    """(P, K) whether each category has a scheduled indicator."""
+    codes = [c.code for c in rules.categories]
+    out = np.zeros((scheduled.shape[0], len(codes)), dtype=bool)
+    for j, i in enumerate(rules.indicators):
+        out[:, codes.index(i.category)] |= scheduled[:, j]
+    return out
 
 
 def scheduled_mask(rules: Rules, months: np.ndarray) -> np.ndarray:

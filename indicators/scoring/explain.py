@@ -30,17 +30,20 @@ import pandas as pd
 from .engine import ScoreResult
 from .explain_methods import FORMULAS, Args
 from .explain_text import fixed, num, signed_term, tidy
+from .frames import pci
 from .rounding import round_half_up, round_half_up_scalar
 from .rules import Indicator, Rules
 
-CASES = ("scored", "invalid_base", "missing", "not_scheduled")
+CASES = ("scored", "invalid_base", "missing", "not_scheduled", "exempt")
 
 
 @dataclass(frozen=True)
 class Explanation:
     """How a number came about. `case`: "scored", "invalid_base" (scored with the reference
-    counties' worst value and place), "missing" (0 points) or "not_scheduled" (no points, empty
-    formula); for totals "total" and "improvement". `points` is NaN when not scheduled."""
+    counties' worst value and place), "missing" (0 points), "not_scheduled" (no points, empty
+    formula) or "exempt" (不考核: weight × the county's rate on its other indicators under
+    pro_rata, no points under redistribute, 0 under zero); for totals "total" and
+    "improvement". `points` is NaN when not scheduled and when exempted under redistribute."""
 
     method: str
     case: str
@@ -58,6 +61,8 @@ def explain_points(
     reference: Mapping[str, float] | None = None,
     decimals: int | None = 2,
     target: float | None = None,
+    weight: float | None = None,
+    share: float | None = None,
 ) -> Explanation:
     """The points of one indicator result and the arithmetic that gives them.
 
@@ -67,14 +72,18 @@ def explain_points(
     count, best, worst, mean, std; needed by efficacy and zscore and for an invalid basis);
     `decimals` the rules' indicator_decimals; `target` the row's `target` (the county's own,
     or the one due by the schedule), for the target and stepped methods: None or NaN means the
-    rule's parameter.
+    rule's parameter. `weight`: the weight the county scored out of, when the rules
+    redistribute an exempted weight (None: the indicator's); `share`: the row's `normalised`,
+    for an exempted row (the pro-rata rate, NaN under redistribute).
     """
     flag_set = set(flags.split(",")) if isinstance(flags, str) else set(flags)
     method = indicator.method
-    weight = float(indicator.weight)
+    weight = float(indicator.weight) if weight is None or math.isnan(weight) else float(weight)
     ref = _reference(reference)
     if "not_scheduled" in flag_set:
         return Explanation(method, "not_scheduled", "", math.nan, {"weight": weight})
+    if "exempt" in flag_set:
+        return _exempt(method, weight, share, decimals)
     if "missing" in flag_set:
         return _zero(method, "missing", weight, decimals)
     case, x = "scored", float(basis)
@@ -174,6 +183,11 @@ def explain_result(
     rank = sel["scored_rank"].to_numpy(dtype=float)
     # results stored before targets were an input have no target column: the rules' target
     target = sel["target"].to_numpy(dtype=float) if "target" in sel else np.full(len(sel), np.nan)
+    share = sel["normalised"].to_numpy(dtype=float)
+    # the weights scored out of, where the rules redistribute an exempted weight
+    weights = np.full(len(sel), np.nan)
+    if result.arrays is not None and result.arrays[1].weight is not None:
+        weights = pci(result.arrays[1].weight)[keep]
     labels = zip(sel["period"], sel["county"], sel["indicator"], sel["flags"], strict=True)
     for k, (p, c, code, flags) in enumerate(labels):
         p, c, code = str(p), str(c), str(code)
@@ -185,6 +199,8 @@ def explain_result(
             reference=refs.get((p, code, group_of[(p, c)])),
             decimals=result.rules.indicator_decimals,
             target=float(target[k]),
+            weight=float(weights[k]),
+            share=float(share[k]),
         )
         rows.append((p, c, code, e.method, e.case, e.formula, e.points))
     return pd.DataFrame(
@@ -203,6 +219,17 @@ def _reference(reference: Mapping[str, float] | None) -> dict[str, float]:
     if not out["count"] > 0:
         out.update(dict.fromkeys(keys[1:], math.nan))
     return out
+
+
+def _exempt(method: str, weight: float, share: float | None, decimals: int | None) -> Explanation:
+    """不考核: weight × the pro-rata rate, no points (redistributed: share NaN), or 0."""
+    inputs = {"weight": weight}
+    if share is None or math.isnan(share) or weight == 0:
+        return Explanation(method, "exempt", "", math.nan, inputs)
+    points = _points(weight, share, decimals)
+    inputs["share"] = float(share)
+    formula = tidy(f"{num(weight)} × {num(share, 4)} = {_shown(points, decimals)}")
+    return Explanation(method, "exempt", formula, points, inputs)
 
 
 def _zero(method: str, case: str, weight: float, decimals: int | None) -> Explanation:

@@ -40,7 +40,7 @@ def _keys(n_p: int, n_c: int, n_items: int) -> tuple[np.ndarray, np.ndarray, np.
     )
 
 
-def _pci(a: np.ndarray) -> np.ndarray:
+def pci(a: np.ndarray) -> np.ndarray:
     """(P, I, C) -> flat in (period, county, item) order."""
     return np.ascontiguousarray(a.transpose(0, 2, 1)).reshape(-1)
 
@@ -69,15 +69,15 @@ def indicators_frame(
             "county": _labels(c, g.counties),
             "indicator": _labels(i, [ind.code for ind in rules.indicators]),
             "category": _labels(ind_cat[i], cat_codes),
-            "value": _pci(value),
-            "prior_value": _pci(prior),
-            "basis": _pci(basis),
-            "target": _pci(np.broadcast_to(target, value.shape)),
-            "rank": _pci(rank),
-            "scored_rank": _pci(place),
-            "score": _pci(points),
-            "normalised": _pci(s),
-            "flags": _flags(_pci(flags.astype(np.int16)), flag_names),
+            "value": pci(value),
+            "prior_value": pci(prior),
+            "basis": pci(basis),
+            "target": pci(np.broadcast_to(target, value.shape)),
+            "rank": pci(rank),
+            "scored_rank": pci(place),
+            "score": pci(points),
+            "normalised": pci(s),
+            "flags": _flags(pci(flags.astype(np.int16)), flag_names),
         }
     )
 
@@ -87,20 +87,21 @@ def categories_frame(
     rules: Rules,
     subtotal: np.ndarray,
     rank: np.ndarray,
-    not_scheduled: np.ndarray,
+    flags: np.ndarray,
     flag_names: tuple[str, ...],
 ) -> pd.DataFrame:
+    """`flags` (P, K, C): the flag bits of each category result."""
     n_p, n_k, n_c = subtotal.shape
-    bits = np.broadcast_to(not_scheduled[:, :, None], subtotal.shape).astype(np.int16)
+    bits = np.broadcast_to(flags, subtotal.shape).astype(np.int16)
     p, c, k = _keys(n_p, n_c, n_k)
     return pd.DataFrame(
         {
             "period": _labels(p, g.periods),
             "county": _labels(c, g.counties),
             "category": _labels(k, [cat.code for cat in rules.categories]),
-            "subtotal": _pci(subtotal),
-            "rank": _pci(rank),
-            "flags": _flags(_pci(bits), flag_names),
+            "subtotal": pci(subtotal),
+            "rank": pci(rank),
+            "flags": _flags(pci(bits), flag_names),
         }
     )
 

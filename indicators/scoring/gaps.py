@@ -39,8 +39,8 @@ import numpy as np
 import pandas as pd
 
 from .county_targets import target_arrays
-from .engine import GridScores, ScoreResult, score_grid
-from .grid import Grid, ScoringInputError, bonus_arrays, build_grid
+from .engine import GridScores, ScoreResult, score_grid, scoring_grid
+from .grid import Grid, ScoringInputError, bonus_arrays
 from .methods import reaches
 from .parsing import parse_rules
 from .rules import Indicator, Rules
@@ -90,6 +90,7 @@ def gaps(
     batch_cells: int = BATCH_CELLS,
     targets: pd.DataFrame | None = None,
     scored: ScoreResult | None = None,
+    exemptions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per (county, indicator) with a gap to close, for the single period in `values`.
 
@@ -100,7 +101,8 @@ def gaps(
     total, has no row for it; nor has a county that leads an indicator, unless it is below the
     threshold of a threshold_rank indicator. `whole`: codes of indicators whose values are
     counts (codes the rules do not score are ignored). `targets`: the counties' own targets,
-    as score() takes them; every variant is scored against the same targets. `scored`:
+    as score() takes them; every variant is scored against the same targets. `exemptions`: as
+    score() takes them (an exempted indicator has no gap). `scored`:
     score()'s result of exactly these inputs (rank changes aside), whose arrays then stand for
     the period's own scoring instead of scoring it again.
     """
@@ -109,7 +111,7 @@ def gaps(
     if scored is not None and scored.arrays is not None and scored.rules is rules:
         g, base = scored.arrays
     else:
-        g = build_grid(values, rules, counties)
+        g = scoring_grid(values, rules, counties, exemptions)
         base = None
     if len(g.periods) != 1:
         raise ScoringInputError("gaps() scores one period at a time", table="values")

@@ -49,6 +49,9 @@ class Grid:
     codes: list[str]  # indicator axis: the scored indicators in rule order, then extra denominators
     value: np.ndarray  # (P, J, C)
     prior: np.ndarray  # (P, J, C)
+    # (C,) each county's imputation group (-1: none), when the rules impute by group
+    imputation_of: np.ndarray | None = None
+    exempt: np.ndarray | None = None  # (I, C) exempted (不考核); None: no exemption
 
 
 def build_grid(values: pd.DataFrame, rules: Rules, counties: pd.DataFrame | None) -> Grid:
@@ -119,6 +122,7 @@ def build_grid(values: pd.DataFrame, rules: Rules, counties: pd.DataFrame | None
     grid_value[flat] = value[keep]
     grid_prior[flat] = prior[keep]
     group_of, group_names = _peer_groups(rules, codes_c, kinds, ranked, counties is not None)
+    imputation_of = _imputation_groups(rules, counties)
     return Grid(
         periods=periods,
         months=np.array([int(p[5:7]) for p in periods]),
@@ -130,7 +134,47 @@ def build_grid(values: pd.DataFrame, rules: Rules, counties: pd.DataFrame | None
         codes=codes,
         value=grid_value.reshape(P, J, C),
         prior=grid_prior.reshape(P, J, C),
+        imputation_of=imputation_of,
     )
+
+
+def _imputation_groups(rules: Rules, counties: pd.DataFrame | None) -> np.ndarray | None:
+    """Each county's imputation group (-1: empty), from the counties column the rules name,
+    when a category imputes by group; None otherwise."""
+    column = rules.missing_policy.imputation_group
+    if column is None or not any(c.missing == "impute_group" for c in rules.categories):
+        return None
+    if counties is None or column not in counties.columns:
+        raise ScoringInputError(
+            f"is needed: the rules impute empty categories by the counties' {column!r}",
+            table="counties",
+            column=column,
+        )
+    labels = counties[column].astype(object)
+    blank = labels.isna() | labels.map(lambda v: str(v).strip() == "")
+    codes, _ = pd.factorize(labels.where(~blank).map(lambda v: v if pd.isna(v) else str(v)))
+    return np.where(blank.to_numpy(), -1, codes).astype(np.int64)
+
+
+def exempt_mask(exemptions: pd.DataFrame | None, grid: Grid, rules: Rules) -> np.ndarray | None:
+    """(I, C) True where a county is exempted from a scored indicator (不考核); None without
+    any. Rows of indicators the rules do not score are ignored; an unknown county is an error."""
+    if exemptions is None or len(exemptions) == 0:
+        return None
+    _require_columns(exemptions, "exemptions", ("county", "indicator"))
+    c_idx = _codes(_factorize(exemptions["county"]), grid.counties)
+    if (c_idx < 0).any():
+        row = _first_row(c_idx < 0)
+        raw = exemptions["county"].iloc[row - 1]
+        raise ScoringInputError(
+            f"unknown county {raw!r}", table="exemptions", row=row, column="county"
+        )
+    scored = [i.code for i in rules.indicators]
+    j_idx = _codes(_factorize(exemptions["indicator"]), scored)
+    keep = j_idx >= 0
+    out = np.zeros((len(scored), len(grid.counties)), dtype=bool)
+    out[j_idx[keep], c_idx[keep]] = True
+    return out if out.any() else None
 
 
 @dataclass(frozen=True)

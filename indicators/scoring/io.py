@@ -109,7 +109,8 @@ def read_values(path: str | Path) -> pd.DataFrame:
 
 
 def read_counties(path: str | Path) -> pd.DataFrame:
-    """county[, name, kind, ranked]; ranked is true/false (also 1/0, yes/no, 是/否; empty: true)."""
+    """county[, name, kind, ranked, ...]; ranked is true/false (also 1/0, yes/no, 是/否; empty:
+    true). Other columns are kept: the rules may impute by one of them (e.g. region)."""
     frame = _read_csv(path, ("county",))
     _text_column(frame, path, "county")
     if "ranked" in frame.columns:
@@ -157,10 +158,23 @@ def read_targets(path: str | Path) -> pd.DataFrame:
     return frame
 
 
+def read_exemptions(path: str | Path) -> pd.DataFrame:
+    """county, indicator[, reason]: the counties exempted from indicators (不考核)."""
+    frame = _read_csv(path, ("county", "indicator"))
+    for col in ("county", "indicator"):
+        _text_column(frame, path, col)
+    dup = frame.duplicated(["county", "indicator"])
+    if dup.any():
+        row = int(np.argmax(dup.to_numpy())) + 1
+        raise InputFileError(path, "duplicate row: this county and indicator appear twice", row=row)
+    return frame
+
+
 def wide_table(result: ScoreResult) -> pd.DataFrame:
     """One row per (period, county): indicator scores `score.<code>`, category subtotals
     `subtotal.<code>`, then bonus, penalty, improvement, total, rank, rank_change, tier, flags and
-    indicator_flags ("energy:missing; revenue:invalid_base")."""
+    indicator_flags ("energy:missing; revenue:invalid_base; grain:exempt"); with a rule set whose
+    categories treat missing values, category_flags ("rural:imputed")."""
     counties = result.counties
     n = len(counties)
     ind_codes = [i.code for i in result.rules.indicators]
@@ -182,26 +196,29 @@ def wide_table(result: ScoreResult) -> pd.DataFrame:
         "bonus", "penalty", "improvement", "total", "rank", "rank_change", "tier", "flags"
     ):  # fmt: skip
         columns[col] = counties[col].to_numpy()
-    columns["indicator_flags"] = _indicator_flags(result, n, len(ind_codes))
+    columns["indicator_flags"] = _item_flags(result.indicators, "indicator", n, len(ind_codes))
+    if result.rules.treats_missing:
+        columns["category_flags"] = _item_flags(result.categories, "category", n, len(cat_codes))
     wide = pd.DataFrame(columns)
     for col in ("rank", "rank_change"):
         wide[col] = wide[col].astype("Int64")
     return wide
 
 
-def _indicator_flags(result: ScoreResult, n_rows: int, n_ind: int) -> np.ndarray:
-    """Per (period, county): "code:flag; ..." for indicators flagged missing or invalid_base."""
+def _item_flags(frame: pd.DataFrame, key: str, n_rows: int, n_items: int) -> np.ndarray:
+    """Per (period, county): "code:flag; ..." for the items (indicators or categories) flagged
+    missing, invalid_base, exempt or imputed."""
     out = np.full(n_rows, "", dtype=object)
-    flags = result.indicators["flags"].astype(str)
-    hit = flags.str.contains("missing|invalid_base", regex=True).to_numpy()
+    flags = frame["flags"].astype(str)
+    hit = flags.str.contains("missing|invalid_base|exempt|imputed", regex=True).to_numpy()
     if hit.any():
         rows = np.flatnonzero(hit)
-        codes = result.indicators["indicator"].to_numpy()[rows]
+        codes = frame[key].to_numpy()[rows]
         labels = flags.to_numpy()[rows]
         text = pd.Series(
             [f"{c}:{f.replace(',not_ranked', '')}" for c, f in zip(codes, labels, strict=True)]
         )
-        joined = text.groupby(rows // n_ind).agg("; ".join)
+        joined = text.groupby(rows // n_items).agg("; ".join)
         out[joined.index.to_numpy()] = joined.to_numpy()
     return out
 
@@ -215,6 +232,7 @@ def score_files(
     bonuses_path: str | Path | None = None,
     vetoes: Iterable[str] = (),
     targets_path: str | Path | None = None,
+    exemptions_path: str | Path | None = None,
 ) -> tuple[ScoreResult, pd.DataFrame]:
     """Read the files, score, and write the wide table to out_path (if given)."""
     rules = read_rules(rules_path)
@@ -222,7 +240,9 @@ def score_files(
     counties = read_counties(counties_path) if counties_path else None
     bonuses = read_bonuses(bonuses_path) if bonuses_path else None
     targets = read_targets(targets_path) if targets_path else None
+    exemptions = read_exemptions(exemptions_path) if exemptions_path else None
     files = {
+        "exemptions": exemptions_path,
         "values": values_path,
         "counties": counties_path,
         "bonuses": bonuses_path,
@@ -233,15 +253,32 @@ def score_files(
     for code in vetoes:
         if code not in known:
             raise InputFileError("", f"vetoed county {code!r} is not among the counties scored")
-    if targets is not None and targets_path:  # an unknown county in a file is a typo
-        unknown = ~targets["county"].isin(known).to_numpy()
+    for frame, path in ((targets, targets_path), (exemptions, exemptions_path)):
+        if frame is not None and path:  # an unknown county in a file is a typo
+            unknown = ~frame["county"].isin(known).to_numpy()
+            if unknown.any():
+                k = int(np.argmax(unknown))
+                code = frame["county"].iloc[k]
+                problem = f"county {code!r} is not among the counties scored"
+                raise InputFileError(path, problem, row=k + 1, column="county")
+    if exemptions is not None and exemptions_path:  # so is an indicator the rules do not score
+        scored = {i.code for i in rules.indicators}
+        unknown = ~exemptions["indicator"].isin(scored).to_numpy()
         if unknown.any():
             k = int(np.argmax(unknown))
-            code = targets["county"].iloc[k]
-            problem = f"county {code!r} is not among the counties scored"
-            raise InputFileError(targets_path, problem, row=k + 1, column="county")
+            code = exemptions["indicator"].iloc[k]
+            problem = f"indicator {code!r} is not scored by the rules"
+            raise InputFileError(exemptions_path, problem, row=k + 1, column="indicator")
     try:
-        result = score(values, rules, counties, bonuses=bonuses, vetoes=vetoes, targets=targets)
+        result = score(
+            values,
+            rules,
+            counties,
+            bonuses=bonuses,
+            vetoes=vetoes,
+            targets=targets,
+            exemptions=exemptions,
+        )
     except ScoringInputError as e:
         raise InputFileError(files.get(e.table) or e.table, e.problem, e.row, e.column) from e
     wide = wide_table(result)

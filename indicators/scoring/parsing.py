@@ -7,6 +7,7 @@ up, exactly, at both levels, once every field is valid and before anything is co
 from __future__ import annotations
 
 import copy
+import re
 from fractions import Fraction
 from typing import Any
 
@@ -16,9 +17,12 @@ from .rules import (
     AGGREGATIONS,
     BASIS_TYPES,
     DIRECTIONS,
+    EXEMPTION_POLICIES,
     FORMAT,
     FREQUENCIES,
     KINDS,
+    MISSING_POLICIES,
+    PRO_RATA_LEVELS,
     RANK_ON,
     Basis,
     Bonus,
@@ -26,6 +30,7 @@ from .rules import (
     Category,
     Improvement,
     Indicator,
+    MissingData,
     Number,
     PeerGroups,
     Rules,
@@ -44,7 +49,7 @@ def parse_rules(d: Any) -> Rules:
     top = {
         "format", "name", "year", "version", "total", "indicator_decimals", "rank_on",
         "missing_share_max", "tiers", "peer_groups", "period_weights", "bonus", "improvement",
-        "warnings", "bulletin", "categories", "indicators",
+        "warnings", "bulletin", "missing_data", "categories", "indicators",
     }  # fmt: skip
     if not c.obj(d, "", top, {"format", "year", "total", "categories", "indicators"}):
         raise RulesError(c.errors)
@@ -72,7 +77,9 @@ def parse_rules(d: Any) -> Rules:
         "improvement": _parse_improvement(c, d.get("improvement")),
         "warnings": _parse_warnings(c, d.get("warnings")),
         "bulletin": _parse_bulletin(c, d.get("bulletin")),
+        "missing_data": _parse_missing_data(c, d.get("missing_data")),
     }
+    _check_imputation(c, categories, rules_kwargs["missing_data"])
     if not c.errors:
         assert total is not None  # parsed without errors
         _check_weights(c, total, categories, indicators)
@@ -109,7 +116,7 @@ def _parse_categories(c: Checker, items: Any) -> list[Category]:
     seen: set[str] = set()
     for k, d in enumerate(items):
         path = f"categories[{k}]"
-        fields = {"code", "name", "weight", "aggregation", "decimals"}
+        fields = {"code", "name", "weight", "aggregation", "decimals", "missing"}
         if not c.obj(d, path, fields, {"code", "weight"}):
             continue
         code = c.text(d, "code", path)
@@ -123,6 +130,7 @@ def _parse_categories(c: Checker, items: Any) -> list[Category]:
                 weight=c.number(d, "weight", path, positive=True),
                 aggregation=c.choice(d, "aggregation", path, AGGREGATIONS, "sum"),
                 decimals=c.decimals(d, "decimals", path, 2),
+                missing=c.choice(d, "missing", path, MISSING_POLICIES, "zero"),
             )
         )
     return out
@@ -324,6 +332,51 @@ def _parse_bulletin(c: Checker, d: Any) -> Bulletin | None:
             return None
         sizes[key] = value
     return Bulletin(sizes["red_list"], sizes["black_list"])
+
+
+_COLUMN = re.compile(r"[a-z_][a-z0-9_]{0,39}")
+_RESERVED_COLUMNS = {"county", "name", "ranked", "group"}
+
+
+def _parse_missing_data(c: Checker, d: Any) -> MissingData | None:
+    if d is None:
+        return None
+    fields = {"exemptions", "pro_rata_level", "imputation_group", "count_exempt", "count_imputed"}
+    if not c.obj(d, "missing_data", fields):
+        return None
+    group = d.get("imputation_group")
+    if group is not None and (
+        not isinstance(group, str) or not _COLUMN.fullmatch(group) or group in _RESERVED_COLUMNS
+    ):
+        c.fail(
+            "missing_data.imputation_group",
+            "must be the name of a column of the counties table (lower-case letters, digits"
+            f" and _, not county, name, ranked or group), or null, got {show(group)}",
+        )
+        group = None
+    counts = {}
+    for key, default in (("count_exempt", False), ("count_imputed", True)):
+        value = d.get(key, default)
+        if not isinstance(value, bool):
+            c.fail(f"missing_data.{key}", f"must be true or false, got {show(value)}")
+        counts[key] = bool(value)
+    return MissingData(
+        exemptions=c.choice(d, "exemptions", "missing_data", EXEMPTION_POLICIES, "pro_rata"),
+        pro_rata_level=c.choice(d, "pro_rata_level", "missing_data", PRO_RATA_LEVELS, "category"),
+        imputation_group=group,
+        count_exempt=counts["count_exempt"],
+        count_imputed=counts["count_imputed"],
+    )
+
+
+def _check_imputation(c: Checker, categories: list[Category], md: MissingData | None) -> None:
+    for k, cat in enumerate(categories):
+        if cat.missing == "impute_group" and (md is None or md.imputation_group is None):
+            c.fail(
+                f"categories[{k}].missing",
+                '"impute_group" needs missing_data.imputation_group: the column of the counties'
+                " table that groups the counties for imputation",
+            )
 
 
 def _parse_bonus(c: Checker, d: Any) -> Bonus | None:

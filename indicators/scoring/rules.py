@@ -22,6 +22,9 @@ DIRECTIONS = ("higher", "lower")
 FREQUENCIES = ("monthly", "quarterly")
 RANK_ON = ("rounded", "unrounded")
 KINDS = ("district", "county", "county_city", "zone")
+EXEMPTION_POLICIES = ("pro_rata", "redistribute", "zero")
+PRO_RATA_LEVELS = ("category", "total")
+MISSING_POLICIES = ("zero", "available", "impute_group")
 
 Number = int | float | Decimal
 
@@ -99,12 +102,33 @@ class Bulletin:
 
 
 @dataclass(frozen=True)
+class MissingData:
+    """What exemptions (不考核) and missing values do (docs/rules.md §11).
+
+    `exemptions`: what becomes of an exempted indicator's weight: "pro_rata" (the county's
+    points rate on its other scored indicators of the category, or of the whole total with
+    `pro_rata_level` "total", applied to that weight: 按其余指标得分率折算), "redistribute" (spread
+    over the category's other indicators in proportion to their weights) or "zero".
+    `imputation_group`: the column of the counties table whose groups impute an empty category
+    (categories with missing "impute_group"). `count_exempt`, `count_imputed`: whether exempted
+    indicators, and the missing indicators of an imputed category, count toward
+    missing_share_max."""
+
+    exemptions: str = "pro_rata"
+    pro_rata_level: str = "category"
+    imputation_group: str | None = None
+    count_exempt: bool = False
+    count_imputed: bool = True
+
+
+@dataclass(frozen=True)
 class Category:
     code: str
     name: str
     weight: Number
     aggregation: str = "sum"
     decimals: int | None = 2
+    missing: str = "zero"  # MISSING_POLICIES: what a missing value of the category does
 
 
 @dataclass(frozen=True)
@@ -154,7 +178,17 @@ class Rules:
     improvement: Improvement | None = None
     warnings: Warnings | None = None  # None: the defaults of Warnings()
     bulletin: Bulletin | None = None  # None: the defaults of Bulletin()
+    missing_data: MissingData | None = None  # None: the defaults of MissingData()
     format: str = FORMAT
+
+    @property
+    def missing_policy(self) -> MissingData:
+        return self.missing_data if self.missing_data is not None else MissingData()
+
+    @property
+    def treats_missing(self) -> bool:
+        """Whether any category scores a missing value other than as 0."""
+        return any(c.missing != "zero" for c in self.categories)
 
     def category(self, code: str) -> Category:
         return next(c for c in self.categories if c.code == code)
@@ -195,16 +229,7 @@ def rules_to_dict(rules: Rules) -> dict[str, Any]:
             "penalty_per_place": rules.improvement.penalty_per_place,
             "penalty_cap": rules.improvement.penalty_cap,
         },
-        "categories": [
-            {
-                "code": cat.code,
-                "name": cat.name,
-                "weight": cat.weight,
-                "aggregation": cat.aggregation,
-                "decimals": cat.decimals,
-            }
-            for cat in rules.categories
-        ],
+        "categories": [_category_dict(cat) for cat in rules.categories],
         "indicators": [_indicator_dict(i) for i in rules.indicators],
     }
     if rules.warnings is not None:  # optional: a document without it keeps its form
@@ -220,6 +245,28 @@ def rules_to_dict(rules: Rules) -> dict[str, Any]:
             "red_list": rules.bulletin.red_list,
             "black_list": rules.bulletin.black_list,
         }
+    if rules.missing_data is not None:  # optional, as the warnings
+        m = rules.missing_data
+        out["missing_data"] = {
+            "exemptions": m.exemptions,
+            "pro_rata_level": m.pro_rata_level,
+            "imputation_group": m.imputation_group,
+            "count_exempt": m.count_exempt,
+            "count_imputed": m.count_imputed,
+        }
+    return out
+
+
+def _category_dict(cat: Category) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "code": cat.code,
+        "name": cat.name,
+        "weight": cat.weight,
+        "aggregation": cat.aggregation,
+        "decimals": cat.decimals,
+    }
+    if cat.missing != "zero":  # optional: a category without it keeps its form
+        out["missing"] = cat.missing
     return out
 
 

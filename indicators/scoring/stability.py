@@ -38,7 +38,9 @@ import numpy as np
 import pandas as pd
 
 from .aggregate import weighted_mean
-from .engine import _improvement, score  # the engine's own steps
+from .coverage import applies, tally
+from .engine import GridScores, _improvement, scheduled_mask, score  # the engine's own steps
+from .grid import Grid
 from .ranking import common_places, competition_rank
 from .rounding import round_half_up
 from .rules import Rules
@@ -76,6 +78,8 @@ class _Prepared:
     group_of: np.ndarray  # (C,) int, -1: in no group
     n_groups: int
     base_rank_lookup: np.ndarray  # (C,) last year's ranks for the improvement points (NaN: none)
+    # with exemptions or missing-data policies: the base grid and its scores (None: plain path)
+    coverage: tuple[Grid, GridScores] | None = None
 
 
 def rank_stability(
@@ -93,12 +97,14 @@ def rank_stability(
     chunk_size: int = 50,
     progress: Callable[[int, int], None] | None = None,
     targets: pd.DataFrame | None = None,
+    exemptions: pd.DataFrame | None = None,
 ) -> StabilityResult:
     """Rank distribution of every county over `samples` random weightings (see the module doc).
 
     `values` must hold exactly one period. `progress(done, total)` is called after each chunk
     of samples; an exception it raises stops the computation (a caller's way to cancel).
-    `targets`: the counties' own targets, as score() takes them.
+    `targets`, `exemptions`: as score() takes them; exemptions and missing-data policies are
+    applied to every sample as score() applies them (coverage.tally).
     """
     if not 1 <= samples <= MAX_SAMPLES:
         raise ValueError(f"samples must be between 1 and {MAX_SAMPLES}, got {samples}")
@@ -114,6 +120,7 @@ def rank_stability(
         vetoes=vetoes,
         base_ranks=base_ranks,
         targets=targets,
+        exemptions=exemptions,
     )
     if len(base.periods) != 1:
         raise ValueError(
@@ -191,6 +198,7 @@ def _prepare(base, rules: Rules, base_ranks: Mapping[str, int] | None) -> _Prepa
         group_of=np.asarray(groups.cat.codes, dtype=int),
         n_groups=len(groups.cat.categories),
         base_rank_lookup=lookup,
+        coverage=base.arrays if base.arrays and applies(rules, base.arrays[0].exempt) else None,
     )
 
 
@@ -223,23 +231,10 @@ def _rank_samples(
     prep: _Prepared, rules: Rules, cat_w: np.ndarray, ind_w: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Ranks and totals (S, C) for the weights of S samples."""
-    w3 = ind_w[:, :, None]
-    s = prep.s[None, :, :]
-    points = round_half_up(w3 * s, rules.indicator_decimals)
-    s_used = s if rules.indicator_decimals is None else points / w3
-    agg, part = weighted_mean(s_used, ind_w * prep.scheduled[None, :], prep.member, prep.geometric)
-    sub_raw = cat_w[:, :, None] * agg
-    sub = sub_raw.copy()
-    for k, c in enumerate(rules.categories):
-        sub[:, k] = round_half_up(sub_raw[:, k], c.decimals)
-    agg_t, _ = weighted_mean(
-        sub / cat_w[:, :, None],
-        cat_w * part,
-        np.ones((len(rules.categories), 1)),
-        np.array([rules.total.aggregation == "geometric"]),
-    )
-    base_raw = rules.total.points_value * agg_t[:, 0, :]
-    base = round_half_up(base_raw, rules.total.decimals)
+    if prep.coverage is not None:
+        base_raw, base = _covered_totals(prep.coverage, rules, cat_w, ind_w)
+    else:
+        base_raw, base = _plain_totals(prep, rules, cat_w, ind_w)
     eligible = np.broadcast_to(prep.eligible[None, :], base.shape)
     base_raw = np.where(eligible, base_raw, np.nan)
     base = np.where(eligible, base, np.nan)
@@ -256,6 +251,50 @@ def _rank_samples(
         total = round_half_up(total + improvement, decimals)
         rank = _rank_in_groups(prep, total if rules.rank_on == "rounded" else total_raw, eligible)
     return rank, total
+
+
+def _plain_totals(
+    prep: _Prepared, rules: Rules, cat_w: np.ndarray, ind_w: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Base totals (S, C), unrounded and rounded, from the base's normalised scores."""
+    w3 = ind_w[:, :, None]
+    s = prep.s[None, :, :]
+    points = round_half_up(w3 * s, rules.indicator_decimals)
+    s_used = s if rules.indicator_decimals is None else points / w3
+    agg, part = weighted_mean(s_used, ind_w * prep.scheduled[None, :], prep.member, prep.geometric)
+    sub_raw = cat_w[:, :, None] * agg
+    sub = sub_raw.copy()
+    for k, c in enumerate(rules.categories):
+        sub[:, k] = round_half_up(sub_raw[:, k], c.decimals)
+    agg_t, _ = weighted_mean(
+        sub / cat_w[:, :, None],
+        cat_w * part,
+        np.ones((len(rules.categories), 1)),
+        np.array([rules.total.aggregation == "geometric"]),
+    )
+    base_raw = rules.total.points_value * agg_t[:, 0, :]
+    return base_raw, round_half_up(base_raw, rules.total.decimals)
+
+
+def _covered_totals(
+    coverage: tuple[Grid, GridScores], rules: Rules, cat_w: np.ndarray, ind_w: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Base totals (S, C) with exemptions and missing-data policies, by coverage.tally: the
+    base scoring's normalised scores with each sample's weights."""
+    g, a = coverage
+    n = len(cat_w)
+    t = tally(
+        rules,
+        np.repeat(a.s, n, axis=0),
+        np.repeat(scheduled_mask(rules, g.months), n, axis=0),
+        np.repeat((a.flags_i & 1).astype(bool), n, axis=0),
+        g.exempt,
+        imputation_of=g.imputation_of,
+        ranked=g.ranked,
+        ind_weight=ind_w,
+        cat_weight=cat_w,
+    )
+    return t.base_raw, t.base
 
 
 # ------------------------------------------------------------------------------- the summary

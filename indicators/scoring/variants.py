@@ -35,6 +35,7 @@ import numpy as np
 
 from .aggregate import category_subtotals, total_of
 from .comparison import OneChange, param_arrays, score_indicators
+from .coverage import applies, tally
 from .engine import (
     GridScores,
     basis_of,
@@ -50,6 +51,7 @@ from .params import TARGET_METHODS
 from .rounding import round_half_up
 from .rules import Rules
 
+FULL_CELLS = 2_000_000
 RANK_METHODS = frozenset({"rank_points", "threshold_rank"})
 LOCAL_METHODS = frozenset({"goalposts", "target", "stepped"})  # a county's own basis only
 
@@ -61,6 +63,7 @@ class Moved(NamedTuple):
     c: np.ndarray  # county
     q: np.ndarray  # position in the affected indicators
     share: np.ndarray  # the share its category aggregates
+    s: np.ndarray  # the method's normalised score
 
 
 class Outcome(NamedTuple):
@@ -108,6 +111,9 @@ class Variants:
         self.base_ranks = base_ranks
         self.scheduled = scheduled_mask(rules, g.months)  # (1, I)
         self.s_used = shares_used(rules, base.s, base.points)  # (1, I, C)
+        # exemptions or missing-data policies: a county's shares depend on one another (and,
+        # by imputation, on other counties'): totals are added up again over the whole grid
+        self.full = applies(rules, g.exempt)
         self.weight = indicator_weights(rules)
         codes = [c.code for c in rules.categories]
         self.cat_of = np.array([codes.index(i.category) for i in rules.indicators])
@@ -165,6 +171,8 @@ class Variants:
             codes=[g.codes[x] for x in need],
             value=value,
             prior=g.prior[0][need][:, cs].T[:, :, None].copy(),
+            imputation_of=None,
+            exempt=None,
         )
         return basis_of(one, sub_rules)[:, :, 0]
 
@@ -289,22 +297,35 @@ class Variants:
             r_all = np.concatenate(erank)
             xd = base.basis[0, x, c_all] * sign
             xd[:n] = new
-            share = self._evaluate(x, xd, r_all, c_all, cs[v_all])
-            was = self.s_used[0, x, c_all]
-            changed = ~((share == was) | (np.isnan(share) & np.isnan(was)))
+            share, s_new = self._evaluate(x, xd, r_all, c_all, cs[v_all])
+            changed = self._changed(x, c_all, share, s_new)
             changed[:n] = True
             moved.append(
-                Moved(v_all[changed], c_all[changed], np.full(changed.sum(), q), share[changed])
+                Moved(
+                    v_all[changed],
+                    c_all[changed],
+                    np.full(changed.sum(), q),
+                    share[changed],
+                    s_new[changed],
+                )
             )
             if q == 0:
                 own_rank = np.where(g.ranked[cs], rank_c, np.nan)
         return own_rank, Moved(*(np.concatenate(x) for x in zip(*moved, strict=True)))
 
+    def _changed(
+        self, x: int | np.ndarray, c: np.ndarray, share: np.ndarray, s: np.ndarray
+    ) -> np.ndarray:
+        """Whether each entry's share (its score, on the full path) differs from the base's."""
+        new, was = (s, self.base.s[0, x, c]) if self.full else (share, self.s_used[0, x, c])
+        return ~((new == was) | (np.isnan(new) & np.isnan(was)))
+
     def _evaluate(
         self, x: int, xd: np.ndarray, rank: np.ndarray, county: np.ndarray, of: np.ndarray
-    ) -> np.ndarray:
-        """The share of indicator x of each entry (a county with basis xd and rank), by the
-        engine's method, against the extremes of the group of county `of`."""
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The share and the normalised score of indicator x of each entry (a county with basis
+        xd and rank), by the engine's method, against the extremes of the group of county
+        `of`."""
         ind = self.rules.indicators[x]
         sign = self.sign[x]
         one = replace(self.rules, indicators=(ind,))
@@ -332,8 +353,8 @@ class Variants:
         )
         s = METHODS[ind.method](m)
         sched3 = np.broadcast_to(self.scheduled[:, [x]][:, :, None], s.shape)
-        _, _, share = indicator_points(one, s, sched3)
-        return share[0, 0]
+        s, _, share = indicator_points(one, s, sched3)
+        return share[0, 0], s[0, 0]
 
     # ------------------------------------------------------------------------- dense variants
 
@@ -375,12 +396,17 @@ class Variants:
             codes=[g.codes[x] for x in need],
             value=value,
             prior=np.repeat(g.prior[:, need][:, :, members], n, axis=0),
+            imputation_of=None,
+            exempt=None,
         )
         basis = basis_of(sub, sub_rules)
         sched3 = self.scheduled[:, cols][:, :, None]
         missing = np.isnan(value[:, : len(cols)])
         invalid = ~missing & np.isnan(basis)
         valid = ~missing & ~invalid & sched3
+        if g.exempt is not None:  # exempted counties are not scored
+            kept = ~g.exempt[cols][:, members][None]
+            invalid, valid = invalid & kept, valid & kept
         target = None
         if self.own_targets:
             target = np.repeat(base.target[:, cols][:, :, members], n, axis=0)
@@ -390,13 +416,13 @@ class Variants:
         s, place, _ = score_indicators(
             sub, sub_rules, basis, valid, invalid & sched3, target=target, one_change=change
         )
-        _, _, share = indicator_points(sub_rules, s, sched3)
-        was = self.s_used[:, cols][:, :, members]  # (1, A, U)
-        changed = ~((share == was) | (np.isnan(share) & np.isnan(was)))
+        s, _, share = indicator_points(sub_rules, s, sched3)
+        x3 = np.array(cols)[None, :, None]
+        changed = self._changed(x3, members[None, None, :], share, s)  # (n, A, U)
         changed[k, :, pos] = True
         v, q, c = np.nonzero(changed)
         rank = np.where(g.ranked[cs], place[k, 0, pos], np.nan)
-        return rank, Moved(v, c, q, share[v, q, c])
+        return rank, Moved(v, c, q, share[v, q, c], s[v, q, c])
 
     # ------------------------------------------------------------------------ totals and places
 
@@ -405,6 +431,8 @@ class Variants:
     ) -> tuple[np.ndarray, np.ndarray]:
         """New totals of the (variant, county) pairs the variants moved; each variant's
         county's new total and place."""
+        if self.full:
+            return self._totals_full(cols, cs, moved)
         g, rules, base = self.g, self.rules, self.base
         n_c, n = len(g.counties), len(cs)
         k = np.arange(n)
@@ -453,6 +481,39 @@ class Variants:
         now = counts & (new_by > mine[vi])
         ahead = ahead + np.bincount(vi, weights=now.astype(float) - was, minlength=n)
         return new_total[mine_at], 1.0 + ahead
+
+    def _totals_full(
+        self, cols: list[int], cs: np.ndarray, moved: Moved
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """_totals() when exemptions or missing-data policies apply: every variant's grid is
+        added up again as score() does (coverage.tally), then ranked; in chunks of at most
+        FULL_CELLS (variant, indicator, county) cells."""
+        g, rules, base = self.g, self.rules, self.base
+        n_i, n_c = base.s.shape[1:]
+        missing = (base.flags_i[0] & 1).astype(bool)[None]  # (1, I, C)
+        x_of = np.array(cols)[moved.q]
+        total, place = np.empty(len(cs)), np.empty(len(cs))
+        step = max(1, FULL_CELLS // max(1, n_i * n_c))
+        for start in range(0, len(cs), step):
+            stop = min(start + step, len(cs))
+            n, k = stop - start, np.arange(stop - start)
+            s = np.repeat(base.s, n, axis=0)
+            mine = (moved.v >= start) & (moved.v < stop)
+            s[moved.v[mine] - start, x_of[mine], moved.c[mine]] = moved.s[mine]
+            t = tally(
+                rules,
+                s,
+                np.repeat(self.scheduled, n, axis=0),
+                np.repeat(missing, n, axis=0),
+                g.exempt,
+                imputation_of=g.imputation_of,
+                ranked=g.ranked,
+            )
+            eligible = g.ranked[None, :] & np.isfinite(t.base)
+            ranks = final_ranks(g, rules, t.base_raw, t.base, self.net, eligible, self.base_ranks)
+            total[start:stop] = ranks.total[k, cs[start:stop]]
+            place[start:stop] = ranks.county_rank[k, cs[start:stop]]
+        return total, place
 
     def _ahead(self, score: np.ndarray, group: np.ndarray) -> np.ndarray:
         """How many eligible counties of each group score strictly more than `score` in the

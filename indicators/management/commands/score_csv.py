@@ -2,7 +2,7 @@
 
     python manage.py score_csv --rules rules.json --values values.csv --out scores.csv \
         [--counties counties.csv] [--bonuses bonuses.csv] [--targets targets.csv] \
-        [--veto 350102 --veto ...]
+        [--exemptions exemptions.csv] [--veto 350102 --veto ...]
 
 The output has one row per county and period: every indicator's score, every category subtotal,
 bonus, improvement, total, rank, rank change, tier and flags (docs/rules.md describes the files).
@@ -29,12 +29,21 @@ class Command(BaseCommand):
             help="CSV: county, indicator, period (YYYY-MM), value, prior_value",
         )
         parser.add_argument("--out", required=True, help="CSV to write, one row per county/period")
-        parser.add_argument("--counties", help="CSV: county, name, kind, ranked (optional)")
+        parser.add_argument(
+            "--counties",
+            help="CSV: county, name, kind, ranked, and the column the rules impute by, e.g."
+            " region (optional)",
+        )
         parser.add_argument("--bonuses", help="CSV: county, period, points, reason (optional)")
         parser.add_argument(
             "--targets",
             help="CSV: county, indicator, target, schedule (e.g. 20/45/70/100; optional): "
             "each county's own target, for indicators whose params say own_target or by_schedule",
+        )
+        parser.add_argument(
+            "--exemptions",
+            help="CSV: county, indicator, reason (optional): the counties exempted from"
+            " indicators (不考核), treated as the rules' missing_data says",
         )
         parser.add_argument(
             "--veto", action="append", default=[], metavar="COUNTY", help="vetoed county code"
@@ -50,6 +59,7 @@ class Command(BaseCommand):
                 bonuses_path=options["bonuses"],
                 vetoes=options["veto"],
                 targets_path=options["targets"],
+                exemptions_path=options["exemptions"],
             )
         except InputFileError as e:
             raise CommandError(str(e)) from e

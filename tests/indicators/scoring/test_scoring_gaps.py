@@ -256,7 +256,7 @@ def test_gaps_from_scores_already_computed_are_the_same(seed):
         raise AssertionError("the period was built and scored again")
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(gaps_module, "build_grid", no_second_grid)
+        patch.setattr(gaps_module, "scoring_grid", no_second_grid)
         reused = gaps(frame, rules, counties, bonuses=bonuses, whole=["tax"], scored=scored)
     assert len(fresh) > 10
     pd.testing.assert_frame_equal(fresh, reused)
