@@ -150,13 +150,22 @@ class RunSerializer(serializers.ModelSerializer):
 # -------------------------------------------------------------------------------- results
 
 
+FLAGS_HELP = _(
+    "引擎标记：指标 missing 缺报、exempt 不考核、invalid_base 基数无效、not_scheduled 本月不考核；"
+    "类别 imputed 插补（取所在分组县区的平均得分）"
+)
+
+
 class CategoryPartSerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="category.code", read_only=True)
     name = serializers.CharField(source="category.name", read_only=True)
+    flags = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text=FLAGS_HELP
+    )
 
     class Meta:
         model = CategoryResult
-        fields = ["category", "name", "subtotal", "rank"]
+        fields = ["category", "name", "subtotal", "rank", "flags"]
 
 
 class CountyResultSerializer(serializers.ModelSerializer):
@@ -217,6 +226,8 @@ class BreakdownIndicatorSerializer(serializers.Serializer):
     rank = serializers.IntegerField(allow_null=True)
     score = _decimal(_("得分"), max_digits=12)
     formula = serializers.CharField(help_text=_("计分算式"))
+    flags = serializers.ListField(child=serializers.CharField(), help_text=FLAGS_HELP)
+    exemption_reason = serializers.CharField(help_text=_("不考核的事由；空字符串表示没有或未知"))
 
 
 class BreakdownCategorySerializer(serializers.Serializer):
@@ -225,6 +236,7 @@ class BreakdownCategorySerializer(serializers.Serializer):
     weight = _decimal(_("类别权重（分值）"), max_digits=9)
     subtotal = _decimal(_("小计"), max_digits=12)
     rank = serializers.IntegerField(allow_null=True)
+    flags = serializers.ListField(child=serializers.CharField(), help_text=FLAGS_HELP)
     indicators = BreakdownIndicatorSerializer(many=True)
 
 
@@ -259,6 +271,8 @@ def breakdown_data(breakdown: Breakdown) -> dict[str, Any]:
                     "rank": result.rank if result else None,
                     "score": result.score if result else None,
                     "formula": result.formula if result else "",
+                    "flags": list(result.flags) if result else [],
+                    "exemption_reason": item.exemption_reason,
                 }
             )
         categories.append(
@@ -268,6 +282,7 @@ def breakdown_data(breakdown: Breakdown) -> dict[str, Any]:
                 "weight": part.rule.weight,
                 "subtotal": part.subtotal,
                 "rank": part.rank,
+                "flags": list(part.flags),
                 "indicators": indicators,
             }
         )

@@ -7,14 +7,21 @@ values missing, peer groups by kind and unranked functional zones outside every 
 Prints the engine time for the whole year, its peak memory (tracemalloc, in a separate run,
 because tracing slows allocation), the process peak RSS, the time of a bare pandas groupby-rank
 over the same frame, and the ratio. Run: `python bench/bench_engine.py [--repeat N]
-[--categorical]` (--categorical passes county/indicator/period as pandas categoricals).
+[--categorical] [--baseline-commit C]` (--categorical passes county/indicator/period as pandas
+categoricals). --baseline-commit C also times the engine of commit C (its tree from `git archive`,
+in a process of its own, on the same synthetic year), alternating with ours, so that a change is
+compared with the code before it under the same load. It also times the year with exemptions
+(不考核, pro rata): a fifth of the districts exempted from four indicators.
 """
 
 from __future__ import annotations
 
 import argparse
 import resource
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -174,10 +181,71 @@ def timed(fn, repeat: int) -> tuple[float, object]:
     return best, out
 
 
+ROOT = Path(__file__).resolve().parents[1]
+AT_COMMIT = """
+import importlib.util, sys
+sys.path.insert(0, {tree!r})
+path = {tree!r} + "/bench/bench_engine.py"
+spec = importlib.util.spec_from_file_location("bench_at_commit", path)
+m = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(m)
+rng = m.np.random.default_rng(20250101)
+rules = m.parse_rules(m.make_rules())
+counties = m.make_counties(rng)
+values = m.make_values(rng, counties, False)
+best, _ = m.timed(lambda: m.score(values, rules, counties), {repeat})
+print(best)
+"""
+
+
+def engine_at_commit(tree: str, repeat: int) -> float:
+    """The best of `repeat` scorings of the year by the engine in `tree`, in a process of its
+    own."""
+    out = subprocess.run(
+        [sys.executable, "-c", AT_COMMIT.format(tree=tree, repeat=repeat)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tree,
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def compare_with_commit(commit: str, rounds: int = 3) -> None:
+    """Our engine and commit's, alternating, `rounds` times each (best of 2 per round), each in
+    a process of its own that builds the same synthetic year."""
+    with tempfile.TemporaryDirectory() as tree:
+        archive = subprocess.run(
+            ["git", "archive", commit], cwd=ROOT, check=True, capture_output=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", tree], input=archive, check=True)
+        ours, theirs = [], []
+        for _ in range(rounds):  # both in a fresh process of their own, on the same year
+            theirs.append(engine_at_commit(tree, 2))
+            ours.append(engine_at_commit(str(ROOT), 2))
+    a, b = statistics.median(ours), statistics.median(theirs)
+    print(
+        f"engine of commit {commit}, same year, alternating with ours ({rounds} rounds, median "
+        f"of best-of-2): {b:7.3f} s;  ours {a:7.3f} s;  ratio ours / {commit}: {a / b:5.3f}"
+    )
+
+
+def exemptions_for(rules: dict, counties: pd.DataFrame) -> pd.DataFrame:
+    """A fifth of the districts exempted from the first indicator of four categories."""
+    districts = counties.loc[counties["kind"] == "district", "county"].to_numpy()[::5]
+    codes = [i["code"] for i in rules["indicators"] if i["code"] in ("i01", "i11", "i21", "i31")]
+    return pd.DataFrame(
+        [(c, code) for c in districts for code in codes], columns=["county", "indicator"]
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="best of N runs (default 3)")
     parser.add_argument("--categorical", action="store_true", help="categorical label columns")
+    parser.add_argument(
+        "--baseline-commit", default="", help="also time the engine of this commit, alternating"
+    )
     args = parser.parse_args()
 
     rng = np.random.default_rng(20250101)
@@ -222,6 +290,16 @@ def main() -> None:
     print(f"ratio engine / floor argsort:  {engine_s / floor_s:7.2f}")
     print(f"engine peak memory (traced):   {peak / 2**20:7.0f} MiB (target < 1536 MiB)")
     print(f"process peak RSS (all of it):  {rss_mb:7.0f} MiB")
+    if args.baseline_commit and not args.categorical:
+        compare_with_commit(args.baseline_commit)
+    raw = make_rules()
+    exempt = exemptions_for(raw, counties)
+    pro_rata = parse_rules({**raw, "missing_data": {"exemptions": "pro_rata"}})
+    exempt_s, _ = timed(lambda: score(values, pro_rata, counties, exemptions=exempt), args.repeat)
+    print(
+        f"with {len(exempt):,} exemptions (pro rata): {exempt_s:7.3f} s   ratio to the plain "
+        f"year {exempt_s / engine_s:5.2f}"
+    )
 
     # Gap to the next place for one month: every county x indicator variant, at 200, 400 and
     # 800 counties and nationally, each beside one score() of the same month in the same run.

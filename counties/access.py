@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from indicators.models import Department
-from scorecard.roles import AnyUser, Role, is_city_staff, roles_of
+from scorecard.roles import AnyUser, Role, is_admin, is_city_staff, roles_of
 
 from .models import County, Submission
 
@@ -141,3 +141,12 @@ def department_visible_or_404(user: AnyUser, pk: int) -> Department:
 def can_import_period(user: AnyUser) -> bool:
     """The statistics bureau (reviewers and admins) imports a month for every county."""
     return can_review(user)
+
+
+# ----------------------------------------------------------------------------- exemptions
+
+
+def can_configure_exemptions(user: AnyUser) -> bool:
+    """Admins set which counties a rule set does not score on which indicators (不考核), as
+    they configure the rule set itself."""
+    return is_admin(user)

@@ -35,17 +35,21 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from indicators.admin import AdminWriteMixin
+from indicators.admin import AdminWriteMixin, PublishedReadOnlyMixin
 
+from . import access
 from .models import (
     County,
     CountyMembership,
     DepartmentMembership,
+    Exemption,
     Period,
     Submission,
     SubmissionValue,
 )
+from .selectors import exemptions_for_entry
 from .services import check_entries
+from .services_exemptions import exemption_problems, published_message
 from .signals import ranking_inputs_changed_on_commit
 from .validation import Entry, NumberError, parse_number
 
@@ -150,6 +154,19 @@ class SubmissionValueForm(forms.ModelForm):
         indicator = cleaned.get("indicator") or self.instance.indicator
         entry = Entry(cleaned.get("value"), cleaned.get("prior_value"), cleaned.get("note") or "")
         submission = self.instance.submission
+        exempt = exemptions_for_entry(submission.period, [submission.county])
+        reason = exempt.get(submission.county_id, {}).get(indicator.code)
+        if reason is not None:  # 不考核: the county does not report it
+            self._error(
+                "value",
+                gettext("%(county)s 的“%(indicator)s”不考核（%(reason)s），不填报数值。")
+                % {
+                    "county": submission.county,
+                    "indicator": indicator.display_name,
+                    "reason": reason,
+                },
+            )
+            return cleaned
         issues, indicators = check_entries(
             county=submission.county, period=submission.period, entries={indicator.code: entry}
         )
@@ -332,13 +349,23 @@ class CountyMembershipInline(admin.TabularInline):
 @admin.register(County)
 class CountyAdmin(AdminWriteMixin, SimpleHistoryAdmin):
     """A county added or deleted, or a change to what the engine reads of it (code, kind for
-    peer groups, ranked or not, active or not), rescored the open assessment years. The leader
+    peer groups, ranked or not, active or not, region for imputation), rescored the open
+    assessment years. The leader
     in charge and the contact (责任分工) are kept in the history with every other change."""
 
-    RANKING_FIELDS = ("code", "kind", "is_ranked", "is_active")
+    RANKING_FIELDS = ("code", "kind", "is_ranked", "is_active", "region")
 
-    list_display = ["name", "code", "kind", "is_ranked", "leader", "contact", "display_order"]
-    list_filter = ["kind", "is_ranked", "is_active"]
+    list_display = [
+        "name",
+        "code",
+        "kind",
+        "region",
+        "is_ranked",
+        "leader",
+        "contact",
+        "display_order",
+    ]
+    list_filter = ["kind", "region", "is_ranked", "is_active"]
     list_editable = ["display_order"]
     search_fields = ["name", "name_en", "code"]
     inlines = [CountyMembershipInline]
@@ -404,3 +431,83 @@ class PeriodAdmin(AdminWriteMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if change and was_open != obj.is_open:
             ranking_inputs_changed_on_commit(sender=Period, user=request.user, periods=[obj])
+
+
+# ------------------------------------------------------------------------------ exemptions
+
+
+class ExemptionForm(forms.ModelForm):
+    """An exemption of one of the indicators its rule set scores, with a reason, in a draft
+    rule set (`services_exemptions.exemption_problems`, as the services check it)."""
+
+    class Meta:
+        model = Exemption
+        fields = ["ruleset", "county", "indicator", "reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        ruleset, indicator = cleaned.get("ruleset"), cleaned.get("indicator")
+        if ruleset is None or indicator is None:
+            return cleaned
+        problems = exemption_problems(
+            ruleset=ruleset, indicator=indicator, reason=cleaned.get("reason") or ""
+        )
+        for field, message in problems.items():
+            if field and field in self.errors:
+                continue  # the field's own error says it already
+            self.add_error(field or None, message)
+        return cleaned
+
+
+@admin.register(Exemption)
+class ExemptionAdmin(AdminWriteMixin, PublishedReadOnlyMixin, SimpleHistoryAdmin):
+    """不考核: the counties a rule set does not score on an indicator, set by admins on a draft
+    rule set. A published rule set's exemptions are read-only (a new version copies them, to
+    be changed there); none of them touch a ranking until their rule set is published."""
+
+    form = ExemptionForm
+    list_display = ["county", "indicator", "ruleset", "reason", "updated_at"]
+    list_filter = ["ruleset", "county", "indicator"]
+    search_fields = ["county__name", "county__code", "indicator__name", "indicator__code", "reason"]
+    list_select_related = ["ruleset", "county", "indicator"]
+    autocomplete_fields = ["county", "indicator"]
+    readonly_fields = ["created_at", "updated_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return access.can_configure_exemptions(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return access.can_configure_exemptions(request.user) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return access.can_configure_exemptions(request.user) and super().has_delete_permission(
+            request, obj
+        )
+
+    def _published(self, request, object_id) -> Exemption | None:
+        obj = self.get_object(request, unquote(object_id))
+        return obj if obj is not None and obj.ruleset.is_published else None
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        published = self._published(request, object_id)
+        if published is not None:
+            if request.method == "POST":
+                raise PermissionDenied(published_message(published.ruleset))
+            messages.warning(request, published_message(published.ruleset))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        published = self._published(request, object_id)
+        if published is not None:
+            raise PermissionDenied(published_message(published.ruleset))
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_queryset(self, request, queryset) -> None:
+        """The list's delete action: refused as a whole (nothing deleted) when it takes an
+        exemption of a published rule set."""
+        published = queryset.filter(ruleset__status="published").select_related("ruleset").first()
+        if published is not None:
+            raise PermissionDenied(published_message(published.ruleset))
+        super().delete_queryset(request, queryset)

@@ -12,6 +12,10 @@ Planted for the demo: 松源县 missed 2026-08; in 2026-10 青江区 (reporter_a
 (reporter_b) was returned, 瑶山县 sent nothing, and 双溪县 submitted fixed-asset investment at
 about three times its trend, with the note left empty.
 
+2026's method does not score the four urban districts on rural residents' per-capita income
+(不考核: 城区无农村常住人口), the weight going pro rata to their other indicators of the category;
+the counties fall into two regions (北部, 南部) that a rule set may impute empty categories by.
+
 2026 has published targets (目标任务) for every county, the city and every scored indicator, set
 from each county's own 2026 figures so that in 2026-10 most are within 3 points of the calendar
 either way and a few clearly behind: 梅岭县 is far behind its investment target (red), and 云溪区
@@ -60,6 +64,14 @@ COUNTIES = [
     ("369971", "青川高新技术产业开发区",
      "Qingchuan High-tech Industrial Development Zone", "zone", 270),
 ]
+
+# the imputation grouping (County.region, 插补分组): the northern plain along the 青江 and the
+# southern hills; the zone is in neither
+REGIONS = {
+    "369902": "北部", "369903": "北部", "369981": "北部", "369921": "北部", "369923": "北部",
+    "369925": "北部", "369904": "南部", "369905": "南部", "369922": "南部", "369924": "南部",
+    "369926": "南部",
+}
 
 CATEGORIES = [
     ("growth", "主要经济指标", "Main economic indicators"),
@@ -298,6 +310,10 @@ YEAR_PARAMS = {  # targets that differ from the table's (2026) values
     2025: {"industry_va": {"threshold": 7.5}, "rd_spend": {"target": 2.4}},
 }
 IMPROVEMENT = {2026: {"points_per_place": 0.5, "cap": 2}}
+# 不考核 (from 2026): the urban districts are not scored on rural residents' income; its weight
+# goes pro rata to their other indicators of the category (按其余指标得分率折算)
+EXEMPTIONS = {2026: [("rural_income", "district", "城区无农村常住人口")]}  # indicator, kind, reason
+MISSING_DATA = {2026: {"exemptions": "pro_rata", "pro_rata_level": "category"}}
 # 年度考核: the year's result weighs the quarters (Q1, H1, Q1-3, year); earlier years had none
 PERIOD_WEIGHTS = {2026: {"3": 15, "6": 25, "9": 25, "12": 35}}
 PUBLISHED = {2024: (2, 28), 2025: (3, 6), 2026: (2, 26)}  # month, day, at 10:00
@@ -599,6 +615,7 @@ def _reference_objects() -> list[dict]:
                 name_en=name_en,
                 kind=kind,
                 is_ranked=ranked,
+                region=REGIONS.get(code),
                 display_order=pk,
                 leader=LEADERS[code][0],
                 leader_title=LEADERS[code][1],
@@ -627,7 +644,7 @@ def _reference_objects() -> list[dict]:
 
 
 def _ruleset_objects() -> list[dict]:
-    rulesets, categories, indicators = [], [], []
+    rulesets, categories, indicators, exemptions = [], [], [], []
     ind_pk = {row[0]: pk for pk, row in enumerate(INDICATORS, 1)}
     ind_row = {row[0]: row for row in INDICATORS}
     cat_pk = {c[0]: pk for pk, c in enumerate(CATEGORIES, 1)}
@@ -650,6 +667,7 @@ def _ruleset_objects() -> list[dict]:
                 penalty_cap="5",
                 improvement=IMPROVEMENT.get(year),
                 period_weights=PERIOD_WEIGHTS.get(year),
+                missing_data_rules=MISSING_DATA.get(year),
                 description=f"青川市{year}年度县区经济发展考核办法：8类{len(RULES)}项指标，"
                 "按月调度、半年通报、年度考核；高新区只报数、不排名。",
                 created_at=_ts(published - dt.timedelta(days=12)),
@@ -689,7 +707,23 @@ def _ruleset_objects() -> list[dict]:
                     display_order=n,
                 )
             )
-    return rulesets + categories + indicators
+        for code, kind, reason in EXEMPTIONS.get(year, []):
+            for county_pk, county in enumerate(COUNTIES, 1):
+                if county[3] != kind:
+                    continue
+                exemptions.append(
+                    _obj(
+                        "counties.exemption",
+                        rs * 100 + county_pk,  # one exemption per county and rule set
+                        ruleset=rs,
+                        county=county_pk,
+                        indicator=ind_pk[code],
+                        reason=reason,
+                        created_at=_ts(published - dt.timedelta(days=12)),
+                        updated_at=_ts(published - dt.timedelta(days=12)),
+                    )
+                )
+    return rulesets + categories + indicators + exemptions
 
 
 def _submission_objects(seed: int) -> list[dict]:

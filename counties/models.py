@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from indicators.models import Department, Indicator
+from indicators.models import Department, Indicator, RuleSet, RuleSetRowQuerySet
 from indicators.scoring.growth import growth_percent
 from scorecard.naming import localized
 
@@ -43,6 +43,17 @@ class County(models.Model):
     )
     display_order = models.PositiveSmallIntegerField(_("显示顺序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
+    # the imputation grouping (插补分组) a rule set may name (missing_data.imputation_group):
+    # an empty category is filled from the mean of the county's region; apart from peer groups
+    region = models.CharField(
+        _("区域"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "用于插补分组：考核规则按区域插补时，某类指标全部缺报的县区取同一区域县区的平均"
+            "得分。与分组排名无关；留空表示不属于任何区域。"
+        ),
+    )
     # responsibility (责任分工): the county leader in charge of the economy and the contact
     leader = models.CharField(_("分管领导"), max_length=40, blank=True)
     leader_title = models.CharField(_("分管领导职务"), max_length=60, blank=True)
@@ -324,3 +335,53 @@ class SubmissionValue(models.Model):
     def growth(self) -> Decimal | None:
         """Year-on-year growth in percent (indicators.scoring.growth: none on a base <= 0)."""
         return growth_percent(self.value, self.prior_value)
+
+
+class Exemption(models.Model):
+    """不考核: a rule set does not score this county on this indicator (an urban district on a
+    rural indicator, say). The county does not report the figure, and the engine scores the
+    county's category without it as the rule set's missing_data says. Exemptions belong to
+    their rule set: read-only once it is published (counties/guards.py), copied with it into a
+    new version or year."""
+
+    # part of its rule set's content, not a use of it: a published rule set that no run has
+    # used can still be withdrawn (indicators/guards.py)
+    part_of_ruleset = True
+
+    ruleset = models.ForeignKey(
+        RuleSet,
+        on_delete=models.CASCADE,
+        related_name="exemptions",
+        verbose_name=_("考核规则"),
+    )
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="exemptions", verbose_name=_("县区")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="exemptions", verbose_name=_("指标")
+    )
+    reason = models.CharField(_("不考核原因"), max_length=200)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = RuleSetRowQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [
+            "ruleset",
+            "county__display_order",
+            "indicator__category__display_order",
+            "indicator__display_order",
+        ]
+        verbose_name = _("不考核指标")
+        verbose_name_plural = _("不考核指标")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ruleset", "county", "indicator"], name="exemption_unique"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="exemption_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county} · {self.indicator.display_name}（{gettext('不考核')}）"

@@ -18,6 +18,9 @@ from indicators.models import WHOLE_UNITS, Indicator, RuleSetIndicator
 
 from .access import AnyUser, counties_visible_to, submissions_visible_to
 from .models import County, Period, Submission, SubmissionValue
+from .selectors_exemptions import exemptions_for_entry as exemptions_for_entry
+from .selectors_exemptions import exemptions_frame as exemptions_frame
+from .selectors_exemptions import exemptions_of as exemptions_of
 from .validation import Entry, IndicatorContext
 
 
@@ -128,8 +131,8 @@ def off_month_indicator_ids(period: Period) -> set[int]:
 def entry_contexts(
     *, county: County, period: Period, indicators: list[Indicator]
 ) -> dict[str, IndicatorContext]:
-    """What the entry checks need per indicator: last month's figures and the county's range
-    for this month in past years."""
+    """What the entry checks need per indicator: last month's figures, the county's range for
+    this month in past years, and whether the year's rule set exempts it (不考核)."""
     return entry_contexts_many(counties=[county], period=period, indicators=indicators)[county.pk]
 
 
@@ -188,9 +191,11 @@ def entry_contexts_many(
         )
         for ind in indicators
     ]
+    exempt = exemptions_for_entry(period, counties)
     result: dict[int, dict[str, IndicatorContext]] = {}
     for county_id in county_ids:
         contexts = {}
+        reasons = exempt.get(county_id, {})
         for ind, fixed in zip(indicators, described, strict=True):
             value, prior = last_month.get((county_id, ind.id), (None, None))
             band = bands.get((county_id, ind.id))
@@ -199,6 +204,8 @@ def entry_contexts_many(
                 if value is not None or prior is not None or band is not None
                 else fixed
             )
+            if ind.code in reasons:
+                contexts[ind.code] = replace(contexts[ind.code], exemption=reasons[ind.code])
         result[county_id] = contexts
     return result
 

@@ -150,14 +150,17 @@ def submission_save(
     channel: str,
 ) -> SaveResult:
     """Save a county's figures for a period as a draft. Errors save nothing; warnings are
-    returned (they block submitting until explained). `expected_version` is the version the
-    user loaded (NO_SUBMISSION_VERSION when there was no submission yet): if someone saved in
-    between, EditConflict says what differs. None skips the check: only for a save the user has
-    confirmed after seeing that list."""
+    returned (they block submitting until explained). Figures of the indicators a department
+    enters, or that the county is exempted from (不考核), are ignored. `expected_version` is the
+    version the user loaded (NO_SUBMISSION_VERSION when there was no submission yet): if
+    someone saved in between, EditConflict says what differs. None skips the check: only for a
+    save the user has confirmed after seeing that list."""
     assert channel in CHANNELS, channel
-    # what a city department enters (部门填报) is read-only to the county: never written here
+    # what a city department enters (部门填报) is read-only to the county, and what the year's
+    # rule set exempts it from (不考核) is not reported at all: neither is ever written here
     indicators = selectors.indicators_for_entry(period)
     theirs = department_entered_codes(indicators)
+    theirs |= set(selectors.exemptions_for_entry(period, [county]).get(county.pk, {}))
     entries = {c: e for c, e in entries.items() if c not in theirs}
     # One save of a county at a time: the county row is the lock, so that two first saves of a
     # month cannot both create it, and the version check below sees the other's commit.

@@ -40,7 +40,7 @@ from .services import (
     Change,
     differences,
 )
-from .validation import Entry, Issue, check_entry
+from .validation import Entry, IndicatorContext, Issue, check_entry, exempt_entry_issues
 
 Channel = SubmissionValue.Channel
 BATCH = 2000
@@ -116,13 +116,30 @@ def entries_check(
     limit = Decimal(settings.GROWTH_JUMP_WARNING_POINTS)
     found = []
     for county in counties:
-        for code, entry in entries[county.code].items():
-            if code not in known:
-                continue
+        county_entries = {c: e for c, e in entries[county.code].items() if c in known}
+        found += [CountyIssue(county, i) for i in _drop_exempt(contexts[county.pk], county_entries)]
+        for code, entry in county_entries.items():
             for issue in check_entry(contexts[county.pk][code], entry, growth_jump_points=limit):
                 if issue.blocking:
                     found.append(CountyIssue(county, issue))
     return found
+
+
+def _drop_exempt(
+    contexts: Mapping[str, IndicatorContext], entries: dict[str, Entry]
+) -> list[Issue]:
+    """Take the entries of indicators the county is exempted from (不考核) out of `entries`
+    (known codes only); the errors of those that carry a figure (a file or grid would store
+    it: refused, nothing saved)."""
+    issues: list[Issue] = []
+    for code in sorted(entries):
+        ctx = contexts[code]
+        if ctx.exemption is not None:
+            entry = entries.pop(code)
+            issues += exempt_entry_issues(
+                code=code, name=ctx.name, reason=ctx.exemption, entry=entry
+            )
+    return issues
 
 
 def _run(
@@ -191,6 +208,8 @@ def _run(
                 ) % {"code": code}
                 problems.append(CountyIssue(county, Issue(code, "value", "unknown", message, True)))
                 county_entries.pop(code)
+        exempt = _drop_exempt(contexts[county.pk], county_entries)
+        problems += [CountyIssue(county, issue) for issue in exempt]
         for code, entry in county_entries.items():
             for issue in check_entry(contexts[county.pk][code], entry, growth_jump_points=limit):
                 (problems if issue.blocking else warnings).append(CountyIssue(county, issue))

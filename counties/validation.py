@@ -72,6 +72,9 @@ class IndicatorContext:
     decimals: int | None = None  # the most decimals a value of the indicator carries
     whole: bool = False  # counted in whole units (enterprises, persons)
     off_month: bool = False  # a quarterly indicator this month does not score
+    # 不考核: the reason the year's rule set exempts the county from the indicator; None when
+    # it is scored. The county does not report an exempted figure: nothing is checked.
+    exemption: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,8 +108,11 @@ def _fmt(number: Decimal) -> str:
 
 
 def check_entry(ctx: IndicatorContext, entry: Entry, *, growth_jump_points: Decimal) -> list[Issue]:
-    """Every problem with one indicator's entry: errors first, then warnings."""
+    """Every problem with one indicator's entry: errors first, then warnings. An exempted
+    indicator (不考核) has none: the channels drop its figures before they are checked."""
     issues: list[Issue] = []
+    if ctx.exemption is not None:
+        return issues
 
     def error(field: str, kind: str, message: str) -> None:
         issues.append(Issue(ctx.code, field, kind, message, blocking=True))
@@ -199,3 +205,22 @@ def check_entry(ctx: IndicatorContext, entry: Entry, *, growth_jump_points: Deci
 def unexplained_warnings(issues: list[Issue], notes: dict[str, str]) -> list[Issue]:
     """Warnings whose indicator has no explanation yet: these block submitting."""
     return [i for i in issues if i.is_warning and not notes.get(i.code, "").strip()]
+
+
+def exempt_entry_issues(*, code: str, name: str, reason: str, entry: Entry) -> list[Issue]:
+    """A figure given for an indicator the county is exempted from (不考核): an error each, at
+    its field, for a file or grid that would store it (the entry form has no field for it and
+    ignores a value sent anyway). An empty row (a note alone) passes: it is dropped unsaved."""
+    labels = {"value": _("本年累计"), "prior_value": _("上年同期")}
+    return [
+        Issue(
+            code,
+            field,
+            "exempt",
+            _("%(name)s（%(field)s）：本县区该指标不考核（%(reason)s），不填报，请清空此项。")
+            % {"name": name, "field": labels[field], "reason": reason},
+            True,
+        )
+        for field, number in (("value", entry.value), ("prior_value", entry.prior_value))
+        if number is not None
+    ]

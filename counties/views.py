@@ -56,9 +56,16 @@ class FormRow:
     off_month: bool = False  # quarterly, not scored this month: empty is expected
     # the department that enters this indicator for every county (read-only to the county)
     by_department: Department | None = None
+    # 不考核: why the year's rule set does not score the county on it (read-only, not reported)
+    exemption: str | None = None
 
     def _messages(self, field: str) -> list[Issue]:
         return [i for i in self.issues if i.field == field]
+
+    @property
+    def read_only(self) -> bool:
+        """Never typed in by the county: a department's figure, or an exempted one."""
+        return self.by_department is not None or self.exemption is not None
 
     @property
     def value_issues(self) -> list[Issue]:
@@ -86,9 +93,7 @@ class FormRow:
         """A warning that the note must explain, and no note yet (the department explains its
         own figures)."""
         return (
-            self.by_department is None
-            and any(i.is_warning for i in self.issues)
-            and not self.note.strip()
+            not self.read_only and any(i.is_warning for i in self.issues) and not self.note.strip()
         )
 
 
@@ -134,6 +139,10 @@ def _form_rows(*, county, period, submission, indicators, raw=None, issues=None)
         prior = stored[ind.id].prior_value if ind.id in stored else defaults.get(ind.id)
         if raw is not None:  # a refused post: the growth of what was typed, where it reads
             value, prior = _typed(texts["value"]), _typed(texts["prior_value"])
+        exemption = contexts[ind.code].exemption
+        if exemption is not None:  # not reported: nothing to show, whatever is stored or sent
+            texts = {"value": "", "prior_value": "", "note": ""}
+            value = prior = None
         rows.append(
             FormRow(
                 indicator=ind,
@@ -145,6 +154,7 @@ def _form_rows(*, county, period, submission, indicators, raw=None, issues=None)
                 issues=[i for i in issues if i.code == ind.code],
                 off_month=contexts[ind.code].off_month,
                 by_department=ind.department if ind.entered_by_department else None,
+                exemption=exemption,
             )
         )
     return rows, issues

@@ -238,6 +238,8 @@ def _grid_context(request: HttpRequest, department: Department, period: Period) 
     counties = list(County.objects.filter(is_active=True).order_by("display_order", "code"))
     rows = selectors.department_grid(period=period, indicators=indicators, counties=counties)
     return {
+        # 不考核: by county id, the indicators the county does not report (code -> reason)
+        "exempt": selectors.exemptions_for_entry(period, counties),
         "issues": _stored_warnings(period, indicators, rows),
         "department": department,
         "period": period,
@@ -265,6 +267,7 @@ def _render_grid(request: HttpRequest, context: dict, status: int = 200) -> Http
     shown = []
     for row in context["rows"]:
         code = row.county.code
+        reasons = context["exempt"].get(row.county.pk, {})
         cells = []
         for ind in context["indicators"]:
             entry = row.entries[ind.code]
@@ -272,6 +275,7 @@ def _render_grid(request: HttpRequest, context: dict, status: int = 200) -> Http
             cells.append(
                 {
                     "indicator": ind,
+                    "exemption": reasons.get(ind.code),
                     "names": keys,
                     "value": typed.get(keys["v"], _text(entry.value)),
                     "prior": typed.get(keys["p"], _text(entry.prior_value)),
@@ -329,7 +333,8 @@ def department_grid(request: HttpRequest, pk: int, year: int, month: int) -> Htt
 
 def _parse_grid(post, context: dict):
     """The grid's figures by county and indicator code. A field the post does not carry keeps
-    its stored figure; only the rows the department may change are read."""
+    its stored figure; only the rows the department may change are read, and never a cell the
+    county is exempted from (不考核: shown without fields, a value sent for it is ignored)."""
     entries: dict[str, dict[str, Entry]] = {}
     stamps: dict[str, str] = {}
     typed: dict[str, str] = {}
@@ -340,7 +345,10 @@ def _parse_grid(post, context: dict):
         county = row.county
         stamps[county.code] = str(post.get(f"stamp_{county.code}", ""))[:64]
         found: dict[str, Entry] = {}
+        exempt = context["exempt"].get(county.pk, {})
         for ind in context["indicators"]:
+            if ind.code in exempt:
+                continue
             kept = row.entries[ind.code]
             numbers = {}
             for name, prefix, label in (
@@ -391,6 +399,7 @@ def department_template(request: HttpRequest, pk: int, year: int, month: int) ->
                 prior_value=row.entries[ind.code].prior_value,
                 note=row.entries[ind.code].note,
                 decimals=ind.decimals,
+                exemption=context["exempt"].get(row.county.pk, {}).get(ind.code),
             ),
             stamp=row.stamp,
             locked=not row.editable,

@@ -339,12 +339,13 @@ class RuleSetAdmin(AdminWriteMixin, PublishedReadOnlyMixin, SimpleHistoryAdmin):
             },
         ),
         (_("加减分"), {"fields": ["bonus_cap", "penalty_cap", "improvement"]}),
+        (_("缺报与不考核"), {"fields": ["missing_data_rules"]}),
     ]
 
 
 @admin.register(RuleSetCategory)
 class RuleSetCategoryAdmin(AdminWriteMixin, PublishedReadOnlyMixin, SimpleHistoryAdmin):
-    list_display = ["ruleset", "category", "weight", "aggregation", "decimals"]
+    list_display = ["ruleset", "category", "weight", "aggregation", "decimals", "missing"]
     list_filter = ["ruleset__year", "ruleset"]
     list_select_related = ["ruleset", "category"]
     search_fields = ["category__name", "ruleset__name"]

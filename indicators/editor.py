@@ -21,6 +21,7 @@ from .rule_errors import MAX_MAGNITUDE, RuleError, bounds, explain, weight_messa
 from .rules_json import category_entry, improvement_entry, indicator_entry, rules_document
 from .scoring import RulesError, parse_rules
 from .scoring.params import METHOD_PARAMS
+from .scoring.rules import MissingData
 from .selectors import ruleset_as_dict
 
 
@@ -63,6 +64,23 @@ def _balance(got: Decimal, want: Decimal, category: str | None) -> str:
 def _text(number: Decimal) -> str:
     text = format(number.normalize(), "f")
     return text
+
+
+# The rule-set JSON's "missing_data" keys and their defaults (indicators.scoring.MissingData).
+MISSING_DATA_DEFAULTS: dict[str, Any] = {
+    "exemptions": MissingData.exemptions,
+    "pro_rata_level": MissingData.pro_rata_level,
+    "imputation_group": MissingData.imputation_group,
+    "count_exempt": MissingData.count_exempt,
+    "count_imputed": MissingData.count_imputed,
+}
+
+
+def _missing_data(d: dict) -> dict[str, Any]:
+    """The rule-set dict's "missing_data" with every key, the defaults where it has none."""
+    given = d.get("missing_data")
+    given = given if isinstance(given, dict) else {}
+    return {key: given.get(key, default) for key, default in MISSING_DATA_DEFAULTS.items()}
 
 
 def _raw_decimal(text: Any) -> Decimal | None:
@@ -158,13 +176,19 @@ class RuleSetEditor:
             "period_weights": d["period_weights"],
             "warnings": d.get("warnings"),
             "bulletin": d.get("bulletin"),
+            **{f"missing_{key}": value for key, value in _missing_data(d).items()},
         }
 
     @staticmethod
     def _category_initial(c: dict | None) -> dict[str, Any]:
         if c is None:
-            return {"aggregation": "sum", "decimals": 2}
-        return {"weight": c["weight"], "aggregation": c["aggregation"], "decimals": c["decimals"]}
+            return {"aggregation": "sum", "decimals": 2, "missing": "zero"}
+        return {
+            "weight": c["weight"],
+            "aggregation": c["aggregation"],
+            "decimals": c["decimals"],
+            "missing": c.get("missing", "zero"),
+        }
 
     @staticmethod
     def _indicator_initial(ind: Indicator, category: str, r: dict | None) -> dict[str, Any]:
@@ -281,6 +305,7 @@ class RuleSetEditor:
                     weight=c["weight"],
                     aggregation=c["aggregation"],
                     decimals=c["decimals"],
+                    missing=c.get("missing") or "zero",
                 )
             )
             for row in section.rows:
@@ -330,7 +355,26 @@ class RuleSetEditor:
             indicators=indicators,
             warnings=s.get("warnings"),
             bulletin=s.get("bulletin"),
+            missing_data=self._missing_data_entry(s),
         )
+
+    def _missing_data_entry(self, s: dict[str, Any]) -> dict[str, Any] | None:
+        """The section 缺报与不考核 as the rule set's "missing_data": absent while it says what
+        the defaults say and the stored rule set has none; the stored object as it is while the
+        fields say what it says (an imported document keeps its form); else every key."""
+        typed = {
+            "exemptions": s["missing_exemptions"],
+            "pro_rata_level": s["missing_pro_rata_level"],
+            "imputation_group": s["missing_imputation_group"].strip() or None,
+            "count_exempt": s["missing_count_exempt"],
+            "count_imputed": s["missing_count_imputed"],
+        }
+        stored = self.ruleset.missing_data_rules
+        if isinstance(stored, dict) and _missing_data({"missing_data": stored}) == typed:
+            return stored
+        if stored is None and typed == MISSING_DATA_DEFAULTS:
+            return None
+        return typed
 
     @property
     def has_errors(self) -> bool:

@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Indicator, RuleSet, RuleSetIndicator
+from .models import Indicator, RuleSet, RuleSetCategory, RuleSetIndicator
 
 NUMBER = forms.TextInput(attrs={"inputmode": "decimal", "class": "num", "size": 7})
 WEIGHT = {"max_digits": 9, "decimal_places": 4, "min_value": Decimal(0), "widget": NUMBER}
@@ -147,6 +147,37 @@ class SettingsForm(_TextNumbers):
         help_text=_('例如 {"red_list": 2, "black_list": 1}：红榜前 2 名，黑榜后 1 名；'
                         "留空按默认：红榜 3 名，黑榜 1 名。"),
     )  # fmt: skip
+    # 缺报与不考核: the rule set's "missing_data" (docs/rules.md §11), one field per key
+    missing_exemptions = forms.ChoiceField(
+        label=_("不考核指标的权重"),
+        choices=[
+            ("pro_rata", _("按其余指标得分率折算")),
+            ("redistribute", _("按权重分配给本类别其余指标")),
+            ("zero", _("计 0 分")),
+        ],
+        help_text=_("县区经批准不考核某项指标时，该指标的权重如何处理。"),
+    )
+    missing_pro_rata_level = forms.ChoiceField(
+        label=_("折算所用得分率"),
+        choices=[("category", _("本类别其余指标")), ("total", _("全部其余指标"))],
+        help_text=_("按其余指标得分率折算时，得分率取自本类别还是全部考核指标。"),
+    )
+    missing_imputation_group = forms.ChoiceField(
+        label=_("插补分组"),
+        required=False,
+        choices=[
+            ("", _("不插补")),
+            ("region", _("区域（region）")),
+            ("kind", _("县区类型（kind）")),
+        ],
+        help_text=_(
+            "类别缺报处理为“按组均值插补”时，按县区的哪一属性分组取均值：区域在县区资料中填写。"
+        ),
+    )
+    missing_count_exempt = forms.BooleanField(label=_("不考核指标计入缺报比例"), required=False)
+    missing_count_imputed = forms.BooleanField(
+        label=_("插补类别的缺报指标计入缺报比例"), required=False
+    )
 
     FIELDSETS = [
         (
@@ -163,10 +194,22 @@ class SettingsForm(_TextNumbers):
             _("分组排名、期次权重、预警与通报"),
             ["peer_groups", "period_weights", "warnings", "bulletin"],
         ),
+        (
+            _("缺报与不考核"),
+            ["missing_exemptions", "missing_pro_rata_level", "missing_imputation_group",
+             "missing_count_exempt", "missing_count_imputed"],
+        ),
     ]  # fmt: skip
 
-    def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
-        return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]
+    # fieldsets that take the whole width of the settings, their fields side by side
+    WIDE_FIELDSETS = {"missing_exemptions"}
+
+    def fieldsets(self) -> list[tuple[str, list[forms.BoundField], bool]]:
+        """(legend, fields, wide) of each fieldset."""
+        return [
+            (legend, [self[name] for name in names], names[0] in self.WIDE_FIELDSETS)
+            for legend, names in self.FIELDSETS
+        ]
 
 
 class CategoryRowForm(_TextNumbers):
@@ -177,6 +220,12 @@ class CategoryRowForm(_TextNumbers):
     )
     aggregation = forms.ChoiceField(label=_("合成方式"), choices=RuleSet.Aggregation.choices)
     decimals = forms.IntegerField(label=_("小计小数位"), required=False, min_value=0, max_value=6)
+    missing = forms.ChoiceField(
+        label=_("缺报处理"),
+        choices=RuleSetCategory.Missing.choices,
+        required=False,  # "" (a form posted without it): as the default, 缺报计零分
+        help_text=RuleSetCategory._meta.get_field("missing").help_text,
+    )
 
 
 class IndicatorRowForm(_TextNumbers):

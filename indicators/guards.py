@@ -82,7 +82,9 @@ def _unused_withdrawal(instance: RuleSet, stored: dict[str, Any], update_fields)
     own = (RuleSetCategory, RuleSetIndicator)
     for rel in RuleSet._meta.related_objects:
         model = rel.related_model
-        if issubclass(model, own) or model.__name__.startswith("Historical"):
+        # rows that are part of the rule set's content (counties' exemptions) say so
+        part = getattr(model, "part_of_ruleset", False)
+        if issubclass(model, own) or part or model.__name__.startswith("Historical"):
             continue
         if model._base_manager.filter(**{rel.field.name: instance.pk}).exists():
             return False

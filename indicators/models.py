@@ -302,6 +302,22 @@ class RuleSet(models.Model):
             '"yellow_below_city": true}。'
         ),
     )
+    missing_data_rules = models.JSONField(
+        _("缺报与不考核"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "留空按默认：不考核指标的权重按该县区本类别其余指标得分率折算，不设插补分组，"
+            "不考核指标不计入缺报比例，插补类别的缺报指标计入缺报比例。"
+            'exemptions：不考核指标的权重如何处理，"pro_rata" 按其余指标得分率折算、'
+            '"redistribute" 按权重分配给本类别其余指标、"zero" 计 0 分；'
+            'pro_rata_level：折算所用得分率，"category" 本类别、"total" 全部指标；'
+            "imputation_group：按组均值插补时用于分组的县区属性列（如 region），留空表示不插补；"
+            "count_exempt、count_imputed：不考核指标、插补类别的缺报指标是否计入缺报比例。"
+            '例如 {"exemptions": "pro_rata", "pro_rata_level": "category", '
+            '"imputation_group": "region", "count_exempt": false, "count_imputed": true}。'
+        ),
+    )
     bonus_cap = models.DecimalField(
         _("加分上限"),
         max_digits=7,
@@ -362,6 +378,14 @@ class RuleSet(models.Model):
 
 
 class RuleSetCategory(models.Model):
+    class Missing(models.TextChoices):
+        """What a missing value of the category's indicators does (the rule-set JSON's
+        category "missing", docs/rules.md §11)."""
+
+        ZERO = "zero", _("缺报计零分")
+        AVAILABLE = "available", _("按已报指标折算")
+        IMPUTE_GROUP = "impute_group", _("按组均值插补")
+
     ruleset = models.ForeignKey(
         RuleSet, on_delete=models.CASCADE, related_name="categories", verbose_name=_("考核规则")
     )
@@ -374,6 +398,17 @@ class RuleSetCategory(models.Model):
         default=RuleSet.Aggregation.SUM,
     )
     decimals = models.PositiveSmallIntegerField(_("小计小数位"), null=True, blank=True, default=2)
+    missing = models.CharField(
+        _("缺报处理"),
+        max_length=12,
+        choices=Missing.choices,
+        default=Missing.ZERO,
+        help_text=_(
+            "缺报计零分：缺报指标得 0 分；按已报指标折算：类别得分按已报指标的权重重新折算，"
+            "全部缺报时该类别不计入总分；按组均值插补：同上，全部缺报时取所在分组县区的"
+            "类别平均得分（须在“缺报与不考核”中设置插补分组）。"
+        ),
+    )
     display_order = models.PositiveSmallIntegerField(_("显示顺序"), default=0)
 
     objects = RuleSetRowQuerySet.as_manager()

@@ -115,6 +115,15 @@ _PHRASES: list[tuple[re.Pattern[str], str]] = [
         re.compile(r"^needs a value basis \(.*\), not an? (?P<a>\w+) basis$"),
         "只能用于按本年累计值计分的指标（现为 %(a)s 依据）",
     ),
+    (
+        re.compile(r'^"impute_group" needs missing_data\.imputation_group\b.*$'),
+        "“按组均值插补”须先在“缺报与不考核”中填写插补分组（missing_data.imputation_group）",
+    ),
+    (
+        re.compile(r"^must be the name of a column of the counties table\b.*, got (?P<got>.+)$"),
+        "须是县区表中的列名（小写字母、数字和下划线，不能是 county、name、ranked 或 group），"
+        "或留空（现为 %(got)s）",
+    ),
 ]
 
 
@@ -149,6 +158,14 @@ def _phrases() -> list[tuple[re.Pattern[str], str]]:
         "不能大于 red_behind": _("不能大于 red_behind"),
         "只能用于按本年累计值计分的指标（现为 %(a)s 依据）": _(
             "只能用于按本年累计值计分的指标（现为 %(a)s 依据）"
+        ),
+        "“按组均值插补”须先在“缺报与不考核”中填写插补分组（missing_data.imputation_group）": _(
+            "“按组均值插补”须先在“缺报与不考核”中填写插补分组（missing_data.imputation_group）"
+        ),
+        "须是县区表中的列名（小写字母、数字和下划线，不能是 county、name、ranked 或 group），"
+        "或留空（现为 %(got)s）": _(
+            "须是县区表中的列名（小写字母、数字和下划线，不能是 county、name、ranked 或 group），"
+            "或留空（现为 %(got)s）"
         ),
     }
     return [(pattern, wording[text]) for pattern, text in _PHRASES]

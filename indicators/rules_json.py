@@ -8,6 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 RULES_FORMAT = "scorecard-rules/1"
+# The counties' columns the app hands the engine besides code, name and ranked
+# (rankings.selectors.inputs.counties_frame): what missing_data.imputation_group may name here.
+IMPUTATION_COLUMNS = ("region", "kind")
 
 
 def number(value: Decimal | int | None) -> int | Decimal | None:
@@ -21,15 +24,24 @@ def number(value: Decimal | int | None) -> int | Decimal | None:
 
 
 def category_entry(
-    *, code: str, name: str, weight: Decimal | None, aggregation: str, decimals: int | None
+    *,
+    code: str,
+    name: str,
+    weight: Decimal | None,
+    aggregation: str,
+    decimals: int | None,
+    missing: str = "zero",
 ) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "code": code,
         "name": name,
         "weight": number(weight) if weight is not None else 0,
         "aggregation": aggregation,
         "decimals": decimals,
     }
+    if missing != "zero":  # optional in the format: a category without it keeps its form
+        out["missing"] = missing
+    return out
 
 
 def indicator_entry(
@@ -110,6 +122,7 @@ def rules_document(
     indicators: list[dict[str, Any]],
     warnings: dict[str, Any] | None = None,
     bulletin: dict[str, Any] | None = None,
+    missing_data: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     bonus = None
     if bonus_cap is not None or penalty_cap is not None:
@@ -138,4 +151,5 @@ def rules_document(
         # optional in the format: present only where the rule set sets its warning lines
         **({"warnings": warnings} if warnings is not None else {}),
         **({"bulletin": bulletin} if bulletin is not None else {}),
+        **({"missing_data": missing_data} if missing_data is not None else {}),
     }

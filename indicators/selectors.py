@@ -10,6 +10,7 @@ from django.db.models import Count
 
 from .models import RuleSet, RuleSetCategory, RuleSetIndicator
 from .rules_json import category_entry, indicator_entry, rules_document
+from .scoring.rules import MissingData
 
 
 def ruleset_published_for_year(year: int) -> RuleSet | None:
@@ -59,6 +60,7 @@ def ruleset_as_dict(ruleset: RuleSet) -> dict[str, Any]:
         improvement=ruleset.improvement,
         warnings=ruleset.warning_rules,
         bulletin=ruleset.bulletin_rules,
+        missing_data=ruleset.missing_data_rules,
         categories=[
             category_entry(
                 code=rc.category.code,
@@ -66,6 +68,7 @@ def ruleset_as_dict(ruleset: RuleSet) -> dict[str, Any]:
                 weight=rc.weight,
                 aggregation=rc.aggregation,
                 decimals=rc.decimals,
+                missing=rc.missing,
             )
             for rc in categories
         ],
@@ -87,6 +90,13 @@ def ruleset_as_dict(ruleset: RuleSet) -> dict[str, Any]:
             for ri in rules
         ],
     )
+
+
+def ruleset_missing_policy(ruleset: RuleSet) -> MissingData:
+    """What the rule set does with exemptions and missing values (its "missing_data", stored
+    as the engine accepted it; the defaults where it sets none)."""
+    stored = ruleset.missing_data_rules if isinstance(ruleset.missing_data_rules, dict) else {}
+    return MissingData(**{k: v for k, v in stored.items() if k in MissingData.__dataclass_fields__})
 
 
 def json_ready(value: Any) -> Any:

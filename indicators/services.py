@@ -31,9 +31,10 @@ from .models import (
     RuleSetIndicator,
 )
 from .rule_errors import explain
+from .rules_json import IMPUTATION_COLUMNS
 from .scoring import RulesError, parse_rules
 from .selectors import json_ready, ruleset_as_dict
-from .signals import ruleset_published
+from .signals import ruleset_copied, ruleset_published
 
 if TYPE_CHECKING:
     from scorecard.roles import AnyUser
@@ -49,13 +50,20 @@ class RuleSetWrite:
 
 
 def _check_rules(data: Any) -> None:
-    """The engine's verdict, in the editor's words (weights: by how much, at which level)."""
+    """The engine's verdict, in the editor's words (weights: by how much, at which level); and
+    an imputation group the app can give the engine (the engine takes any counties column)."""
     try:
         parse_rules(data)
     except RulesError as exc:
         raise ValidationError(
             [e.message for e in explain(exc.errors, data if isinstance(data, dict) else {})]
         ) from exc
+    group = (data.get("missing_data") or {}).get("imputation_group")
+    if group is not None and group not in IMPUTATION_COLUMNS:
+        raise ValidationError(
+            _("插补分组须是县区表中的 %(columns)s 之一，现为“%(got)s”。")
+            % {"columns": "、".join(IMPUTATION_COLUMNS), "got": group}
+        )
 
 
 def _next_version(year: int) -> int:
@@ -86,8 +94,9 @@ def _actor(user: AnyUser | None) -> User | None:
 @transaction.atomic
 def ruleset_clone(*, source: RuleSet, year: int, user: AnyUser | None) -> RuleSet:
     """A new draft for `year` with everything of `source`: rule-set settings (totals, tiers,
-    peer groups, period weights, bonus and penalty caps, improvement reward), categories with
-    their weights, indicators with weights, basis, method and parameters. It takes the year's
+    peer groups, period weights, bonus and penalty caps, improvement reward, warning lines,
+    bulletin sizes, missing-data treatment), categories with their weights and missing-value
+    policy, indicators with weights, basis, method and parameters. It takes the year's
     next version number; the year in the name follows the new year."""
     if not 2000 <= year <= 2100:
         raise ValidationError(_("考核年度须在 2000 到 2100 之间。"))
@@ -111,6 +120,7 @@ def ruleset_clone(*, source: RuleSet, year: int, user: AnyUser | None) -> RuleSe
             weight=rc.weight,
             aggregation=rc.aggregation,
             decimals=rc.decimals,
+            missing=rc.missing,
             display_order=rc.display_order,
         )
     RuleSetIndicator.objects.bulk_create(
@@ -131,6 +141,7 @@ def ruleset_clone(*, source: RuleSet, year: int, user: AnyUser | None) -> RuleSe
         )
         for ri in RuleSetIndicator.objects.filter(ruleset=source).order_by("display_order", "id")
     )
+    ruleset_copied.send(sender=RuleSet, source=source, ruleset=clone, user=user)
     return clone
 
 
@@ -151,6 +162,7 @@ _COPIED_FIELDS = [
     "improvement",
     "warning_rules",
     "bulletin_rules",
+    "missing_data_rules",
 ]
 
 
@@ -260,6 +272,7 @@ def _write_rules(*, ruleset: RuleSet, data: dict, user: AnyUser | None) -> list[
         "improvement": json_ready(copy.deepcopy(data.get("improvement"))),
         "warning_rules": json_ready(copy.deepcopy(data.get("warnings"))),
         "bulletin_rules": json_ready(copy.deepcopy(data.get("bulletin"))),
+        "missing_data_rules": json_ready(copy.deepcopy(data.get("missing_data"))),
     }
     cat_rows = []
     for k, item in enumerate(data["categories"]):
@@ -297,6 +310,7 @@ def _write_rules(*, ruleset: RuleSet, data: dict, user: AnyUser | None) -> list[
         rc.weight = weight
         rc.aggregation = item.get("aggregation", "sum")
         rc.decimals = item.get("decimals", 2)
+        rc.missing = item.get("missing", RuleSetCategory.Missing.ZERO)
         rc.display_order = k
         set_history_user(rc, user)
         rc.save()

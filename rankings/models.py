@@ -172,6 +172,10 @@ class CategoryResult(models.Model):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
     subtotal = models.DecimalField(_("小计"), max_digits=12, decimal_places=4, null=True)
     rank = models.PositiveSmallIntegerField(_("名次"), null=True)
+    # The engine's category flags: "not_scheduled", "imputed" (插补: no indicator of the
+    # category reported, the subtotal is the mean of the county's imputation group). The
+    # database default lets a writer that does not name the column store [].
+    flags = models.JSONField(_("标记"), default=list, db_default=[])
 
     class Meta:
         verbose_name = _("类别得分")

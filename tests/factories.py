@@ -6,11 +6,13 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from counties.models import (
     County,
     CountyMembership,
     DepartmentMembership,
+    Exemption,
     Period,
     Submission,
     SubmissionValue,
@@ -169,3 +171,71 @@ class RuleSetIndicatorFactory(factory.django.DjangoModelFactory):
     basis = RuleSetIndicator.Basis.GROWTH
     method = RuleSetIndicator.Method.RANK_POINTS
     params = factory.LazyFunction(lambda: {"step": 0.05, "floor": 0.5})
+
+
+class ExemptionFactory(factory.django.DjangoModelFactory):
+    """不考核: the rule set does not score the county on the indicator (one the rule set scores:
+    pass a RuleSetIndicator's ruleset and indicator)."""
+
+    class Meta:
+        model = Exemption
+
+    ruleset = factory.SubFactory(RuleSetFactory)
+    county = factory.SubFactory(CountyFactory)
+    indicator = factory.SubFactory(IndicatorFactory)
+    reason = "城区无农村常住人口"
+
+
+# ----------------------------------------------------------------- stored ranking results
+# Engine-free: a run and its results as the recompute would store them, for page tests.
+
+
+class RankingRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "rankings.RankingRun"
+
+    period = factory.SubFactory(PeriodFactory)
+    ruleset = factory.SubFactory(RuleSetFactory)
+    input_checksum = factory.Sequence(lambda n: f"{n:064d}")
+    status = "succeeded"
+    is_current = True
+    trigger = "command"
+    started_at = factory.LazyFunction(timezone.now)
+    finished_at = factory.LazyFunction(timezone.now)
+    duration_ms = 1
+
+
+class CountyResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "rankings.CountyResult"
+
+    run = factory.SubFactory(RankingRunFactory)
+    county = factory.SubFactory(CountyFactory)
+    base_total = Decimal("80")
+    total = Decimal("80")
+    rank = 1
+
+
+class CategoryResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "rankings.CategoryResult"
+
+    run = factory.SubFactory(RankingRunFactory)
+    county = factory.SubFactory(CountyFactory)
+    category = factory.SubFactory(CategoryFactory)
+    subtotal = Decimal("80")
+    rank = 1
+
+
+class IndicatorResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "rankings.IndicatorResult"
+
+    run = factory.SubFactory(RankingRunFactory)
+    county = factory.SubFactory(CountyFactory)
+    indicator = factory.SubFactory(IndicatorFactory)
+    value = Decimal("110")
+    prior_value = Decimal("100")
+    basis = Decimal("10")
+    rank = 1
+    score = Decimal("40")

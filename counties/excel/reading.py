@@ -30,7 +30,7 @@ from python_calamine import CalamineWorkbook
 
 from .. import selectors, services
 from ..models import County, Period
-from ..validation import Entry, NumberError, parse_number
+from ..validation import Entry, NumberError, exempt_entry_issues, parse_number
 from .layout import (
     _ALIASES,
     _COUNTY_COLUMN,
@@ -693,7 +693,9 @@ def entry_of(row: RowData, kept: Entry | None) -> Entry:
 
 def read_county_upload(*, county: County, period: Period, data: bytes, filename: str) -> Upload:
     """A county reporter's upload, read and checked as the form checks it: other counties'
-    sheets, unknown codes, non-numbers and every validation error become problems."""
+    sheets, unknown codes, non-numbers, figures of an indicator the county is exempted from
+    (不考核) and every validation error become problems. Rows of exempted indicators are taken
+    out of the entries (an empty one is no problem: the template has them, grey)."""
     indicators = selectors.indicators_for_entry(period)
     current = current_entries(county=county, period=period, indicators=indicators)
     upload = read_upload(
@@ -727,7 +729,17 @@ def read_county_upload(*, county: County, period: Period, data: bytes, filename:
                 )
             )
     entries = upload.entries.get(county.code, {})
+    exempt = selectors.exemptions_for_entry(period, [county]).get(county.pk, {})
+    names = {ind.code: ind.name for ind in indicators}
+    exempt_issues = []
+    for code in sorted(set(entries) & set(exempt)):  # 不考核: not reported, a figure refused
+        entry = entries.pop(code)
+        exempt_issues += exempt_entry_issues(
+            code=code, name=names[code], reason=exempt[code], entry=entry
+        )
+    exempt_located = upload.locate(exempt_issues, county.code)
     if not entries:
+        upload.problems += exempt_located
         if not upload.problems:
             upload.problems.append(
                 Problem(_("文件中没有%(county)s的指标数据。") % {"county": county.name})
@@ -735,6 +747,6 @@ def read_county_upload(*, county: County, period: Period, data: bytes, filename:
         return upload
     issues, _indicators = services.check_entries(county=county, period=period, entries=entries)
     errors = [i for i in issues if i.blocking]
-    located = upload.locate(errors, county.code)
+    located = upload.locate(errors, county.code) + exempt_located
     upload.problems += sorted(located, key=lambda p: (p.row or 0, len(p.column), p.column))
     return upload

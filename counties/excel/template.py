@@ -42,6 +42,13 @@ class TemplateRow:
     prior_value: Decimal | None
     note: str
     decimals: int = 2
+    # 不考核: why the rule set does not score the county on it; the row is grey and locked,
+    # its figures blank (an upload that fills them in is refused)
+    exemption: str | None = None
+
+    @property
+    def exemption_note(self) -> str:
+        return _("不考核：%(reason)s") % {"reason": self.exemption}
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,8 @@ def current_entries(*, county: County, period: Period, indicators) -> dict[str, 
 def current_entries_many(
     *, counties: list[County], period: Period, indicators
 ) -> dict[int, dict[str, Entry]]:
-    """current_entries of many counties (by county id) in two queries."""
+    """current_entries of many counties (by county id) in three queries. An indicator the
+    county is exempted from (不考核) is blank: it is not reported."""
     stored: dict[int, dict[int, Entry]] = {}
     rows = SubmissionValue.objects.filter(
         submission__county__in=counties, submission__period=period
@@ -73,11 +81,16 @@ def current_entries_many(
     for county_id, indicator_id, value, prior, note in rows.order_by():
         stored.setdefault(county_id, {})[indicator_id] = Entry(value, prior, note)
     defaults = selectors.last_year_values_many(counties=counties, period=period)
+    exempt = selectors.exemptions_for_entry(period, counties)
+    blank = Entry(None, None, "")
     result = {}
     for county in counties:
         own, last_year = stored.get(county.pk, {}), defaults.get(county.pk, {})
+        reasons = exempt.get(county.pk, {})
         result[county.pk] = {
-            ind.code: own.get(ind.id) or Entry(None, last_year.get(ind.id), "")
+            ind.code: blank
+            if ind.code in reasons
+            else own.get(ind.id) or Entry(None, last_year.get(ind.id), "")
             for ind in indicators
         }
     return result
@@ -93,10 +106,12 @@ def template_workbook(*, counties: Iterable[County], period: Period) -> bytes:
         .order_by()
         .values_list("county_id", "version")
     )
+    exempt = selectors.exemptions_for_entry(period, counties)
     described = [(ind, ind.get_unit_display()) for ind in indicators]
     sheets = []
     for county in counties:
         entries = current[county.pk]
+        reasons = exempt.get(county.pk, {})
         rows = [
             TemplateRow(
                 code=ind.code,
@@ -106,6 +121,7 @@ def template_workbook(*, counties: Iterable[County], period: Period) -> bytes:
                 prior_value=entries[ind.code].prior_value,
                 note=entries[ind.code].note,
                 decimals=ind.decimals,
+                exemption=reasons.get(ind.code),
             )
             for ind, unit in described
         ]
@@ -145,6 +161,13 @@ def _sheet_title(name: str, code: str, taken: set[str]) -> str:
         title = f"{title[: 31 - len(code) - 1]} {code}"
     taken.add(title)
     return title
+
+
+def _exemption_hint(rows: Iterable[TemplateRow]) -> str:
+    """The instructions' sentence on exempted rows, where a sheet has any."""
+    if not any(row.exemption is not None for row in rows):
+        return ""
+    return _("“说明”中写有“不考核”的指标不填报（灰色），导入时填了数值会被拒绝。")
 
 
 _LOCKED = {"bg_color": "#D9D9D9", "locked": True}
@@ -220,7 +243,8 @@ def build_workbook(sheets: list[TemplateSheet]) -> bytes:
                 "填写说明：灰色单元格请勿修改。“本年累计”填 1-N 月累计数；“上年同期”已按上年审核数"
                 "预填，可修改；数值异常时请在“说明”中写明原因。上传后保存为草稿，请在网页上核对后报送。"
                 "“数据版本”记录模板生成时的数据，下载后如有人在网页上修改过，上传时会提示确认。"
-            ),
+            )
+            + _exemption_hint(sheet.rows),
             note_fmt,
         )
         header = HEADER_ROW - 1  # zero-based rows from here on
@@ -230,6 +254,12 @@ def build_workbook(sheets: list[TemplateSheet]) -> bytes:
             ws.write_string(number, 0, row.code, fixed_fmt)
             ws.write_string(number, 1, row.name, fixed_fmt)
             ws.write_string(number, 2, row.unit, fixed_fmt)
+            if row.exemption is not None:  # 不考核: grey and locked, nothing to fill in
+                fmt = number_fmt(row.decimals, True)
+                ws.write_blank(number, 3, None, fmt)
+                ws.write_blank(number, 4, None, fmt)
+                ws.write_string(number, 5, row.exemption_note, fixed_fmt)
+                continue
             fmt = number_fmt(row.decimals)
             for column, value in ((3, row.value), (4, row.prior_value)):
                 if value is None:
@@ -300,7 +330,8 @@ def build_long_workbook(*, title: str, period: Period, rows: list[LongRow]) -> b
         _(
             "填写说明：每行为一个县区的一项指标。灰色单元格请勿修改；“数据版本”记录下载时的数据，"
             "上传时如有人改过会提示确认。已审核的县区为灰色，不能修改。"
-        ),
+        )
+        + _exemption_hint([item.row for item in rows]),
     )
     header = HEADER_ROW - 1
     for column, (label, width) in enumerate(LONG_COLUMNS):
@@ -312,14 +343,17 @@ def build_long_workbook(*, title: str, period: Period, rows: list[LongRow]) -> b
             (item.county_code, item.county_name, row.code, row.name, row.unit)
         ):
             ws.write_string(number, column, text, fixed_fmt)
-        fmt = number_fmt(row.decimals, item.locked)
+        locked = item.locked or row.exemption is not None
+        fmt = number_fmt(row.decimals, locked)
         for column, value in ((5, row.value), (6, row.prior_value)):
             if value is None:
                 ws.write_blank(number, column, None, fmt)
             else:
                 ws.write_number(number, column, _number_out(value), fmt)
-        note_fmt = fixed_fmt if item.locked else open_text
-        if row.note:
+        note_fmt = fixed_fmt if locked else open_text
+        if row.exemption is not None:  # 不考核: nothing to fill in
+            ws.write_string(number, 7, row.exemption_note, fixed_fmt)
+        elif row.note:
             ws.write_string(number, 7, row.note, note_fmt)
         else:
             ws.write_blank(number, 7, None, note_fmt)

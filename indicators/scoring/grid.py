@@ -162,13 +162,7 @@ def exempt_mask(exemptions: pd.DataFrame | None, grid: Grid, rules: Rules) -> np
     if exemptions is None or len(exemptions) == 0:
         return None
     _require_columns(exemptions, "exemptions", ("county", "indicator"))
-    c_idx = _codes(_factorize(exemptions["county"]), grid.counties)
-    if (c_idx < 0).any():
-        row = _first_row(c_idx < 0)
-        raw = exemptions["county"].iloc[row - 1]
-        raise ScoringInputError(
-            f"unknown county {raw!r}", table="exemptions", row=row, column="county"
-        )
+    c_idx = _county_positions(exemptions, "exemptions", grid)
     scored = [i.code for i in rules.indicators]
     j_idx = _codes(_factorize(exemptions["indicator"]), scored)
     keep = j_idx >= 0
@@ -213,13 +207,7 @@ def bonus_arrays(bonuses: pd.DataFrame | None, grid: Grid, rules: Rules) -> Bonu
         raise ScoringInputError(
             "points is empty", table="bonuses", row=_first_row(missing), column="points"
         )
-    c_idx = _codes(_factorize(bonuses["county"]), grid.counties)
-    if (c_idx < 0).any():
-        row = _first_row(c_idx < 0)
-        raw = bonuses["county"].iloc[row - 1]
-        raise ScoringInputError(
-            f"unknown county {raw!r}", table="bonuses", row=row, column="county"
-        )
+    c_idx = _county_positions(bonuses, "bonuses", grid)
     p_idx = _codes(_factorize(bonuses["period"]), grid.periods)
     keep = p_idx >= 0
     flat = p_idx[keep].astype(np.int64) * C + c_idx[keep]
@@ -234,6 +222,16 @@ def bonus_arrays(bonuses: pd.DataFrame | None, grid: Grid, rules: Rules) -> Bonu
         penalty_cap=None if caps is None or caps.penalty_cap is None else float(caps.penalty_cap),
     )
     return BonusPoints(plus.reshape(P, C) + 0.0, minus.reshape(P, C) + 0.0)
+
+
+def _county_positions(frame: pd.DataFrame, table: str, grid: Grid) -> np.ndarray:
+    """Each row's county position in the grid; a county the grid does not have is an error."""
+    c_idx = _codes(_factorize(frame["county"]), grid.counties)
+    if (c_idx < 0).any():
+        row = _first_row(c_idx < 0)
+        raw = frame["county"].iloc[row - 1]
+        raise ScoringInputError(f"unknown county {raw!r}", table=table, row=row, column="county")
+    return c_idx
 
 
 def capped_parts(plus: Any, minus: Any, *, bonus_cap: Any, penalty_cap: Any) -> tuple[Any, Any]:

@@ -21,6 +21,7 @@ from ..selectors.league import LeagueTable
 from ..selectors.profile import Profile
 from ..selectors.tables import CategoryTable
 from ..selectors.warnings import WarningBoard
+from .flags import EXEMPT, MISSING, indicator_badge, note_text
 from .league import tier_labels
 from .warnings import level_label, reason_text
 
@@ -46,6 +47,7 @@ def league_sheet(table: LeagueTable) -> Sheet:
         _("方阵"),
     ]
     headers += [c.display_name + POINTS for c in table.categories]
+    headers.append(_("备注"))
     rows = []
     for entry in table.entries:
         r = entry.result
@@ -62,6 +64,12 @@ def league_sheet(table: LeagueTable) -> Sheet:
             tiers.get(r.tier, ""),
         ]
         row += entry.subtotals
+        imputed = [
+            c.display_name
+            for c, flags in zip(table.categories, entry.subtotal_flags, strict=False)
+            if "imputed" in flags
+        ]
+        row.append(note_text(exempt=entry.exempt, imputed=imputed))
         rows.append(row)
     return Sheet(_("综合排名 %(period)s") % {"period": table.period.label}, headers, rows)
 
@@ -76,11 +84,24 @@ def category_sheet(table: CategoryTable) -> Sheet:
             _("%(name)s 名次") % {"name": name},
             _("%(name)s 得分") % {"name": name} + POINTS,
         ]
+    headers.append(_("备注"))
+    names = [column.indicator.display_name for column in table.columns]
     rows = []
     for row in table.rows:
         out: list = [row.county.display_name, row.county.code, row.subtotal, row.rank]
         for cell in row.cells:
             out += [cell.value, cell.basis, cell.rank, cell.score]
+        out.append(
+            note_text(
+                exempt=[n for n, c in zip(names, row.cells, strict=True) if EXEMPT in c.flags],
+                missing=[
+                    n
+                    for n, c in zip(names, row.cells, strict=True)
+                    if MISSING in c.flags and EXEMPT not in c.flags
+                ],
+                imputed=[table.category.category.display_name] if row.imputed else [],
+            )
+        )
         rows.append(out)
     return Sheet(table.category.category.display_name, headers, rows)
 
@@ -218,6 +239,7 @@ def profile_sheet(data: Profile) -> Sheet:
         _("再进一位需达到"),
         _("再进一位后名次"),
         _("再进一位增加总分") + POINTS,
+        _("标记"),
     ]
     rows = [
         [
@@ -232,8 +254,15 @@ def profile_sheet(data: Profile) -> Sheet:
             line.gap_value,
             line.gap_rank,
             line.gap_points,
+            _flag_label(line.flags),
         ]
         for line in data.lines
     ]
     title = _("%(county)s %(period)s") % {"county": data.county.display_name, "period": data.latest}
     return Sheet(title, headers, rows)
+
+
+def _flag_label(flags: list[str]) -> str:
+    """不考核 or 缺报 for an indicator result so flagged, else ""."""
+    badge = indicator_badge(flags)
+    return badge.label if badge is not None else ""

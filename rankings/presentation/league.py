@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from indicators.formatting import points_number, rank_change_text, signed_points_text
 
 from ..models import CountyResult
-from ..selectors.league import LeagueTable
+from ..selectors.league import LeagueEntry, LeagueTable
+from .flags import EXEMPT, IMPUTED, flag_badges
 
 
 def _text(value: Decimal | None) -> str:
@@ -31,7 +32,7 @@ def tier_labels() -> dict[str, str]:
     }
 
 
-def flag_badges() -> dict[str, tuple[str, str]]:
+def county_flag_badges() -> dict[str, tuple[str, str]]:
     return {
         "not_ranked": ("status-missing", _("不参与排名")),
         "incomplete": ("status-returned", _("缺报过多，不计总分")),
@@ -49,13 +50,14 @@ class LeagueRow:
     total_text: str = ""
     total_sort: str = ""
     subtotal_cells: list[tuple[str, str]] = field(default_factory=list)  # (sort key, text)
+    subtotal_imputed: list[bool] = field(default_factory=list)  # 插补, one per subtotal
     bonus_text: str = ""  # bonus and penalty items, net: +2.00 / -1.00 / –
     bonus_title: str = ""  # the two parts: 加分 2.00，扣分 0.00
     improvement_text: str = ""  # the improvement reward: +2.00 / –
     improvement_title: str = ""  # where it came from: 上年第4名 → 第2名
     change: tuple[str, str] = ("", "–")  # (css class, text): ↑2 / ↓1 / –
     tier_label: str = "–"
-    badges: list[tuple[str, str]] = field(default_factory=list)  # (css class, label)
+    badges: list[tuple[str, ...]] = field(default_factory=list)  # (css class, label[, title])
 
 
 def improvement_title(result: CountyResult) -> str:
@@ -67,18 +69,32 @@ def improvement_title(result: CountyResult) -> str:
     }
 
 
+def exempt_badge(names: list[str]) -> tuple[str, str, str] | None:
+    """不考核：工业投资、税收收入 — the indicators a county is exempt from, as one badge."""
+    if not names:
+        return None
+    badge = flag_badges()[EXEMPT]
+    label = _("%(label)s：%(names)s") % {"label": badge.label, "names": "、".join(names)}
+    return (badge.css, label, badge.title)
+
+
 def league_row(
     result: CountyResult,
     subtotals: list[Decimal | None],
     tiers: dict[str, str],
     flags: dict[str, tuple[str, str]],
+    entry: LeagueEntry | None = None,
 ) -> LeagueRow:
+    """`entry` (the selector's row): its subtotals' flags and the county's exempt indicators."""
+    subtotal_flags = entry.subtotal_flags if entry is not None else []
+    exempt = exempt_badge(entry.exempt) if entry is not None else None
     return LeagueRow(
         result=result,
         subtotals=subtotals,
         total_text=_text(result.total),
         total_sort=_sort_key(result.total),
         subtotal_cells=[(_sort_key(v), _text(v)) for v in subtotals],
+        subtotal_imputed=[IMPUTED in f for f in subtotal_flags],
         bonus_text=signed_points_text(result.bonus + result.penalty),
         bonus_title=(
             _("加分 %(bonus)s，扣分 %(penalty)s")
@@ -90,10 +106,10 @@ def league_row(
         improvement_title=improvement_title(result),
         change=rank_change_text(result.rank_change),
         tier_label=tiers.get(result.tier, "–"),
-        badges=[flags[f] for f in result.flags if f in flags],
+        badges=[flags[f] for f in result.flags if f in flags] + ([exempt] if exempt else []),
     )
 
 
 def league_rows(table: LeagueTable) -> list[LeagueRow]:
-    tiers, flags = tier_labels(), flag_badges()
-    return [league_row(e.result, e.subtotals, tiers, flags) for e in table.entries]
+    tiers, flags = tier_labels(), county_flag_badges()
+    return [league_row(e.result, e.subtotals, tiers, flags, e) for e in table.entries]

@@ -10,13 +10,16 @@ beside a total that does not include it. A fixed number of queries.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import JSONField, OuterRef, QuerySet, Subquery
 
-from counties.models import County
+from counties.models import County, Exemption
 from indicators.models import RuleSetCategory, RuleSetIndicator
+from indicators.scoring.rules import MissingData
+from indicators.selectors import ruleset_missing_policy
 
 from ..models import BonusItem, CategoryResult, CountyResult, IndicatorResult, RankingRun, Veto
 
@@ -31,6 +34,16 @@ def _category_result(run: RankingRun, county: County) -> QuerySet[CategoryResult
 class IndicatorPart:
     rule: RuleSetIndicator  # weight, basis, method, parameters of the rule set
     result: IndicatorResult | None  # value, basis, rank, points, flags, formula
+    exemption_reason: str = ""  # why the county is exempt (不考核), where it is and it is known
+
+    @property
+    def flags(self) -> list[str]:
+        """The result's flags; no result at all reads as missing."""
+        return list(self.result.flags) if self.result is not None else ["missing"]
+
+    @property
+    def exempt(self) -> bool:
+        return "exempt" in self.flags
 
 
 @dataclass(frozen=True)
@@ -39,6 +52,12 @@ class CategoryPart:
     subtotal: Decimal | None
     rank: int | None
     parts: list[IndicatorPart]
+    flags: list[str] = field(default_factory=list)  # the category result's: "imputed", ...
+
+    @property
+    def imputed(self) -> bool:
+        """插补: no indicator reported, the subtotal is the imputation group's mean."""
+        return "imputed" in self.flags
 
     @property
     def points(self) -> Decimal:
@@ -73,6 +92,26 @@ class Breakdown:
         """The items before the rule set's caps (the stored bonus and penalty are after)."""
         return sum((b.points for b in self.bonus_items), Decimal(0))
 
+    @property
+    def missing_policy(self) -> MissingData:
+        """What the run's rule set does with an exempted indicator and a missing value."""
+        return ruleset_missing_policy(self.run.ruleset)
+
+    @property
+    def flags(self) -> set[str]:
+        """Every flag of the county's indicator and category results in the run."""
+        found = {f for c in self.categories for f in c.flags}
+        return found | {f for c in self.categories for p in c.parts for f in p.flags}
+
+
+def exemption_reasons_of(run: RankingRun, county: County) -> dict[int, str]:
+    """Indicator id -> why the county is exempt from it (不考核) under the run's rule set."""
+    return dict(
+        Exemption.objects.filter(ruleset_id=run.ruleset_id, county=county).values_list(
+            "indicator_id", "reason"
+        )
+    )
+
 
 def total_breakdown(
     run: RankingRun,
@@ -80,12 +119,16 @@ def total_breakdown(
     *,
     rules: dict[int, RuleSetIndicator] | None = None,
     results: dict[int, IndicatorResult] | None = None,
+    exemption_reasons: Mapping[int, str] | None = None,
 ) -> Breakdown | None:
     """The county's total in the run, taken apart. None when the county is not in the run.
 
     `rules` (indicator id -> its rule in the run's rule set, with the indicator) and `results`
     (indicator id -> the county's result in the run) may be passed when the caller has read
-    them already (the county profile has), saving their queries."""
+    them already (the county profile has), saving their queries. `exemption_reasons`
+    (indicator id -> why the county is exempt from it) gives the reasons the page shows beside
+    each exempted indicator (不考核); without it they are read (one query) when the county has
+    an exempted indicator in the run."""
     result = CountyResult.objects.filter(run=run, county=county).first()
     if result is None:
         return None
@@ -96,6 +139,9 @@ def total_breakdown(
         .annotate(
             county_subtotal=Subquery(_category_result(run, county).values("subtotal")[:1]),
             county_rank=Subquery(_category_result(run, county).values("rank")[:1]),
+            county_flags=Subquery(
+                _category_result(run, county).values("flags")[:1], output_field=JSONField()
+            ),
         )
         .order_by("display_order", "category__display_order", "id")
     )
@@ -110,15 +156,31 @@ def total_breakdown(
             .select_related("indicator", "denominator")
             .order_by("display_order", "id")
         }
+    reasons = exemption_reasons
+    if reasons is None:
+        exempt = any("exempt" in (r.flags or ()) for r in results.values())
+        reasons = exemption_reasons_of(run, county) if exempt else {}
     categories = []
     for rc in category_rules:
         subtotal, rank = rc.county_subtotal, rc.county_rank
         parts = [
-            IndicatorPart(rule=r, result=results.get(r.indicator_id))
+            IndicatorPart(
+                rule=r,
+                result=results.get(r.indicator_id),
+                exemption_reason=reasons.get(r.indicator_id, ""),
+            )
             for r in rules.values()
             if r.category_id == rc.pk
         ]
-        categories.append(CategoryPart(rule=rc, subtotal=subtotal, rank=rank, parts=parts))
+        categories.append(
+            CategoryPart(
+                rule=rc,
+                subtotal=subtotal,
+                rank=rank,
+                parts=parts,
+                flags=list(rc.county_flags or []),
+            )
+        )
     as_run = run.started_at
     # Items and vetoes as they were when the run was computed. Without a bonus, a penalty or a
     # veto stored, there were none that counted (a cap of 0 aside: then the items are read).

@@ -20,12 +20,15 @@ import pandas as pd
 from django.db import connection
 
 from counties.models import Period, Submission
-from indicators.models import WHOLE_UNITS
+from counties.selectors import exemptions_frame
+from indicators.models import WHOLE_UNITS, RuleSet
 from indicators.scoring import Rules
 
 from ..models import RankingRun
 
 VALUE_COLUMNS = ["county", "indicator", "period", "value", "prior_value"]
+# The counties' column a rule set may group imputation by (missing_data.imputation_group).
+IMPUTATION_COLUMN = "region"
 
 # The current run of the period (year, month) (none, one: rankingrun_one_current).
 CURRENT_RUN = (
@@ -147,13 +150,16 @@ def _marks(items: list[Any]) -> str:
 
 
 def counties_frame() -> pd.DataFrame:
-    """The active counties in their display order."""
+    """The active counties in their display order, with the region that groups them for
+    imputation (missing_data.imputation_group "region"; "" in none)."""
     rows = _rows(
-        "SELECT code, name, kind, is_ranked FROM counties_county WHERE is_active = %s"
+        "SELECT code, name, kind, is_ranked, region FROM counties_county WHERE is_active = %s"
         " ORDER BY display_order, code",
         [True],
     )
-    frame = pd.DataFrame.from_records(rows, columns=["county", "name", "kind", "ranked"])
+    frame = pd.DataFrame.from_records(
+        rows, columns=["county", "name", "kind", "ranked", IMPUTATION_COLUMN]
+    )
     if not frame.empty:
         frame["ranked"] = frame["ranked"].astype(bool)  # SQLite answers 0 and 1
     return frame
@@ -222,6 +228,9 @@ class EngineInputs:
     # that score against a county's own target (own_target); None: the year has none
     targets: pd.DataFrame | None = None
     target_set: Any = None  # the year's published TargetSet they come from, or None
+    # 不考核: the rule set's exemptions of active counties (county, indicator, reason codes);
+    # None: the rule set has none
+    exemptions: pd.DataFrame | None = None
 
     def as_kwargs(self) -> dict:
         """score()'s keyword arguments (empty rank maps as None)."""
@@ -231,6 +240,7 @@ class EngineInputs:
             "base_ranks": self.base_ranks or None,
             "previous_ranks": self.previous_ranks or None,
             "targets": self.targets,
+            "exemptions": self.exemptions,
         }
 
 
@@ -250,11 +260,22 @@ def scoring_targets(target_set, rules: Rules) -> pd.DataFrame | None:
     return frame[keep].reset_index(drop=True)
 
 
-def engine_inputs(period: Period, rules: Rules) -> EngineInputs:
+def scoring_exemptions(
+    ruleset: RuleSet | int | None, counties: pd.DataFrame
+) -> pd.DataFrame | None:
+    """The rule set's exemptions (不考核) of the counties scored (an inactive county's are left
+    out: the engine knows only the counties it is given); None when there are none."""
+    frame = exemptions_frame(ruleset)
+    frame = frame[frame["county"].isin(counties["county"])].reset_index(drop=True)
+    return frame if len(frame) else None
+
+
+def engine_inputs(period: Period, rules: Rules, *, ruleset: RuleSet | int | None) -> EngineInputs:
     """The approved values of the rules' indicators (and ratio denominators), the counties,
-    bonus and penalty items, vetoes and the stored ranks a period's scoring builds on. The one
-    read behind a recompute, a what-if preview and a stability analysis: seven statements and
-    the year's published target set."""
+    bonus and penalty items, vetoes, the exemptions of `ruleset` (the rule set `rules` come
+    from: the published one of a recompute, the draft of a preview; None: no exemptions) and
+    the stored ranks a period's scoring builds on. The one read behind a recompute, a what-if
+    preview and a stability analysis: eight statements and the year's published target set."""
     codes = sorted(
         {i.code for i in rules.indicators}
         | {i.basis.denominator for i in rules.indicators if i.basis.denominator}
@@ -262,9 +283,11 @@ def engine_inputs(period: Period, rules: Rules) -> EngineInputs:
     from targets.selectors import published_target_set
 
     target_set = published_target_set(period.year)  # read once: progress takes it from here
+    counties = counties_frame()
     return EngineInputs(
         values=approved_values_frame(period, codes),
-        counties=counties_frame(),
+        counties=counties,
+        exemptions=scoring_exemptions(ruleset, counties),
         bonuses=bonuses_frame(period),
         vetoes=vetoed_codes(period.year),
         targets=scoring_targets(target_set, rules),

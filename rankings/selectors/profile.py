@@ -46,6 +46,7 @@ class IndicatorLine:
     gap_total_rank: int | None = None  # the overall rank it brings
     gap_kind: str = ""  # "next" (tie the next better county) or "threshold" (reach it)
     unit: str = ""  # the indicator's unit label, in the active language
+    flags: list[str] = field(default_factory=list)  # the engine's: "exempt" (不考核), "missing"
     # worked out once here rather than on every template lookup
     growth: Decimal | None = field(init=False)  # year-on-year growth in percent
     gap_increase: Decimal | None = field(init=False)  # the change in value the gap needs
@@ -102,6 +103,11 @@ class Profile:
     newest: Period | None = None  # the newest month with a run (later than `latest` if missed)
     newest_ranked: bool = False  # the county has a place in `newest` (a ranking in progress)
     peer_group: str = ""
+
+    @property
+    def flags(self) -> set[str]:
+        """Every flag of the shown month's indicator results (for the tables' legend)."""
+        return {f for line in self.lines for f in line.flags}
 
     @property
     def gap_lines(self) -> list[IndicatorLine]:
@@ -236,6 +242,7 @@ def county_profile(
                 gap_total_rank=r.gap_total_rank,
                 gap_kind=r.gap_kind,
                 unit=str(units.get(r.indicator.unit, r.indicator.unit)),
+                flags=list(r.flags or []),
             )
         )
     lines.sort(

@@ -30,10 +30,15 @@ class Cell:
     basis: Decimal | None
     rank: int | None
     score: Decimal | None
+    flags: tuple[str, ...] = ()  # the engine's: "exempt" (不考核), "missing", ...
 
     @property
     def growth(self) -> Decimal | None:
         return growth_percent(self.value, self.prior_value)
+
+    @property
+    def exempt(self) -> bool:
+        return "exempt" in self.flags
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,11 @@ class CategoryRow:
     subtotal: Decimal | None
     rank: int | None
     cells: list[Cell]  # one per indicator column
+    flags: tuple[str, ...] = ()  # the category result's: "imputed" (插补), ...
+
+    @property
+    def imputed(self) -> bool:
+        return "imputed" in self.flags
 
     def ordered_by(self, column: int) -> tuple:
         """Sort key for an indicator's detail table: its rank, unranked last."""
@@ -84,6 +94,12 @@ class CategoryTable:
     @property
     def details(self) -> list[tuple[IndicatorColumn, list[tuple[CategoryRow, Cell]]]]:
         return [(col, self.detail(k)) for k, col in enumerate(self.columns)]
+
+    @property
+    def flags(self) -> set[str]:
+        """Every flag of the table's subtotals and cells (for its legend)."""
+        found = {f for row in self.rows for f in row.flags}
+        return found | {f for row in self.rows for cell in row.cells for f in cell.flags}
 
 
 def category_table(
@@ -113,27 +129,40 @@ def category_table(
         .order_by("county__display_order", "county__code")
     )
     subtotals = {
-        county_id: (subtotal, rank)
-        for county_id, subtotal, rank in CategoryResult.objects.filter(
+        county_id: (subtotal, rank, tuple(flags or ()))
+        for county_id, subtotal, rank, flags in CategoryResult.objects.filter(
             run=run, category_id=category.category_id
-        ).values_list("county_id", "subtotal", "rank")
+        ).values_list("county_id", "subtotal", "rank", "flags")
     }
     indicator_ids = [r.indicator_id for r in rules]
     cells: dict[tuple[int, int], Cell] = {}
-    for county_id, indicator_id, value, prior, basis, rank, score in IndicatorResult.objects.filter(
-        run=run, indicator_id__in=indicator_ids
-    ).values_list("county_id", "indicator_id", "value", "prior_value", "basis", "rank", "score"):
-        cells[(county_id, indicator_id)] = Cell(value, prior, basis, rank, score)
+    for (
+        county_id,
+        indicator_id,
+        value,
+        prior,
+        basis,
+        rank,
+        score,
+        flags,
+    ) in IndicatorResult.objects.filter(run=run, indicator_id__in=indicator_ids).values_list(
+        "county_id", "indicator_id", "value", "prior_value", "basis", "rank", "score", "flags"
+    ):
+        cells[(county_id, indicator_id)] = Cell(
+            value, prior, basis, rank, score, tuple(flags or ())
+        )
     empty = Cell(None, None, None, None, None)
+    none: tuple = (None, None, ())
     rows = [
         CategoryRow(
             county=r.county,
             peer_group=r.peer_group,
             ranked="not_ranked" not in r.flags,
             total_rank=r.rank,
-            subtotal=subtotals.get(r.county_id, (None, None))[0] if r.total is not None else None,
-            rank=subtotals.get(r.county_id, (None, None))[1],
+            subtotal=subtotals.get(r.county_id, none)[0] if r.total is not None else None,
+            rank=subtotals.get(r.county_id, none)[1],
             cells=[cells.get((r.county_id, i), empty) for i in indicator_ids],
+            flags=subtotals.get(r.county_id, none)[2],
         )
         for r in results
     ]

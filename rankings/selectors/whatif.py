@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import F
 
 from counties.models import County, Period
+from indicators.models import RuleSet
 from indicators.scoring import parse_rules, score
 
 from ..convert import decimal_or_none, int_or_none
@@ -61,11 +62,14 @@ class WhatIf:
         return sum(1 for row in self.rows if row.change)
 
 
-def ranking_whatif(*, rules: dict[str, Any], period: Period) -> WhatIf:
+def ranking_whatif(
+    *, rules: dict[str, Any], period: Period, ruleset: RuleSet | int | None
+) -> WhatIf:
     """Score `period` with `rules` (the engine's rule-set dict, already accepted by
-    `parse_rules`) and set the result beside the period's current stored ranking."""
+    `parse_rules`) and set the result beside the period's current stored ranking. The
+    exemptions (不考核) are `ruleset`'s, the rule set being edited (None: none)."""
     parsed = parse_rules({**rules, "year": period.year})
-    inputs = engine_inputs(period, parsed)
+    inputs = engine_inputs(period, parsed, ruleset=ruleset)
     result = score(inputs.values, parsed, inputs.counties, **inputs.as_kwargs())
     run = run_current(period)
     stored: dict[int, CountyResult] = {}

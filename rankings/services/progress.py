@@ -25,10 +25,13 @@ def progress_frame(
     period: Period,
     inputs: ProgressInputs,
     warning_rules: Warnings | None = None,
+    exemptions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Per county (and CITY_CODE for the city) and scored indicator: the progress columns and
     the warning's level and reason flags, by the rule set's warning lines (the defaults when it
-    sets none)."""
+    sets none). A county exempted from an indicator (`exemptions`: county, indicator; 不考核)
+    has no row for it: it is neither measured nor warned, while the city's own figure still
+    adds up every county's."""
     scored = set(inputs.indicators["indicator"])
     rows = values[values["indicator"].isin(scored)][
         ["county", "indicator", "value", "prior_value"]
@@ -38,6 +41,7 @@ def progress_frame(
         rows = attach(rows, inputs.prior_annual, ["county", "indicator"])
     targets = _city_targets_for(rows, inputs)
     rows = pd.concat([rows, city_rows(rows, inputs.summable, CITY_CODE)], ignore_index=True)
+    rows = _without_exempted(rows, exemptions)
     measured = progress(rows, targets, inputs.indicators)
     city = measured[measured["county"] == CITY_CODE].set_index("indicator")["growth"]
     city_growth = {str(k): float(v) for k, v in city.items()}
@@ -60,6 +64,19 @@ def progress_frame(
     due = [inputs.plans_before.get(key, {}).get(period.month) for key in keys]
     measured["milestone"] = [float(d) if d is not None else float("nan") for d in due]
     return measured
+
+
+def _without_exempted(rows: pd.DataFrame, exemptions: pd.DataFrame | None) -> pd.DataFrame:
+    if exemptions is None or exemptions.empty:
+        return rows
+    exempt = set(
+        zip(exemptions["county"].astype(str), exemptions["indicator"].astype(str), strict=True)
+    )
+    keep = [
+        (c, i) not in exempt
+        for c, i in zip(rows["county"].astype(str), rows["indicator"].astype(str), strict=True)
+    ]
+    return rows[np.array(keep, dtype=bool)].reset_index(drop=True)
 
 
 def _city_targets_for(rows: pd.DataFrame, inputs: ProgressInputs) -> pd.DataFrame:

@@ -34,7 +34,7 @@ from scorecard.bulk import rows_insert
 from targets.models import TargetSet
 
 from ..models import CountyResult, RankingRun
-from ..selectors.inputs import engine_inputs, run_current
+from ..selectors.inputs import IMPUTATION_COLUMN, engine_inputs, run_current
 from ..selectors.progress import progress_inputs
 from ..signals import ranking_published, run_made_current
 from .annual import annual_frame, annual_write
@@ -97,10 +97,12 @@ def inputs_checksum(
     previous_ranks: dict[str, int],
     base_ranks: dict[str, int],
     targets: dict[str, Any] | None = None,
+    exemptions: pd.DataFrame | None = None,
 ) -> str:
     """A SHA-256 of everything that decides a ranking (and the progress and warnings stored
     with it), in a canonical order."""
-
+    if IMPUTATION_COLUMN in counties.columns and not counties[IMPUTATION_COLUMN].astype(bool).any():
+        counties = counties.drop(columns=[IMPUTATION_COLUMN])  # a city without regions
     payload = {
         "rules": rules,
         "values": _records(values),
@@ -112,6 +114,8 @@ def inputs_checksum(
     }
     if targets:  # a year without targets keeps the checksum it always had
         payload["targets"] = targets
+    if exemptions is not None and len(exemptions):  # so does a rule set without exemptions
+        payload["exemptions"] = _records(exemptions[["county", "indicator"]])
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=_json_default)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -142,7 +146,7 @@ def ranking_recompute(
             _period_lock(period)
             rules_dict = ruleset_as_dict(ruleset)
             rules = parse_rules(rules_dict)
-            inputs = engine_inputs(period, rules)
+            inputs = engine_inputs(period, rules, ruleset=ruleset)
             targets_in = progress_inputs(
                 period, [i.code for i in rules.indicators], inputs.target_set
             )
@@ -155,6 +159,7 @@ def ranking_recompute(
                 previous_ranks=inputs.previous_ranks,
                 base_ranks=inputs.base_ranks,
                 targets=targets_in.checksum_part(),
+                exemptions=inputs.exemptions,
             )
             current = _current_of(period)
             if (
@@ -174,9 +179,12 @@ def ranking_recompute(
                 base_ranks=inputs.base_ranks or None,
                 whole=inputs.whole,
                 targets=inputs.targets,
+                exemptions=inputs.exemptions,
                 scored=result,
             )
-            measured = progress_frame(inputs.values, period, targets_in, rules.warnings)
+            measured = progress_frame(
+                inputs.values, period, targets_in, rules.warnings, inputs.exemptions
+            )
             yearly = annual_frame(
                 period, result.counties[result.counties["period"] == period.key], rules
             )

@@ -123,7 +123,7 @@ def _claim(job: StabilityJob) -> StabilityJob | None:
 
 def _inputs(job: StabilityJob):
     rules = parse_rules(ruleset_as_dict(job.ruleset))
-    inputs = engine_inputs(job.period, rules)
+    inputs = engine_inputs(job.period, rules, ruleset=job.ruleset_id)
     return {
         "values": inputs.values,
         "rules": rules,
@@ -132,6 +132,7 @@ def _inputs(job: StabilityJob):
         "vetoes": inputs.vetoes,
         "base_ranks": inputs.base_ranks or None,
         "targets": inputs.targets,
+        "exemptions": inputs.exemptions,
     }
 
 

@@ -140,6 +140,7 @@ def category_results_write(*, run_id: int, categories: pd.DataFrame, ids: CodeId
             "category_id": [ids.categories[c] for c in _texts(categories["category"])],
             "subtotal": rounded_column(categories["subtotal"]),
             "rank": int_column(categories["rank"]),
+            "flags": flag_column(_texts(categories["flags"])),
         },
     )
 

@@ -5,14 +5,61 @@ from __future__ import annotations
 
 from django import template
 from django.utils.html import escape, format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from counties.models import Period
 from indicators import formatting
-from indicators.models import RuleSetIndicator
+from indicators.models import RuleSet, RuleSetIndicator
+from indicators.scoring.rules import MissingData
+from indicators.selectors import ruleset_missing_policy
+
+from ..presentation.flags import EXEMPT, IMPUTED, FlagBadge, flag_badges, legend
 
 register = template.Library()
+
+
+def badge_html(badge: FlagBadge | None) -> SafeString:
+    """<span class="badge status-exempt" title="what it means">不考核</span>, or nothing."""
+    if badge is None:
+        return mark_safe("")
+    return format_html(
+        ' <span class="badge {}" title="{}">{}</span>', badge.css, badge.title, badge.label
+    )
+
+
+@register.simple_tag
+def flag_badge(flag: str) -> SafeString:
+    """The badge of one flag ("exempt": 不考核, "imputed": 插补, "missing": 缺报)."""
+    return badge_html(flag_badges().get(flag))
+
+
+@register.simple_tag
+def exempt_mark(flags) -> SafeString:
+    """不考核 beside an indicator result the county is exempt from."""
+    return badge_html(flag_badges()[EXEMPT] if EXEMPT in (flags or ()) else None)
+
+
+@register.simple_tag
+def imputed_mark(flags) -> SafeString:
+    """插补 beside a category subtotal that is the county's imputation group's mean."""
+    return badge_html(flag_badges()[IMPUTED] if IMPUTED in (flags or ()) else None)
+
+
+@register.simple_tag
+def flag_legend(flags, policy: MissingData | RuleSet | None = None) -> SafeString:
+    """The legend of the marks a table shows (不考核, 插补; only those present), each with
+    what it means; `policy` (the run's rule set, or its missing_data) says what became of an
+    exempted indicator's weight."""
+    if isinstance(policy, RuleSet):
+        policy = ruleset_missing_policy(policy)
+    shown = legend(set(flags or ()) & {EXEMPT, IMPUTED}, policy)
+    if not shown:
+        return mark_safe("")
+    items = format_html_join(
+        _("；"), '<span class="badge {}">{}</span> {}', ((b.css, b.label, b.title) for b in shown)
+    )
+    return format_html('<p class="hint flag-legend">{}</p>', items)
 
 
 @register.simple_tag
@@ -22,9 +69,30 @@ def number_cells(cells: list[tuple[str, str]]) -> SafeString:
 
 
 @register.simple_tag
-def badges(items: list[tuple[str, str]]) -> SafeString:
-    """<span class="badge css">label</span> for each (css class, label), escaped."""
-    return format_html_join("", '<span class="badge {}">{}</span>', items)
+def badges(items: list[tuple[str, ...]]) -> SafeString:
+    """<span class="badge css" title="title">label</span> for each (css class, label) or
+    (css class, label, title), escaped."""
+    return format_html_join(
+        "",
+        '<span class="badge {}"{}>{}</span>',
+        (
+            (item[0], format_html(' title="{}"', item[2]) if len(item) > 2 else "", item[1])
+            for item in items
+        ),
+    )
+
+
+def subtotal_cells(cells: list[tuple[str, str]], imputed: list[bool]) -> SafeString:
+    """number_cells for the league table's category subtotals, 插补 marked."""
+    if not any(imputed):
+        return number_cells(cells)
+    mark = badge_html(flag_badges()[IMPUTED])
+    flags = list(imputed) + [False] * (len(cells) - len(imputed))
+    return format_html_join(
+        "",
+        '<td class="num" data-sort="{}">{}{}</td>',
+        ((key, text, mark if flag else "") for (key, text), flag in zip(cells, flags, strict=True)),
+    )
 
 
 @register.simple_tag
@@ -74,7 +142,7 @@ def league_row(
         if css
         else "–",
         tier_label=row.tier_label,
-        subtotals=number_cells(row.subtotal_cells),
+        subtotals=subtotal_cells(row.subtotal_cells, row.subtotal_imputed),
         bonus_sort=str(r.bonus + r.penalty),
         bonus=row.bonus_text,
         bonus_title=row.bonus_title,
@@ -113,10 +181,11 @@ def indicator_line_row(line) -> SafeString:
             '<span class="{}">{}{}</span>', css, formatting.basis_text(line.target, rule), mark
         )
     return format_html(
-        '<tr><th scope="row">{}</th><td class="num">{}</td><td class="num">{}</td>'
+        '<tr><th scope="row">{}{}</th><td class="num">{}</td><td class="num">{}</td>'
         '<td class="num">{}</td><td class="num">{}</td><td class="num">{}</td>'
         '<td class="num">{}</td></tr>',
         line.indicator.display_name,
+        exempt_mark(line.flags),
         formatting.value_text(line.value, line.indicator),
         formatting.growth_text(line.growth),
         formatting.basis_text(line.basis, rule),

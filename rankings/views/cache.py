@@ -45,7 +45,7 @@ from ..access import can_see_unpublished_rankings
 logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 600
-_VERSION = "1"  # changes when what is stored changes shape
+_VERSION = "2"  # changes when what is stored or shown changes shape
 
 
 def visibility(user) -> tuple:

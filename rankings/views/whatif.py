@@ -56,7 +56,7 @@ def ruleset_preview(request: HttpRequest, pk: int) -> HttpResponse:
             editor.errors.append(_("还没有可对比的排名结果：请先计算某一期的排名。"))
         else:
             try:
-                whatif = ranking_whatif(rules=editor.rules_dict(), period=period)
+                whatif = ranking_whatif(rules=editor.rules_dict(), period=period, ruleset=ruleset)
             except ScoringInputError as exc:
                 editor.errors.append(_("无法试算：%(error)s") % {"error": exc})
     return render_editor(request, ruleset, editor, whatif=whatif, period=period)

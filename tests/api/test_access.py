@@ -153,7 +153,13 @@ def test_a_result_explains_its_total(world, as_user):
     body = as_user("reporter_a").get(f"/api/results/{row.pk}/").json()
     assert body["total"] == "96.0000" and body["base_total"] == "96.0000"
     assert body["categories"] == [
-        {"category": "growth", "name": "主要经济指标", "subtotal": "96.0000", "rank": 1}
+        {
+            "category": "growth",
+            "name": "主要经济指标",
+            "subtotal": "96.0000",
+            "rank": 1,
+            "flags": [],
+        }
     ]
     parts = body["breakdown"]["categories"][0]["indicators"]
     assert {p["indicator"] for p in parts} == {"gdp", "retail"}

@@ -26,7 +26,8 @@ LOADED_MODELS = [
     "auth.group", "auth.user", "indicators.category", "indicators.indicator", "counties.county",
     "counties.period", "counties.countymembership", "counties.departmentmembership",
     "indicators.ruleset",
-    "indicators.rulesetcategory", "indicators.rulesetindicator", "targets.targetset",
+    "indicators.rulesetcategory", "indicators.rulesetindicator", "counties.exemption",
+    "targets.targetset",
     "targets.target", "targets.schedule", "counties.submission", "counties.submissionvalue",
 ]  # fmt: skip
 
@@ -264,6 +265,48 @@ def _engine_rules(city: City, rs_pk: int) -> dict:
         "indicators": indicators,
         "bonus": {"bonus_cap": Decimal(rs["bonus_cap"]), "penalty_cap": Decimal(rs["penalty_cap"])},
         "improvement": rs.get("improvement"),
+    }
+
+
+def test_2026_exempts_the_urban_districts_from_rural_income(city):
+    """不考核 from 2026 on: the four districts are not scored on rural residents' income, its
+    weight going pro rata to their other indicators of the category."""
+    rulesets = city.by_model["indicators.ruleset"]
+    by_year = {rs["year"]: pk for pk, rs in rulesets.items()}
+    exemptions = list(city.by_model["counties.exemption"].values())
+    rural = next(pk for pk, i in city.indicators.items() if i["code"] == "rural_income")
+    districts = {pk for pk, c in city.counties.items() if c["kind"] == "district"}
+    assert len(districts) == 4
+    assert {e["county"] for e in exemptions} == districts
+    assert {(e["ruleset"], e["indicator"], e["reason"]) for e in exemptions} == {
+        (by_year[2026], rural, "城区无农村常住人口")
+    }
+    assert rulesets[by_year[2026]]["missing_data_rules"] == {
+        "exemptions": "pro_rata",
+        "pro_rata_level": "category",
+    }
+    assert "missing_data_rules" not in rulesets[by_year[2025]]
+    regions = Counter(c.get("region", "") for c in city.counties.values())
+    assert regions == {"北部": 6, "南部": 5, "": 1}  # the zone is in no region
+
+
+@pytest.mark.django_db
+def test_the_loaded_demo_has_its_exemptions():
+    from counties.models import County, Period
+    from counties.selectors import exemptions_for_entry, exemptions_frame
+    from indicators.selectors import ruleset_published_for_year
+
+    call_command("load_demo_city", verbosity=0, force=True)
+    ruleset = ruleset_published_for_year(2026)
+    frame = exemptions_frame(ruleset)
+    assert sorted(frame["county"]) == ["369902", "369903", "369904", "369905"]
+    assert set(frame["indicator"]) == {"rural_income"}
+    assert ruleset.exemptions.get(county__code="369902").history.count() == 1
+    assert exemptions_frame(ruleset_published_for_year(2025)).empty
+    october = Period.objects.get(year=2026, month=10)
+    qingjiang = County.objects.get(code="369902")
+    assert exemptions_for_entry(october, [qingjiang]) == {
+        qingjiang.pk: {"rural_income": "城区无农村常住人口"}
     }
 
 

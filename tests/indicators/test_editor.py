@@ -279,3 +279,102 @@ def test_the_editor_sets_the_bulletins_lists_and_names_a_bad_one(client, admin_u
     assert "bulletin.red_list" in response.content.decode()
     draft_ruleset.refresh_from_db()
     assert draft_ruleset.bulletin_rules == {"red_list": 2, "black_list": 1}
+
+
+# ------------------------------------------------------------------- 缺报与不考核 (missing data)
+
+
+def test_the_editor_shows_the_missing_data_section_and_each_categorys_policy(
+    client, admin_user, draft_ruleset
+):
+    client.force_login(admin_user)
+    page = client.get(reverse("ruleset_editor", args=[draft_ruleset.pk])).content.decode()
+    assert "缺报与不考核" in page and 'name="rs-missing_exemptions"' in page
+    assert 'name="rs-missing_imputation_group"' in page and 'name="cat-growth-missing"' in page
+    assert "按组均值插补" in page and "按其余指标得分率折算" in page
+
+
+def test_the_editor_saves_the_missing_data_section(client, admin_user, draft_ruleset):
+    client.force_login(admin_user)
+    url = reverse("ruleset_editor", args=[draft_ruleset.pk])
+    data = editor_post(
+        client,
+        draft_ruleset,
+        **{
+            "rs-missing_exemptions": "redistribute",
+            "rs-missing_imputation_group": "region",
+            "rs-missing_count_exempt": "on",
+            "cat-green-missing": "impute_group",
+            "cat-growth-missing": "available",
+        },
+    )
+    assert client.post(url, data).status_code == 302
+    draft_ruleset.refresh_from_db()
+    assert draft_ruleset.missing_data_rules == {
+        "exemptions": "redistribute",
+        "pro_rata_level": "category",
+        "imputation_group": "region",
+        "count_exempt": True,
+        "count_imputed": True,
+    }
+    stored = dict(draft_ruleset.categories.values_list("category__code", "missing"))
+    assert stored == {"growth": "available", "green": "impute_group"}
+    # saved again unchanged: the same document
+    before = ruleset_as_json(draft_ruleset)
+    assert client.post(url, editor_post(client, draft_ruleset)).status_code == 302
+    assert ruleset_as_json(RuleSet.objects.get(pk=draft_ruleset.pk)) == before
+
+
+def test_an_unchanged_editor_leaves_the_document_without_missing_data(
+    client, admin_user, draft_ruleset
+):
+    client.force_login(admin_user)
+    url = reverse("ruleset_editor", args=[draft_ruleset.pk])
+    assert client.post(url, editor_post(client, draft_ruleset)).status_code == 302
+    draft_ruleset.refresh_from_db()
+    assert draft_ruleset.missing_data_rules is None
+    saved = json.loads(ruleset_as_json(draft_ruleset))
+    assert "missing_data" not in saved
+    assert all("missing" not in c for c in saved["categories"])
+    # an imported partial object keeps its form while the fields say what it says
+    RuleSet.objects.filter(pk=draft_ruleset.pk).update(missing_data_rules={"exemptions": "zero"})
+    assert client.post(url, editor_post(client, draft_ruleset)).status_code == 302
+    draft_ruleset.refresh_from_db()
+    assert draft_ruleset.missing_data_rules == {"exemptions": "zero"}
+
+
+def test_the_editor_refuses_impute_group_without_a_group_with_the_parsers_message(
+    client, admin_user, draft_ruleset
+):
+    client.force_login(admin_user)
+    url = reverse("ruleset_editor", args=[draft_ruleset.pk])
+    response = client.post(
+        url, editor_post(client, draft_ruleset, **{"cat-green-missing": "impute_group"})
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "“按组均值插补”须先在“缺报与不考核”中填写插补分组" in body
+    section = response.context["editor"].sections[1]
+    assert section.category.code == "green" and section.errors
+    draft_ruleset.refresh_from_db()
+    assert set(draft_ruleset.categories.values_list("missing", flat=True)) == {"zero"}
+    # the group is one of the counties' columns the app has: anything else is not a choice
+    data = editor_post(
+        client,
+        draft_ruleset,
+        **{"cat-green-missing": "impute_group", "rs-missing_imputation_group": "Region!"},
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200 and "Region!" in response.content.decode()
+    assert response.context["editor"].settings.errors["missing_imputation_group"]
+    draft_ruleset.refresh_from_db()
+    assert draft_ruleset.missing_data_rules is None
+    # with the region, it is saved
+    data = editor_post(
+        client,
+        draft_ruleset,
+        **{"cat-green-missing": "impute_group", "rs-missing_imputation_group": "region"},
+    )
+    assert client.post(url, data).status_code == 302
+    draft_ruleset.refresh_from_db()
+    assert draft_ruleset.missing_data_rules["imputation_group"] == "region"

@@ -355,3 +355,93 @@ def test_a_rule_sets_bulletin_lists_round_trip_and_bad_ones_are_refused(admin_us
             )
         assert "bulletin" in " ".join(caught.value.messages)
     assert RuleSet.objects.count() == before
+
+
+# ------------------------------------------------------------------------ missing data (缺报)
+
+MISSING_DATA = {
+    "exemptions": "redistribute",
+    "pro_rata_level": "total",
+    "imputation_group": "region",
+    "count_exempt": True,
+    "count_imputed": False,
+}
+
+
+def test_a_rule_sets_missing_data_round_trips_through_import_export_and_the_engine(admin_user):
+    from indicators.scoring import parse_rules, rules_to_dict
+    from indicators.scoring.rules import MissingData
+
+    data = example("worked_example.json")
+    catalogue_for(data)
+    data["missing_data"] = dict(MISSING_DATA)
+    data["categories"][0]["missing"] = "impute_group"
+    data["categories"][1]["missing"] = "available"
+    written = ruleset_import(data=copy.deepcopy(data), user=admin_user)
+    ruleset = written.ruleset
+    assert ruleset.missing_data_rules == MISSING_DATA
+    stored = RuleSetCategory.objects.filter(ruleset=ruleset).order_by("display_order")
+    assert [rc.missing for rc in stored] == ["impute_group", "available"]
+    assert exported(ruleset) == data  # exactly the document imported
+    rules = parse_rules(ruleset_as_dict(ruleset))
+    assert rules.missing_data == MissingData(**MISSING_DATA)
+    assert [c.missing for c in rules.categories] == ["impute_group", "available"]
+    assert rules_to_dict(rules)["missing_data"] == MISSING_DATA
+
+
+def test_a_partial_missing_data_keeps_its_form_and_a_plain_document_stays_plain(admin_user):
+    data = example("worked_example.json")
+    catalogue_for(data)
+    plain = ruleset_import(data=copy.deepcopy(data), user=admin_user).ruleset
+    assert plain.missing_data_rules is None
+    assert "missing_data" not in exported(plain)
+    assert all("missing" not in c for c in exported(plain)["categories"])
+    assert set(RuleSetCategory.objects.filter(ruleset=plain).values_list("missing", flat=True)) == {
+        "zero"
+    }
+    partial = {**copy.deepcopy(data), "version": 7, "missing_data": {"exemptions": "zero"}}
+    written = ruleset_import(data=copy.deepcopy(partial), user=admin_user).ruleset
+    assert exported(written) == partial
+
+
+def test_copies_keep_the_missing_data_and_each_categorys_policy(admin_user):
+    data = example("worked_example.json")
+    catalogue_for(data)
+    data["missing_data"] = dict(MISSING_DATA)
+    data["categories"][1]["missing"] = "impute_group"
+    source = ruleset_import(data=copy.deepcopy(data), user=admin_user).ruleset
+    clone = ruleset_clone(source=source, year=source.year + 1, user=admin_user)
+    assert clone.missing_data_rules == MISSING_DATA
+    assert exported(clone)["categories"] == data["categories"]
+    RuleSet.objects.filter(pk=source.pk).update(
+        status=RuleSet.Status.PUBLISHED, published_at=timezone.now()
+    )
+    draft = ruleset_new_version(source=RuleSet.objects.get(pk=source.pk), user=admin_user)
+    assert draft.missing_data_rules == MISSING_DATA
+    assert {k: v for k, v in exported(draft).items() if k != "version"} == {
+        k: v for k, v in data.items() if k != "version"
+    }
+
+
+def test_impute_group_without_an_imputation_group_is_refused_in_the_editors_words(admin_user):
+    data = example("worked_example.json")
+    catalogue_for(data)
+    data["categories"][1]["missing"] = "impute_group"
+    before = RuleSet.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        ruleset_import(data=copy.deepcopy(data), user=admin_user)
+    assert caught.value.messages == [
+        "“生态环境”：missing：“按组均值插补”须先在“缺报与不考核”中填写插补分组"
+        "（missing_data.imputation_group）"
+    ]
+    data["missing_data"] = {"imputation_group": "Region!"}
+    with pytest.raises(ValidationError) as caught:
+        ruleset_import(data=copy.deepcopy(data), user=admin_user)
+    assert any("须是县区表中的列名" in m for m in caught.value.messages)
+    assert RuleSet.objects.count() == before
+    # a column the engine would take but the app's counties table does not have
+    data["missing_data"] = {"imputation_group": "district"}
+    with pytest.raises(ValidationError) as caught:
+        ruleset_import(data=copy.deepcopy(data), user=admin_user)
+    assert caught.value.messages == ["插补分组须是县区表中的 region、kind 之一，现为“district”。"]
+    assert RuleSet.objects.count() == before

@@ -118,7 +118,10 @@ def test_the_stored_year_is_the_engines_annual_of_both_months_scored_together(we
     services.ranking_recompute(period=weighted["september"], trigger="command")
     october = services.ranking_recompute(period=weighted["october"], trigger="command").run
     rules = parse_rules(ruleset_as_dict(weighted["ruleset"]))
-    inputs = [engine_inputs(weighted[m], rules) for m in ("september", "october")]
+    inputs = [
+        engine_inputs(weighted[m], rules, ruleset=weighted["ruleset"])
+        for m in ("september", "october")
+    ]
     values = pd.concat([i.values for i in inputs], ignore_index=True)
     expected = annual(score(values, rules, inputs[1].counties)).set_index("county")
     stored = {

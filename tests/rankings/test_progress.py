@@ -6,10 +6,12 @@ from decimal import Decimal
 
 import pytest
 
+from indicators.models import RuleSet
 from rankings import services
-from rankings.models import ProgressResult, RankingRun
+from rankings.models import IndicatorResult, ProgressResult, RankingRun
 from targets import services as target_services
 from targets.services import TargetEntry
+from tests.factories import ExemptionFactory
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -326,3 +328,28 @@ def test_the_board_and_the_profile_name_who_is_responsible(client, city, targets
     assert [h.leader for h in county.history.order_by("history_date")][-2:] == ["王伟", "陈静"]
     supporting = retail.history.latest().supporting_departments.all()
     assert [d.department.name for d in supporting] == ["市统计局"]
+
+
+def test_an_exempted_indicator_is_neither_measured_nor_warned_and_scores_pro_rata(city, targets):
+    """东城区 is exempted from retail (不考核): no progress row, no warning on it, while the
+    city's retail figure still adds up every county's; its retail points are its gdp points
+    rate times retail's weight (按其余指标得分率折算)."""
+    ruleset = city["ruleset"]
+    # a published rule set's fields are read-only through save(): set the policy as stored
+    RuleSet._base_manager.filter(pk=ruleset.pk).update(
+        missing_data_rules={"exemptions": "pro_rata"}
+    )
+    ExemptionFactory(ruleset=ruleset, county=city["counties"]["369901"], indicator=city["retail"])
+    run = services.ranking_recompute(period=city["october"], trigger="command").run
+    rows = stored(run)
+    assert ("369901", "retail") not in rows
+    assert ("369901", "gdp") in rows and ("369902", "retail") in rows
+    assert rows[("city", "retail")].value == D("218")  # every county's figure, as before
+    results = {
+        r.indicator.code: r
+        for r in IndicatorResult.objects.filter(run=run, county__code="369901").select_related(
+            "indicator"
+        )
+    }
+    assert results["retail"].flags == ["exempt"]
+    assert results["retail"].score == (D("40") * results["gdp"].score / D("60")).quantize(D("0.01"))

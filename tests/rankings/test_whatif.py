@@ -40,7 +40,9 @@ def reweighted(ruleset, gdp: int, retail: int) -> dict:
 
 def test_the_published_rules_reproduce_the_stored_ranking(city):
     services.ranking_recompute(period=city["october"], trigger="command")
-    whatif = ranking_whatif(rules=ruleset_as_dict(city["ruleset"]), period=city["october"])
+    whatif = ranking_whatif(
+        rules=ruleset_as_dict(city["ruleset"]), period=city["october"], ruleset=city["ruleset"]
+    )
     assert whatif.run.ruleset == city["ruleset"]
     for row in whatif.rows:
         assert row.preview_rank == row.published_rank
@@ -53,7 +55,9 @@ def test_changed_weights_move_counties_and_write_nothing(city):
     services.ranking_recompute(period=city["october"], trigger="command")
     before = stored_rankings()
     # gdp 20 / retail 80: 东城区 20 + 72 = 92, 西城区 18 + 80 = 98, 南山县 16 + 64 = 80
-    whatif = ranking_whatif(rules=reweighted(city["ruleset"], 20, 80), period=city["october"])
+    whatif = ranking_whatif(
+        rules=reweighted(city["ruleset"], 20, 80), period=city["october"], ruleset=city["ruleset"]
+    )
     rows = by_code(whatif)
     assert (rows["369902"].published_rank, rows["369902"].preview_rank) == (2, 1)
     assert rows["369902"].change == 1 and rows["369901"].change == -1
@@ -67,12 +71,14 @@ def test_changed_weights_move_counties_and_write_nothing(city):
 def test_a_next_year_draft_is_previewed_on_this_years_figures(city, admin_user):
     services.ranking_recompute(period=city["october"], trigger="command")
     draft = ruleset_clone(source=city["ruleset"], year=2027, user=admin_user)
-    whatif = ranking_whatif(rules=reweighted(draft, 20, 80), period=city["october"])
+    whatif = ranking_whatif(rules=reweighted(draft, 20, 80), period=city["october"], ruleset=draft)
     assert by_code(whatif)["369902"].preview_rank == 1
 
 
 def test_preview_without_a_stored_ranking_shows_only_the_preview(city):
-    whatif = ranking_whatif(rules=ruleset_as_dict(city["ruleset"]), period=city["october"])
+    whatif = ranking_whatif(
+        rules=ruleset_as_dict(city["ruleset"]), period=city["october"], ruleset=city["ruleset"]
+    )
     assert whatif.run is None
     assert by_code(whatif)["369901"].preview_rank == 1
     assert by_code(whatif)["369901"].change is None

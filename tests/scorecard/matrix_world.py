@@ -11,7 +11,8 @@ what the pages need besides:
   nobody outside B and the city may read (`SECRET`);
 - a supervision task for each county, each answered with a PDF attachment; B's title and
   answer carry `SECRET` too;
-- a bonus item with its document, a rank-stability analysis, a draft 2026 rule set;
+- a bonus item with its document, a rank-stability analysis, a draft 2026 rule set that
+  exempts county B from GDP (不考核);
 - October's bulletin drafted by the service (with its document);
 - a personal API token, a notification, and a row in every model the admin site lists, so
   that every admin page has an object to open.
@@ -42,6 +43,7 @@ from tests.api.world import build_world
 from tests.factories import (
     DepartmentFactory,
     DepartmentMembershipFactory,
+    ExemptionFactory,
     IndicatorFactory,
     PeriodFactory,
     SubmissionFactory,
@@ -128,6 +130,8 @@ def _extras(w: dict) -> dict:
         ruleset=w["ruleset"], period=w["october"], samples=50, spread=D("0.2"), seed=1
     )
     ruleset_draft = rule_services.ruleset_new_version(source=w["ruleset"], user=users["admin"])
+    # 不考核 in the draft: the admin's exemption pages have an object (with its history)
+    ExemptionFactory(ruleset=ruleset_draft, county=county_b, indicator=w["gdp"], reason="测试")
 
     api_services.token_create(
         user=users["admin"], name="matrix", days=api_services.token_days_offered()[0]

@@ -405,6 +405,19 @@ def test_county_display_change_queues_nothing(
     assert queued == []
 
 
+def test_county_moved_to_another_region_queues_the_open_year(
+    staff, admin_user, queued, year_2026, django_capture_on_commit_callbacks
+):
+    """The region groups counties for imputation (插补分组): the engine reads it."""
+    county = CountyFactory(code="369901", name="东城区")
+    url = reverse("admin:counties_county_change", args=[county.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(url, county_post(county, region="北部"))
+    assert response.status_code == 302
+    assert County.objects.get(pk=county.pk).region == "北部"
+    assert queued == [("2026-01", ADMIN, admin_user.pk)]
+
+
 def test_county_added_queues_the_open_year(
     staff, admin_user, queued, year_2026, django_capture_on_commit_callbacks
 ):

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from counties.models import Submission, SubmissionValue
+from counties.models import Exemption, Submission, SubmissionValue
 from scorecard.history import bulk_history_create
 from targets.models import Schedule, Target, TargetSet
 
@@ -44,7 +44,7 @@ class Command(BaseCommand):
         call_command("loaddata", str(file), verbosity=verbosity)
         # loaddata writes no history: give every loaded row a first record, so that the audit
         # trail of a later edit shows the figure it replaced, not "–"
-        for model in (Submission, SubmissionValue, TargetSet, Target, Schedule):
+        for model in (Submission, SubmissionValue, Exemption, TargetSet, Target, Schedule):
             unrecorded = model.objects.exclude(
                 pk__in=model.history.values("id")  # type: ignore[attr-defined]
             )
