@@ -313,6 +313,13 @@ IMPROVEMENT = {2026: {"points_per_place": 0.5, "cap": 2}}
 # 不考核 (from 2026): the urban districts are not scored on rural residents' income; its weight
 # goes pro rata to their other indicators of the category (按其余指标得分率折算)
 EXEMPTIONS = {2026: [("rural_income", "district", "城区无农村常住人口")]}  # indicator, kind, reason
+
+
+def exempted(code: str, ind: str, year: int) -> bool:
+    """Whether the year's method exempts county `code` from indicator `ind` (不考核): it then
+    neither reports the figure nor has a target for it."""
+    kind = next(c[3] for c in COUNTIES if c[0] == code)
+    return any(i == ind and k == kind for i, k, _reason in EXEMPTIONS.get(year, []))
 MISSING_DATA = {2026: {"exemptions": "pro_rata", "pro_rata_level": "category"}}
 # 年度考核: the year's result weighs the quarters (Q1, H1, Q1-3, year); earlier years had none
 PERIOD_WEIGHTS = {2026: {"3": 15, "6": 25, "9": 25, "12": 35}}
@@ -771,6 +778,8 @@ def _submission_objects(seed: int) -> list[dict]:
                 )
             )
             for i_pk, (ind, *_cols, dec, _dept, _name, _en) in enumerate(INDICATORS, 1):
+                if exempted(code, ind, y):
+                    continue
                 by_year = series[(code, ind)]
                 blank = status == "draft" and i_pk > len(INDICATORS) - DRAFT_EMPTY
                 values.append(
@@ -852,6 +861,8 @@ def _target_objects(seed: int) -> list[dict]:
     for c_pk, (code, *_rest) in enumerate(COUNTIES, 1):
         for row in scored:
             kind, value = _county_target(series, code, row, _target_offset(seed, code, row[0]))
+            if exempted(code, row[0], TARGETS_YEAR):
+                continue
             county_targets[row[0]].append(value)
             targets.append((c_pk * 100 + ind_pk[row[0]], c_pk, row[0], kind, value))
     city = []
