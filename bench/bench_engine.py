@@ -211,18 +211,21 @@ def engine_at_commit(tree: str, repeat: int) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def compare_with_commit(commit: str, rounds: int = 3) -> None:
-    """Our engine and commit's, alternating, `rounds` times each (best of 2 per round), each in
-    a process of its own that builds the same synthetic year."""
+def compare_with_commit(commit: str, rounds: int = 4) -> None:
+    """Our engine and commit's, alternating (each goes first every other round), `rounds` times
+    each (best of 2 per round), each in a process of its own that builds the same synthetic
+    year."""
     with tempfile.TemporaryDirectory() as tree:
         archive = subprocess.run(
             ["git", "archive", commit], cwd=ROOT, check=True, capture_output=True
         ).stdout
         subprocess.run(["tar", "-x", "-C", tree], input=archive, check=True)
         ours, theirs = [], []
-        for _ in range(rounds):  # both in a fresh process of their own, on the same year
-            theirs.append(engine_at_commit(tree, 2))
-            ours.append(engine_at_commit(str(ROOT), 2))
+        for k in range(rounds):  # both in a fresh process of their own, on the same year,
+            first, second = (tree, str(ROOT)) if k % 2 == 0 else (str(ROOT), tree)  # by turns
+            times = {first: engine_at_commit(first, 2), second: engine_at_commit(second, 2)}
+            theirs.append(times[tree])
+            ours.append(times[str(ROOT)])
     a, b = statistics.median(ours), statistics.median(theirs)
     print(
         f"engine of commit {commit}, same year, alternating with ours ({rounds} rounds, median "

@@ -167,12 +167,14 @@ def _figures(county, period) -> dict[str, dict]:
     (a 1-N months total above last month's, whole numbers whole, shares within 0-100) and the
     same month's figure of last year as the prior value. The saves add a few steps to it."""
     from counties.models import SubmissionValue
-    from counties.selectors import indicators_for_entry
+    from counties.selectors import exemptions_for_entry, indicators_for_entry
     from indicators.models import WHOLE_UNITS
 
     indicators = indicators_for_entry(period)
-    # what city departments enter for every county is read-only on the county's form
+    # what city departments enter for every county is read-only on the county's form, and so
+    # is what the county is exempted from (不考核)
     skip = {ind.code for ind in indicators if ind.entered_by_department}
+    skip |= set(exemptions_for_entry(period, [county]).get(county.pk, {}))
 
     def stored(year: int, month: int) -> dict[int, tuple]:
         rows = SubmissionValue.objects.filter(
